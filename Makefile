@@ -1,0 +1,69 @@
+# Two commands set everything up on a fresh machine (Python 3.11+, git, make):
+#   make book   -> .venv, every notebook executed, static site in _build/html
+#   make test   -> .venv, the whole pytest suite
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+export PATH := $(BIN):$(PATH)
+export PYTHONHASHSEED := 0
+# A fixed date makes figures and HTML byte-identical from one build to the next.
+export SOURCE_DATE_EPOCH ?= 1609459200
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help book test verify serve clean lock venv
+
+help:
+	@echo "make book    build the executed book into _build/html"
+	@echo "make test    run the test suite"
+	@echo "make verify  re-execute every notebook and compare with the paper, number by number"
+	@echo "make serve   serve _build/html on http://localhost:$(PORT)"
+	@echo "make clean   remove _build (the venv stays; rm -rf .venv to drop it)"
+	@echo "make lock    re-resolve requirements.lock and environment.yml from pyproject.toml"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+# myst-nb's cache only looks at notebook sources; a change under data/ or src/
+# must re-execute everything, so the cache is dropped when their hash changes.
+_build/.inputs.sha256: $(STAMP) FORCE
+	@mkdir -p _build
+	@$(BIN)/python -m intake_alliance inputs-hash > _build/.inputs.new
+	@if ! cmp -s _build/.inputs.new $@; then rm -rf _build/.jupyter_cache; mv _build/.inputs.new $@; \
+	  echo "inputs changed: notebook cache cleared"; else rm _build/.inputs.new; fi
+
+FORCE:
+
+book: $(STAMP) _build/.inputs.sha256
+	@$(BIN)/python -m intake_alliance build-book
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+verify: $(STAMP)
+	$(BIN)/python -m intake_alliance verify
+
+serve:
+	@test -d _build/html || { echo "no _build/html yet: run 'make book' first"; exit 1; }
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build
+
+lock:
+	rm -rf _build/lockenv
+	$(PYTHON) -m venv _build/lockenv
+	_build/lockenv/bin/python -m pip install --quiet --disable-pip-version-check .
+	_build/lockenv/bin/python -m pip freeze --exclude-editable --all \
+	  | grep -v -i -E '^(pip|setuptools|wheel|intake-alliance)[= ]' > _build/freeze.txt
+	$(BIN)/python -m intake_alliance write-env-files _build/freeze.txt
+	rm -rf _build/lockenv

@@ -1,0 +1,110 @@
+"""Command line: ``python -m intake_alliance <command>``.
+
+Commands
+--------
+verify
+    Execute every notebook from scratch and compare the values they glue with
+    ``data/published/reported_values.csv``, number by number.
+build-book
+    Build the book (``jupyter-book build . -W -n --keep-going``) and, when it
+    fails, print the notebook and cell that raised.
+inputs-hash
+    Print a hash of everything under ``src/`` and ``data/`` (the Makefile drops
+    the notebook cache when it changes).
+check-data
+    Load every table of the data package (hashes and schemas).
+rehash
+    Record new sha256 hashes after an intended edit of a data file.
+write-env-files FREEZE
+    Write requirements.lock and environment.yml from a ``pip freeze`` listing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def inputs_hash() -> str:
+    """Return a sha256 over the paths and bytes of every file under src/ and data/."""
+    h = hashlib.sha256()
+    for top in ("src", "data"):
+        for path in sorted((ROOT / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(path.relative_to(ROOT).as_posix().encode())
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def build_book(out: Path | None = None) -> int:
+    """Run the Jupyter Book build; on failure print the execution reports."""
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "html", "-W", "-n", "--keep-going"]
+    if out is not None:
+        cmd += ["--path-output", str(out)]
+    proc = subprocess.run(cmd, cwd=ROOT)
+    if proc.returncode != 0:
+        reports = ((out or ROOT) / "_build" / "html" / "reports").glob("**/*.err.log")
+        for rep in sorted(reports):
+            print(f"\n=== notebook execution failed: {rep.name.removesuffix('.err.log')} ===", file=sys.stderr)
+            print(rep.read_text(encoding="utf-8", errors="replace")[-6000:], file=sys.stderr)
+        print("\nmake book: FAILED (see the messages above)", file=sys.stderr)
+    return proc.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="intake_alliance", description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("verify", help="re-execute the notebooks and compare with the paper")
+    v.add_argument("--data-root", type=Path, default=None, help="a data folder to compare against (tests)")
+    v.add_argument("--timeout", type=int, default=600, help="per-notebook timeout in seconds")
+    sub.add_parser("build-book", help="build the book, warnings as errors")
+    sub.add_parser("inputs-hash", help="hash of src/ and data/")
+    sub.add_parser("check-data", help="validate every data file")
+    sub.add_parser("rehash", help="record new hashes after an intended data edit")
+    w = sub.add_parser("write-env-files", help="write requirements.lock and environment.yml")
+    w.add_argument("freeze", type=Path)
+    args = ap.parse_args(argv)
+
+    if args.command == "inputs-hash":
+        print(inputs_hash())
+        return 0
+    if args.command == "build-book":
+        return build_book()
+    if args.command == "check-data":
+        from . import data
+
+        for name, rows in data.check_all().items():
+            print(f"{name:30s} {rows:5d} rows  ok")
+        return 0
+    if args.command == "rehash":
+        from . import data
+
+        changed = data.rehash()
+        print("re-hashed: " + (", ".join(changed) if changed else "nothing changed"))
+        return 0
+    if args.command == "write-env-files":
+        from . import envfiles
+
+        header = (
+            "# Exact versions installed by 'make' (pip install -r requirements.lock).\n"
+            "# Produced from a clean venv with 'make lock' (pip install . && pip freeze); edit pyproject.toml, not this file.\n"
+        )
+        body = args.freeze.read_text(encoding="utf-8")
+        (ROOT / "requirements.lock").write_text(header + body, encoding="utf-8")
+        lock = envfiles.read_lock(ROOT / "requirements.lock")
+        (ROOT / "environment.yml").write_text(envfiles.environment_yml(lock), encoding="utf-8")
+        return 0
+    if args.command == "verify":
+        from . import verify
+
+        return verify.main(data_root=args.data_root, timeout=args.timeout)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,413 @@
+"""Study design: recruitment flow, sample tables and the analytic timeline.
+
+Everything here is read from ``data/published/reported_values.csv``; the
+functions only arrange the printed numbers and do the arithmetic the paper
+leaves to its reader, flagging where the numbers do not add up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import FancyBboxPatch
+
+from . import data
+
+__all__ = [
+    "FlowBox",
+    "recruitment_flow",
+    "flow_gaps",
+    "plot_recruitment_flow",
+    "therapist_sample_table",
+    "client_sample_table",
+    "implied_denominators",
+    "reliability_checkpoints",
+    "plot_analysis_timeline",
+    "braun_clarke_mapping",
+    "units_of_analysis",
+]
+
+
+@dataclass(frozen=True)
+class FlowBox:
+    """One box of the recruitment flow: a count, its key(s) and how it was obtained."""
+
+    box: str
+    label: str
+    n: int
+    source: str  # "reported" (printed) or "derived" (arithmetic on printed numbers)
+    keys: str  # the reported_values key(s) the number comes from
+    gap: bool = False  # True when the box exists only to show numbers that do not add up
+
+
+def _int(table: pd.DataFrame, key: str) -> int:
+    value = float(table.at[key, "value"])
+    if not value.is_integer():
+        raise ValueError(f"key: {key!r} should be a whole count, found {value}")
+    return int(value)
+
+
+def recruitment_flow(reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the recruitment flow as a table of boxes, with the gaps made explicit.
+
+    Parameters
+    ----------
+    reported
+        ``reported_values`` indexed by key (default: loaded from ``data/``).
+
+    Returns
+    -------
+    DataFrame
+        One row per box: ``box``, ``label``, ``n``, ``source`` (``reported`` or
+        ``derived``), ``keys`` and ``gap``.  Derived boxes carry the arithmetic
+        in their label; ``gap`` rows hold people the paper does not account for.
+    """
+    r = data.reported() if reported is None else reported
+    g = {k: _int(r, k) for k in [
+        "therapists_agreed", "therapists_declined", "therapists_ashkenazi_included",
+        "clients_invited", "clients_agreed", "clients_declined", "clients_declined_no_time",
+        "clients_declined_unwell", "clients_declined_recording", "clients_no_post_interview",
+        "clients_excluded_recording", "clients_mizrahi", "clients_ashkenazi", "clients_participated",
+    ]}
+    itemised = g["clients_declined_no_time"] + g["clients_declined_unwell"] + g["clients_declined_recording"]
+    not_agreed = g["clients_invited"] - g["clients_agreed"]
+    usable = g["clients_agreed"] - g["clients_no_post_interview"] - g["clients_excluded_recording"]
+    analysed = g["clients_mizrahi"] + g["clients_ashkenazi"]
+    boxes = [
+        FlowBox("therapists_approached", "Therapists approached (agreed + declined)",
+                g["therapists_agreed"] + g["therapists_declined"], "derived", "therapists_agreed+therapists_declined"),
+        FlowBox("therapists_declined", "Therapists declined", g["therapists_declined"], "reported", "therapists_declined"),
+        FlowBox("therapists_agreed", "Therapists agreed", g["therapists_agreed"], "reported", "therapists_agreed"),
+        FlowBox("therapists_not_analysed", "Therapists not in this analysis (not self-identified as Ashkenazi, or without a client in the two dyad types)",
+                g["therapists_agreed"] - g["therapists_ashkenazi_included"], "derived",
+                "therapists_agreed-therapists_ashkenazi_included"),
+        FlowBox("therapists_analysed", "Ashkenazi therapists analysed", g["therapists_ashkenazi_included"], "reported",
+                "therapists_ashkenazi_included"),
+        FlowBox("clients_invited", "Clients invited", g["clients_invited"], "reported", "clients_invited"),
+        FlowBox("clients_not_agreed", "Invited but did not agree (invited - agreed)", not_agreed, "derived",
+                "clients_invited-clients_agreed"),
+        FlowBox("clients_declined", "Declines itemised in the paper", g["clients_declined"], "reported", "clients_declined"),
+        FlowBox("clients_declined_no_time", "no time to stay", g["clients_declined_no_time"], "reported",
+                "clients_declined_no_time"),
+        FlowBox("clients_declined_unwell", "unwell", g["clients_declined_unwell"], "reported",
+                "clients_declined_unwell"),
+        FlowBox("clients_declined_recording", "refused recording", g["clients_declined_recording"],
+                "reported", "clients_declined_recording"),
+        FlowBox("gap_declines_unexplained", "Not agreeing, reason not given (invited - agreed - itemised declines)",
+                not_agreed - g["clients_declined"], "derived", "clients_invited-clients_agreed-clients_declined",
+                gap=not_agreed != g["clients_declined"]),
+        FlowBox("clients_agreed", "Clients agreed", g["clients_agreed"], "reported", "clients_agreed"),
+        FlowBox("clients_no_post_interview", "No post-intake interview", g["clients_no_post_interview"], "reported",
+                "clients_no_post_interview"),
+        FlowBox("clients_excluded_recording", "Excluded: poor recording", g["clients_excluded_recording"], "reported",
+                "clients_excluded_recording"),
+        FlowBox("clients_usable", "Clients with a usable interview (agreed - no interview - poor recording)", usable, "derived",
+                "clients_agreed-clients_no_post_interview-clients_excluded_recording"),
+        FlowBox("gap_not_in_analysis", "Usable but outside this analysis (Mizrahi therapist, other pairing); not reported",
+                usable - analysed, "derived", "usable-clients_mizrahi-clients_ashkenazi", gap=usable != analysed),
+        FlowBox("clients_mizrahi", "Mizrahi clients (discordant dyads)", g["clients_mizrahi"], "reported", "clients_mizrahi"),
+        FlowBox("clients_ashkenazi", "Ashkenazi clients (concordant dyads)", g["clients_ashkenazi"], "reported",
+                "clients_ashkenazi"),
+        FlowBox("clients_analysed", "Clients analysed (Mizrahi + Ashkenazi)", analysed, "derived",
+                "clients_mizrahi+clients_ashkenazi"),
+    ]
+    flow = pd.DataFrame([b.__dict__ for b in boxes])
+    if flow.loc[flow.box == "clients_analysed", "n"].item() != g["clients_participated"]:
+        flow.loc[flow.box == "clients_analysed", "gap"] = True
+    if itemised != g["clients_declined"]:
+        flow.loc[flow.box == "clients_declined", "gap"] = True
+    return flow
+
+
+def flow_gaps(flow: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the arithmetic checks of the flow: each sum, what it should equal, and the gap."""
+    f = (recruitment_flow() if flow is None else flow).set_index("box")["n"]
+    checks = [
+        ("invited - agreed = itemised declines", f["clients_invited"] - f["clients_agreed"], f["clients_declined"]),
+        ("itemised reasons add up to the declines",
+         f["clients_declined_no_time"] + f["clients_declined_unwell"] + f["clients_declined_recording"],
+         f["clients_declined"]),
+        ("agreed - no interview - bad recording = analysed",
+         f["clients_agreed"] - f["clients_no_post_interview"] - f["clients_excluded_recording"], f["clients_analysed"]),
+        ("Mizrahi + Ashkenazi = clients in the sample", f["clients_mizrahi"] + f["clients_ashkenazi"],
+         _int(data.reported(), "clients_participated")),
+        ("therapists agreed = therapists analysed", f["therapists_agreed"], f["therapists_analysed"]),
+    ]
+    out = pd.DataFrame(checks, columns=["check", "left", "right"])
+    out["gap"] = out["left"] - out["right"]
+    out["adds_up"] = out["gap"] == 0
+    return out
+
+
+def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None = None) -> plt.Figure:
+    """Draw a CONSORT-style flow diagram of therapists and clients; gaps drawn hatched in orange."""
+    import textwrap
+
+    f = (recruitment_flow() if flow is None else flow).set_index("box")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(12, 8.6))
+    else:
+        fig = ax.figure
+    ax.set_xlim(0, 100)
+    ax.set_ylim(3, 100)
+    ax.axis("off")
+    colours = {"reported": ("#eef3fb", "#1f4e9c"), "derived": ("#f4f4f4", "#666666"), "gap": ("#fde0c5", "#d95f02")}
+
+    def box(name: str, x: float, y: float, w: float, h: float = 7.0, extra: str = "") -> None:
+        row = f.loc[name]
+        kind = "gap" if name.startswith("gap") and bool(row["gap"]) else row["source"]
+        face, edge = colours[kind]
+        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.3,rounding_size=1.0",
+                                    fc=face, ec=edge, lw=1.4, hatch="////" if kind == "gap" else None))
+        label = textwrap.fill(row["label"] + extra, width=max(12, int(w * 1.45)))
+        # a solid backing keeps text legible over the hatching of gap boxes
+        backing = dict(fc=face, ec="none", pad=0.8) if kind == "gap" else None
+        ax.text(x, y + h / 2 - 1.6, f"n = {row['n']}", ha="center", va="center", fontsize=10, weight="bold",
+                color=edge, bbox=backing)
+        ax.text(x, y - 0.9, label, ha="center", va="center", fontsize=7, linespacing=1.15, bbox=backing)
+
+    def down(x0: float, y0: float, x1: float, y1: float) -> None:
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="-|>", color="#444444", lw=1.1))
+
+    # Therapists: main column at x = 11, side boxes at x = 30.
+    ax.text(19, 98.5, "Therapists", ha="center", fontsize=12, weight="bold")
+    box("therapists_approached", 11, 91, 18)
+    box("therapists_agreed", 11, 70, 18)
+    box("therapists_declined", 30, 80.5, 14, 6.5)
+    box("therapists_not_analysed", 30, 53, 16, 11)
+    box("therapists_analysed", 11, 30, 18)
+    down(11, 87.5, 11, 73.5)
+    down(11, 80.5, 22.9, 80.5)
+    down(11, 66.5, 11, 33.5)
+    down(11, 53, 21.9, 53)
+
+    # Clients: main column at x = 57, exclusions to the right at x = 86.
+    ax.text(70, 98.5, "Clients", ha="center", fontsize=12, weight="bold")
+    reasons = " (" + "; ".join(f"{f.loc[k, 'label']}: {f.loc[k, 'n']}" for k in
+                               ["clients_declined_no_time", "clients_declined_unwell", "clients_declined_recording"]) + ")"
+    box("clients_invited", 57, 91, 20)
+    box("clients_not_agreed", 86, 91, 24)
+    box("clients_declined", 86, 80.5, 26, 9.5, extra=reasons)
+    box("gap_declines_unexplained", 86, 69, 26, 8)
+    box("clients_agreed", 57, 70, 20)
+    box("clients_no_post_interview", 86, 58.5, 22, 6.5)
+    box("clients_excluded_recording", 86, 50.5, 22, 6.5)
+    box("clients_usable", 57, 45, 22, 8)
+    box("gap_not_in_analysis", 86, 39, 26, 9)
+    box("clients_mizrahi", 46, 26, 18, 7.5)
+    box("clients_ashkenazi", 68, 26, 18, 7.5)
+    box("clients_analysed", 57, 9, 22, 7)
+    down(57, 87.5, 57, 73.5)
+    down(67, 91, 73.9, 91)
+    down(86, 87.5, 86, 85.3)
+    down(86, 75.7, 86, 73.0)
+    down(57, 66.5, 57, 49)
+    down(57, 58.5, 74.9, 58.5)
+    down(57, 50.5, 74.9, 50.5)
+    down(68, 42, 72.9, 39)
+    down(52, 41, 46, 29.8)
+    down(62, 41, 68, 29.8)
+    down(46, 22.2, 54, 12.5)
+    down(68, 22.2, 60, 12.5)
+    ax.plot([20, 46], [30, 12], color="#999999", lw=0.8, ls=":")
+    ax.text(30, 19.5, "each client seen by\none of these therapists", fontsize=7, color="#777777", ha="center")
+    ax.text(1, 4, "Blue: printed in the paper.   Grey: arithmetic on printed numbers.   "
+            "Orange, hatched: people the printed numbers leave unaccounted for.", fontsize=8, color="#333333")
+    fig.tight_layout()
+    return fig
+
+
+def _row(r: pd.DataFrame, label: str, keys: list[str], fmt: str = "{}") -> dict[str, str]:
+    shown = fmt.format(*[r.at[k, "reported"] for k in keys])
+    return {"characteristic": label, "as printed": shown, "keys": ", ".join(keys)}
+
+
+def therapist_sample_table(reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the therapist sample description as printed, each cell with its key."""
+    r = data.reported() if reported is None else reported
+    rows = [
+        _row(r, "n (Ashkenazi therapists analysed)", ["therapists_ashkenazi_included"]),
+        _row(r, "Women", ["therapist_female_pct"]),
+        _row(r, "Age, range (years)", ["therapist_age_min", "therapist_age_max"], "{}–{}"),
+        _row(r, "Age, mean (SD)", ["therapist_age_mean", "therapist_age_sd"], "{} ({})"),
+        _row(r, "Born in Israel", ["therapist_born_israel_pct"]),
+        _row(r, "Psychologists", ["therapist_psychologist_pct"]),
+        _row(r, "Psychiatrists", ["therapist_psychiatrist_pct"]),
+        _row(r, "Social workers", ["therapist_social_worker_pct"]),
+        _row(r, "More than 5 years of practice", ["therapist_practice_over_threshold_pct"]),
+        _row(r, "Years of practice, mean (SD)", ["therapist_practice_years_mean", "therapist_practice_years_sd"],
+             "{} ({})"),
+        _row(r, "Interviews per therapist, mean (SD)", ["therapist_interviews_mean", "therapist_interviews_sd"],
+             "{} ({})"),
+    ]
+    return pd.DataFrame(rows)
+
+
+def client_sample_table(reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the client sample description as printed, each cell with its key."""
+    r = data.reported() if reported is None else reported
+    rows = [
+        _row(r, "n (clients analysed)", ["clients_participated"]),
+        _row(r, "Mizrahi / Ashkenazi", ["clients_mizrahi", "clients_ashkenazi"], "{} / {}"),
+        _row(r, "Women", ["client_female_pct"]),
+        _row(r, "Age, range (years)", ["client_age_min", "client_age_max"], "{}–{}"),
+        _row(r, "Age, mean (SD)", ["client_age_mean", "client_age_sd"], "{} ({})"),
+        _row(r, "Born in Israel", ["client_born_israel_pct"]),
+        _row(r, "12 or fewer years of education", ["client_education_at_most_threshold_pct"]),
+        _row(r, "Unemployed", ["client_unemployed_pct"]),
+        _row(r, "Personal yearly income below US$15,000", ["client_income_below_threshold_pct"]),
+    ]
+    return pd.DataFrame(rows)
+
+
+def implied_denominators(keys: list[str] | None = None, n_max: int = 200,
+                         reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return, for each printed percentage, whether its stated n can give it and the smallest n that can.
+
+    A percentage printed with ``d`` decimals is attainable with denominator
+    ``n`` when some whole count ``k`` gives ``100 k / n`` within half a unit of
+    the last printed digit (rounding either way).  The check uses exact
+    fractions, so boundary cases are decided correctly.
+    """
+    from fractions import Fraction
+
+    r = data.reported() if reported is None else reported
+    if keys is None:
+        keys = [k for k in r.index if r.at[k, "unit"] == "percent" and "_theme_" not in k
+                and pd.notna(r.at[k, "denominator"])]
+    rows = []
+    for key in keys:
+        text = str(r.at[key, "reported"]).rstrip("%")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        value = Fraction(text)
+        half = Fraction(1, 2 * 10**decimals)
+
+        def fits(n: int) -> list[int]:
+            lo, hi = (value - half) * n / 100, (value + half) * n / 100
+            return [k for k in range(int(lo), int(hi) + 2) if lo <= k <= hi and 0 <= k <= n]
+
+        stated = r.at[key, "denominator"]
+        stated_ok = bool(fits(int(stated))) if pd.notna(stated) else None
+        candidates = [n for n in range(1, n_max + 1) if fits(n)]
+        near = [n for n in candidates if pd.notna(stated) and abs(n - int(stated)) <= 10]
+        rows.append({
+            "key": key, "reported": r.at[key, "reported"], "stated_n": stated,
+            "attainable_with_stated_n": stated_ok,
+            "counts_with_stated_n": ", ".join(map(str, fits(int(stated)))) if pd.notna(stated) else "",
+            "smallest_n": candidates[0] if candidates else None,
+            "n_within_10_of_stated": ", ".join(map(str, near)),
+        })
+    out = pd.DataFrame(rows)
+    out["smallest_n"] = out["smallest_n"].astype("Int64")
+    return out
+
+
+def reliability_checkpoints(reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the three reliability checkpoints (share coded, n, kappa per respondent) and the overall values."""
+    r = data.reported() if reported is None else reported
+    rows = []
+    for i in range(1, 4):
+        for resp in ("therapist", "client"):
+            rows.append({
+                "checkpoint": i, "share_coded_pct": float(r.at[f"checkpoint{i}_pct", "value"]),
+                "n_coded": int(r.at[f"checkpoint{i}_n", "value"]), "respondent": resp,
+                "kappa": float(r.at[f"checkpoint{i}_kappa_{resp}", "value"]),
+                "kappa_reported": r.at[f"checkpoint{i}_kappa_{resp}", "reported"],
+                "key": f"checkpoint{i}_kappa_{resp}",
+            })
+    for resp in ("therapist", "client"):
+        rows.append({"checkpoint": "overall", "share_coded_pct": None, "n_coded": None, "respondent": resp,
+                     "kappa": float(r.at[f"kappa_{resp}_overall", "value"]),
+                     "kappa_reported": r.at[f"kappa_{resp}_overall", "reported"], "key": f"kappa_{resp}_overall"})
+    return pd.DataFrame(rows)
+
+
+def plot_analysis_timeline(reported: pd.DataFrame | None = None) -> plt.Figure:
+    """Draw the coding process on an axis of 'share of interviews coded', with checkpoint kappas."""
+    r = data.reported() if reported is None else reported
+    cp = reliability_checkpoints(r)
+    cp = cp[cp.checkpoint != "overall"]
+    share_codebook = float(r.at["codebook_share_pct", "value"])
+    fig, (ax, axk) = plt.subplots(2, 1, figsize=(9.5, 5.4), sharex=True, gridspec_kw={"height_ratios": [1.1, 1.6]})
+    ax.set_ylim(0, 3)
+    ax.axis("off")
+    ax.barh(2.1, share_codebook, left=0, height=0.55, color="#9ecae1", ec="#3182bd")
+    ax.text(share_codebook / 2, 2.1, f"codebooks built\n({r.at['codebook_share_pct', 'reported']}, "
+            f"n = {r.at['codebook_interviews_n', 'reported']})", ha="center", va="center", fontsize=8)
+    ax.barh(1.0, 100, left=0, height=0.55, color="#eeeeee", ec="#999999")
+    ax.text(50, 1.0, "remaining interviews divided among the three coders; weekly team meetings; "
+            "disagreements settled by consensus", ha="center", va="center", fontsize=8)
+    for share in sorted(cp.share_coded_pct.unique()):
+        ax.plot([share, share], [0.6, 1.45], color="#d95f02", lw=2)
+        ax.text(share, 0.3, f"all three raters code\n{r.at['reliability_interviews_per_checkpoint', 'reported']} interviews", ha="center", va="center", fontsize=7, color="#d95f02")
+    sns_colors = {"therapist": "#1b9e77", "client": "#7570b3"}
+    for resp, sub in cp.groupby("respondent"):
+        offset = -0.8 if resp == "therapist" else 0.8
+        axk.plot(sub.share_coded_pct + offset, sub.kappa, "o-", color=sns_colors[resp], label=f"{resp} interviews")
+        for _, row in sub.iterrows():
+            axk.annotate(row.kappa_reported, (row.share_coded_pct + offset, row.kappa),
+                         textcoords="offset points", xytext=(0, 7 if resp == "therapist" else -13),
+                         ha="center", fontsize=8, color=sns_colors[resp])
+    axk.set_ylim(0.55, 0.9)
+    axk.set_xlim(0, 100)
+    axk.set_xlabel("share of interviews coded when reliability was checked (%)")
+    axk.set_ylabel("kappa (3 raters)")
+    axk.legend(frameon=False, loc="lower left", fontsize=8)
+    axk.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def braun_clarke_mapping() -> pd.DataFrame:
+    """Return Braun and Clarke's (2006) six phases next to what this study reports doing in each."""
+    rows = [
+        ("1. Familiarising yourself with the data",
+         "Interviews audio-recorded and transcribed in full; each coder read every transcript line by line.",
+         "Method: Procedure; Qualitative analysis"),
+        ("2. Generating initial codes",
+         "Open coding by each team member independently on a random subset of interviews.",
+         "Method: Qualitative analysis"),
+        ("3. Searching for themes",
+         "Codes grouped and labelled into key categories; axial coding related categories to one another.",
+         "Method: Qualitative analysis"),
+        ("4. Reviewing themes",
+         "Codebooks (one for clients, one for therapists) revised until saturation; kappa checked at three points; "
+         "constant comparison within and across codes.",
+         "Method: Qualitative analysis"),
+        ("5. Defining and naming themes",
+         "Eight themes under the category 'working alliance', five of positive and three of negative valence.",
+         "Results"),
+        ("6. Producing the report",
+         "Each theme reported with its frequency (number and percentage of interviews) and illustrative excerpts; "
+         "group differences described in words.",
+         "Results; Discussion"),
+    ]
+    return pd.DataFrame(rows, columns=["Braun & Clarke phase", "What the study reports", "Where in the paper"])
+
+
+def units_of_analysis(reported: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the units a reader must keep apart, with the count of each and what uses it as a denominator."""
+    r = data.reported() if reported is None else reported
+    freq = data.load("theme_frequencies")
+    denom = freq.groupby("unit")["denominator"].unique()
+
+    def only(unit: str) -> int:
+        values = denom[unit]
+        if len(values) != 1:
+            raise ValueError(f"theme_frequencies: unit {unit!r} has several denominators {list(values)}")
+        return int(values[0])
+
+    rows = [
+        ("Dyads (one intake each)", _int(r, "dyads_concordant") + _int(r, "dyads_discordant"),
+         "dyads_concordant + dyads_discordant", "the concordance comparison"),
+        ("Clients in the sample", _int(r, "clients_participated"), "clients_participated", "demographic percentages"),
+        ("Coded client interviews", only("client_interviews"), "implied by the client theme percentages",
+         "client theme percentages and the mean number of themes per client interview"),
+        ("Therapists", _int(r, "therapists_ashkenazi_included"), "therapists_ashkenazi_included",
+         "therapist theme percentages 'per therapist' (a therapist counts once if any interview had the theme)"),
+        ("Therapist interviews", only("therapist_interviews"), "implied by the per-interview percentages",
+         "therapist theme percentages 'per interview' and the mean number of themes per therapist interview"),
+    ]
+    return pd.DataFrame(rows, columns=["unit", "n", "source", "used as the denominator of"])

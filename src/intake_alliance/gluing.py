@@ -1,0 +1,92 @@
+"""Put numbers into the book's prose through myst-nb ``glue``.
+
+Two kinds of glued value, kept apart by their names so that the verifier can
+tell a reproduction from a quotation:
+
+* ``glue_computed(key, value)`` glues a value the notebook *computed* under the
+  exact ``key`` of ``reported_values.csv`` when the paper printed the same
+  quantity.  ``python -m intake_alliance verify`` compares these, key by key,
+  with the printed string.
+* ``glue_published(key)`` glues the printed string of ``key`` under the name
+  ``pub_<key>``: a quotation of the data, shown in the prose, never verified
+  against itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import data
+
+__all__ = ["Text", "glue", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "PUBLISHED_PREFIX"]
+
+PUBLISHED_PREFIX = "pub_"
+
+
+class Text(str):
+    """A string whose repr is itself, so ``{glue:text}`` shows it without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def glue(name: str, value: Any, display: bool = False) -> Any:
+    """Glue ``value`` under ``name`` (thin wrapper so notebooks import one module)."""
+    from myst_nb import glue as _glue
+
+    if isinstance(value, str) and not isinstance(value, Text):
+        value = Text(value)
+    _glue(name, value, display=display)
+    return value
+
+
+def fmt_number(value: float, decimals: int) -> str:
+    """Return ``value`` rounded half-up to ``decimals`` places as a string."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    q = Decimal(1).scaleb(-decimals)
+    return str(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def prose_form(reported: str, value: float) -> str:
+    """Return the printed string when it is numeric ("47.36%", "0.70"), else the value in digits.
+
+    Numbers printed as words ("Five", "Thirty-eight") read oddly mid-sentence,
+    so they are shown as digits; units printed with them ("30 minutes") are
+    dropped, and the prose supplies its own.
+    """
+    text = str(reported)
+    head = text.split()[0]
+    if head[:1].isdigit():
+        return head
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def glue_computed(key: str, value: float) -> float:
+    """Glue a computed ``value`` under reported key ``key`` (checked by ``verify``)."""
+    if key not in data.reported().index:
+        raise KeyError(f"key: {key!r} is not in data/published/reported_values.csv")
+    return glue(key, float(value))
+
+
+def glue_published(key: str) -> str:
+    """Glue the printed string of ``key`` under ``pub_<key>``; return it."""
+    table = data.reported()
+    if key not in table.index:
+        raise KeyError(f"key: {key!r} is not in data/published/reported_values.csv")
+    text = prose_form(table.at[key, "reported"], float(table.at[key, "value"]))
+    glue(PUBLISHED_PREFIX + key, text)
+    return text
+
+
+def glue_many_published(keys: list[str]) -> dict[str, str]:
+    """Glue several printed strings at once; return ``{key: string}``."""
+    table = data.reported()
+    unknown = [k for k in keys if k not in table.index]
+    if unknown:
+        raise KeyError(f"keys: not in data/published/reported_values.csv: {unknown}")
+    out = {}
+    for k in keys:
+        out[k] = prose_form(table.at[k, "reported"], float(table.at[k, "value"]))
+        glue(PUBLISHED_PREFIX + k, out[k])
+    return out

@@ -1,0 +1,41 @@
+"""Shared fixtures: paths, a throw-away copy of data/, and one full book build per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may corrupt."""
+    dst = tmp_path / "data"
+    shutil.copytree(ROOT / "data", dst)
+    return dst
+
+
+def build_book_into(out: Path) -> subprocess.CompletedProcess:
+    """Run a clean Jupyter Book build into ``out``; return the finished process."""
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="1609459200")
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "html",
+           "-W", "-n", "--keep-going", "--path-output", str(out)]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500)
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the whole book once into a temporary directory; return its html folder."""
+    out = tmp_path_factory.mktemp("book")
+    proc = build_book_into(out)
+    if proc.returncode != 0:
+        reports = "\n".join(p.read_text() for p in (out / "_build" / "html" / "reports").glob("**/*.log"))
+        pytest.fail(f"jupyter-book build failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}\n{reports[-4000:]}")
+    return out / "_build" / "html"
