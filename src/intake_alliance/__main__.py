@@ -13,6 +13,8 @@ inputs-hash
     the notebook cache when it changes).
 check-data
     Load every table of the data package (hashes and schemas).
+derive
+    Regenerate data/derived/ (the reconstruction and its bounds).
 rehash
     Record new sha256 hashes after an intended edit of a data file.
 write-env-files FREEZE
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("inputs-hash", help="hash of src/ and data/")
     sub.add_parser("check-data", help="validate every data file")
     sub.add_parser("rehash", help="record new hashes after an intended data edit")
+    dv = sub.add_parser("derive", help="regenerate data/derived/ (reconstruction and its bounds)")
+    dv.add_argument("--skip-bounds", action="store_true", help="only the reconstruction (seconds, not minutes)")
     w = sub.add_parser("write-env-files", help="write requirements.lock and environment.yml")
     w.add_argument("freeze", type=Path)
     args = ap.parse_args(argv)
@@ -86,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
 
         changed = data.rehash()
         print("re-hashed: " + (", ".join(changed) if changed else "nothing changed"))
+        return 0
+    if args.command == "derive":
+        from . import reconstruct
+
+        print(reconstruct.write_reconstruction())
+        if not args.skip_bounds:
+            print("\n".join(reconstruct.write_bounds()))
         return 0
     if args.command == "write-env-files":
         from . import envfiles

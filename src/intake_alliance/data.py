@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,14 @@ class DataIntegrityError(ValueError):
 
 
 def _find_data_dir() -> Path:
+    # INTAKE_ALLIANCE_DATA points the whole package (and the notebooks it
+    # executes) at another copy of data/: ``verify --data-root`` uses it.
+    override = os.environ.get("INTAKE_ALLIANCE_DATA")
+    if override:
+        path = Path(override)
+        if not (path / "datapackage.json").is_file():
+            raise FileNotFoundError(f"INTAKE_ALLIANCE_DATA: {path} has no datapackage.json")
+        return path
     # The package is installed in editable mode from the repository, so the
     # data folder sits two levels above ``src/intake_alliance``.
     here = Path(__file__).resolve()

@@ -27,6 +27,9 @@ __all__ = [
     "proportion_intervals",
     "plot_theme_intervals",
     "themes_per_interview",
+    "themes_per_interview_observed",
+    "cooccurrence",
+    "plot_cooccurrence",
 ]
 
 UNITS = {
@@ -158,3 +161,40 @@ def themes_per_interview(reported: pd.DataFrame | None = None) -> pd.DataFrame:
             "mean_key": f"{prefix}_themes_mean", "sd_key": f"{prefix}_themes_sd",
         })
     return pd.DataFrame(rows)
+
+
+def cooccurrence(interviews: pd.DataFrame, respondent: str) -> pd.DataFrame:
+    """Return the theme x theme matrix of interviews coded with both themes (diagonal: with the theme)."""
+    if respondent not in ("client", "therapist"):
+        raise ValueError(f"respondent: expected 'client' or 'therapist', got {respondent!r}")
+    themes = data.load("themes").sort_values("order")["key"].tolist()
+    missing = [t for t in themes if t not in interviews.columns]
+    if missing:
+        raise ValueError(f"interviews: missing theme columns {missing}")
+    x = interviews.loc[interviews.respondent == respondent, themes].to_numpy(dtype=int)
+    return pd.DataFrame(x.T @ x, index=themes, columns=themes)
+
+
+def plot_cooccurrence(interviews: pd.DataFrame) -> plt.Figure:
+    """Heatmaps of theme co-occurrence for clients and therapists in a reconstructed dataset."""
+    labels = data.load("themes").sort_values("order")["label"].tolist()
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
+    for ax, resp in zip(axes, ("client", "therapist")):
+        m = cooccurrence(interviews, resp)
+        m.index, m.columns = labels, labels
+        mask = np.triu(np.ones_like(m, dtype=bool), k=1)
+        sns.heatmap(m, mask=mask, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, square=True,
+                    annot_kws={"fontsize": 8})
+        ax.set_title(f"{resp} interviews (one reconstruction)", fontsize=10)
+        ax.tick_params(labelsize=8)
+    fig.suptitle("RECONSTRUCTED data: one of many datasets consistent with the paper", fontsize=10, color="#b35806")
+    fig.tight_layout()
+    return fig
+
+
+def themes_per_interview_observed(interviews: pd.DataFrame) -> pd.DataFrame:
+    """Return mean and SD (n-1) of themes per interview, by respondent, in an interview-level table."""
+    themes = data.load("themes").sort_values("order")["key"].tolist()
+    k = interviews[themes].sum(axis=1)
+    out = k.groupby(interviews.respondent).agg(n="size", mean="mean", sd="std")
+    return out.reset_index()

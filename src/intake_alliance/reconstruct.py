@@ -1,0 +1,574 @@
+"""An interview-level dataset consistent with every published aggregate, and its bounds.
+
+The study's codings are not public.  This module states every published
+number and every group statement that bears on them as linear constraints on
+0/1 theme indicators, one per interview and theme, and solves the resulting
+integer program with :func:`scipy.optimize.milp` (HiGHS).  Two uses:
+
+* :func:`reconstruct` returns **one** admissible dataset, deterministically.
+  It is a reconstruction, not the study's data: many datasets satisfy the
+  same constraints.
+* :func:`bounds` minimises and maximises a statistic (a per-group count, a
+  co-occurrence, ...) over **all** admissible datasets, which shows what the
+  published numbers fix and what they leave open.
+
+What is assumed beyond the paper
+--------------------------------
+The paper does not say which therapist saw which client, so a roster is fixed
+(:func:`default_roster`): 22 therapists with caseloads between 1 and 5 that
+sum to 55, clients of both groups spread across therapists.  It does not say
+which four client interviews are missing from the 51 coded ones; the model
+leaves that open.  Means and SDs of themes per interview are checked under an
+explicit rounding convention (:func:`sd_attainability` shows which conventions
+can produce the printed values at all).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from math import ceil, floor
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
+
+from . import data
+
+__all__ = [
+    "InfeasibleConstraintsError",
+    "Roster",
+    "Targets",
+    "default_roster",
+    "published_targets",
+    "sd_attainability",
+    "Model",
+    "build_model",
+    "reconstruct",
+    "write_reconstruction",
+    "write_bounds",
+    "RELAXED",
+    "check_reconstruction",
+    "bounds",
+    "group_count_bounds",
+    "cooccurrence_bounds",
+    "RECONSTRUCTION_PATH",
+]
+
+RECONSTRUCTION_PATH = "derived/reconstructed_interviews.csv"
+MAX_THEMES = 8
+
+
+class InfeasibleConstraintsError(ValueError):
+    """No dataset satisfies the constraints; the message names the constraint sets in conflict."""
+
+
+# --- inputs --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who saw whom: the therapist and client group of each of the dyads."""
+
+    therapist: tuple[int, ...]  # therapist index of each dyad
+    group: tuple[str, ...]  # "Mizrahi" or "Ashkenazi" for each dyad
+
+    @property
+    def n_dyads(self) -> int:
+        return len(self.group)
+
+    @property
+    def n_therapists(self) -> int:
+        return max(self.therapist) + 1
+
+
+def default_roster(n_therapists: int = 22, n_mizrahi: int = 29, n_ashkenazi: int = 26,
+                   max_caseload: int = 5) -> Roster:
+    """Return the fixed roster the reconstruction assumes.
+
+    Caseloads run from ``max_caseload`` down to 1 so that the range the paper
+    allows (1 to 5 clients per therapist) is used, and clients of the two groups
+    alternate across therapists so that most therapists see both groups.
+    """
+    n = n_mizrahi + n_ashkenazi
+    if n_therapists < 1 or n < n_therapists:
+        raise ValueError(f"n_therapists: need 1 <= n_therapists <= dyads ({n}), got {n_therapists}")
+    if n > n_therapists * max_caseload:
+        raise ValueError(f"max_caseload: {n_therapists} therapists x {max_caseload} cannot cover {n} dyads")
+    # One client each, two therapists at the maximum, the rest handed out one
+    # at a time in turn, so caseloads use the whole range the paper allows.
+    loads = [1] * n_therapists
+    for i in range(min(2, n_therapists)):
+        loads[i] = min(max_caseload, 1 + (n - n_therapists) // 2)
+    extra = n - sum(loads)
+    i = 2 % n_therapists
+    while extra > 0:
+        if loads[i] < max_caseload:
+            loads[i] += 1
+            extra -= 1
+        i = (i + 1) % n_therapists
+    loads.sort(reverse=True)
+    therapist = tuple(t for t, load in enumerate(loads) for _ in range(load))
+    # alternate the two groups along the list of dyads, Mizrahi first, until one runs out
+    groups, m, a = [], n_mizrahi, n_ashkenazi
+    for k in range(n):
+        if (k % 2 == 0 and m) or not a:
+            groups.append("Mizrahi")
+            m -= 1
+        else:
+            groups.append("Ashkenazi")
+            a -= 1
+    return Roster(therapist=therapist, group=tuple(groups))
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The published aggregates the reconstruction must reproduce."""
+
+    themes: tuple[str, ...]
+    client_n: dict[str, int]
+    therapist_n: dict[str, int]
+    therapist_interview_n: dict[str, int]
+    n_client_interviews: int
+    client_sd: str
+    therapist_sd: str
+    client_mean: str
+    therapist_mean: str
+    statements: pd.DataFrame = field(repr=False, compare=False, hash=False)
+
+
+def published_targets(strict_anger: bool = False) -> Targets:
+    """Return the targets read from ``data/published``.
+
+    Parameters
+    ----------
+    strict_anger
+        Use the Discussion's stricter reading that therapists described anger
+        and hostility only with Mizrahi clients (statement S16) instead of the
+        Results' "mostly" (S15).
+    """
+    r = data.reported()
+    themes = tuple(data.load("themes").sort_values("order")["key"])
+    st = data.load("group_statements")
+    st = st[st.encodable & (st["default"] | (st.statement_id == "S16"))].copy()
+    if strict_anger:
+        st = st[st.statement_id != "S15"]
+    else:
+        st = st[st.statement_id != "S16"]
+    freq = data.load("theme_frequencies")
+    n_client = int(freq.loc[freq.unit == "client_interviews", "denominator"].iloc[0])
+
+    def counts(prefix: str) -> dict[str, int]:
+        return {t: int(r.at[f"{prefix}_theme_{t}_n", "value"]) for t in themes}
+
+    return Targets(
+        themes=themes, client_n=counts("client"), therapist_n=counts("therapist"),
+        therapist_interview_n=counts("therapist_interview"), n_client_interviews=n_client,
+        client_sd=r.at["client_themes_sd", "reported"], therapist_sd=r.at["therapist_themes_sd", "reported"],
+        client_mean=r.at["client_themes_mean", "reported"], therapist_mean=r.at["therapist_themes_mean", "reported"],
+        statements=st.reset_index(drop=True),
+    )
+
+
+def _interval(reported: str, convention: str) -> tuple[Fraction, Fraction, bool]:
+    """Return [lo, hi] of true values that print as ``reported``; bool says whether hi is included."""
+    value = Fraction(Decimal(reported))
+    decimals = -Decimal(reported).as_tuple().exponent
+    step = Fraction(1, 10**decimals)
+    if convention == "round":  # half-up or half-down: both ends may be hit
+        return value - step / 2, value + step / 2, True
+    if convention == "truncate":
+        return value, value + step, False
+    raise ValueError(f"convention: expected 'round' or 'truncate', got {convention!r}")
+
+
+def _sum_of_squares_range(total: int, n: int, sd: str, convention: str, ddof: int) -> list[int]:
+    """Integer sums of squares Q whose SD prints as ``sd`` (Q has the parity of ``total`` for 0/1 data)."""
+    lo, hi, closed = _interval(sd, convention)
+    base = Fraction(total * total, n)
+    q_lo = base + (n - ddof) * lo * lo
+    q_hi = base + (n - ddof) * hi * hi
+    qs = [q for q in range(floor(q_lo), ceil(q_hi) + 1) if q_lo <= q and (q <= q_hi if closed else q < q_hi)]
+    return [q for q in qs if q % 2 == total % 2]  # k^2 = k (mod 2), so Q = sum k^2 = total (mod 2)
+
+
+def sd_attainability(targets: Targets | None = None) -> pd.DataFrame:
+    """Return, for each respondent, convention and SD definition, whether the printed mean and SD are attainable.
+
+    The total number of theme mentions is fixed by the published counts, so the
+    mean is ``total / n`` exactly; the SD then depends only on the sum of
+    squared per-interview counts ``Q``, an integer with the parity of the total.
+    """
+    t = published_targets() if targets is None else targets
+    rows = []
+    for resp, counts, n, mean, sd in (
+        ("client", t.client_n, t.n_client_interviews, t.client_mean, t.client_sd),
+        ("therapist", t.therapist_interview_n, len(default_roster().group), t.therapist_mean, t.therapist_sd),
+    ):
+        total = sum(counts.values())
+        exact_mean = Fraction(total, n)
+        for convention in ("round", "truncate"):
+            lo, hi, closed = _interval(mean, convention)
+            mean_ok = lo <= exact_mean and (exact_mean <= hi if closed else exact_mean < hi)
+            for ddof, label in ((1, "sample (n-1)"), (0, "population (n)")):
+                qs = _sum_of_squares_range(total, n, sd, convention, ddof)
+                rows.append({
+                    "respondent": respondent_label(resp), "n": n, "theme_mentions": total,
+                    "mean_exact": float(exact_mean), "mean_reported": mean, "sd_reported": sd,
+                    "convention": convention, "sd_definition": label, "mean_attainable": bool(mean_ok),
+                    "sum_of_squares_allowed": ", ".join(map(str, qs)), "sd_attainable": bool(qs),
+                    "both_attainable": bool(mean_ok and qs),
+                })
+    return pd.DataFrame(rows)
+
+
+def respondent_label(resp: str) -> str:
+    """Return a readable label for a respondent key."""
+    return {"client": "clients", "therapist": "therapist interviews"}[resp]
+
+
+# --- the integer program ---------------------------------------------------------
+
+
+class Model:
+    """Variables and linear constraints of the reconstruction, grouped by named constraint sets."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.index: dict[str, int] = {}
+        self.lb: list[float] = []
+        self.ub: list[float] = []
+        self.rows: list[tuple[str, dict[int, float], float, float]] = []
+
+    def var(self, name: str, lb: float = 0, ub: float = 1) -> int:
+        self.index[name] = len(self.names)
+        self.names.append(name)
+        self.lb.append(lb)
+        self.ub.append(ub)
+        return self.index[name]
+
+    def add(self, group: str, coeffs: dict[int, float], lb: float, ub: float) -> None:
+        self.rows.append((group, coeffs, lb, ub))
+
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(g for g, *_ in self.rows))
+
+    def solve(self, objective: dict[int, float] | None = None, sense: int = 1,
+              drop: set[str] | frozenset[str] = frozenset(), time_limit: float = 60.0):
+        """Solve; ``sense`` is +1 to minimise and -1 to maximise ``objective``."""
+        rows = [r for r in self.rows if r[0] not in drop]
+        ri, ci, vals = [], [], []
+        for k, (_, coeffs, _, _) in enumerate(rows):
+            for j, v in coeffs.items():
+                ri.append(k)
+                ci.append(j)
+                vals.append(v)
+        n = len(self.names)
+        a = coo_array((vals, (ri, ci)), shape=(len(rows), n)).tocsr()
+        c = np.zeros(n)
+        for j, v in (objective or {}).items():
+            c[j] = sense * v
+        return milp(c, constraints=LinearConstraint(a, [r[2] for r in rows], [r[3] for r in rows]),
+                    integrality=np.ones(n), bounds=Bounds(self.lb, self.ub),
+                    options={"time_limit": time_limit, "presolve": True})
+
+
+@dataclass
+class Built:
+    """A built model with the variable indices needed to read a solution."""
+
+    model: Model
+    roster: Roster
+    targets: Targets
+    x: dict[tuple[int, str], int]  # client theme indicators
+    y: dict[tuple[int, str], int]  # therapist-interview theme indicators
+    coded: dict[int, int]  # client interview coded
+    convention: str
+    ddof: int
+
+
+def build_model(targets: Targets | None = None, roster: Roster | None = None, convention: str = "truncate",
+                ddof: int = 1) -> Built:
+    """Return the integer program for ``targets`` on ``roster`` under a rounding ``convention`` for SDs.
+
+    Constraint sets (the names used in error messages): ``client totals``,
+    ``therapist-interview totals``, ``per-therapist totals``, ``coded client
+    interviews``, ``client SD``, ``therapist SD`` and one set per group
+    statement (``S01``...).
+    """
+    t = published_targets() if targets is None else targets
+    ro = default_roster() if roster is None else roster
+    m = Model()
+    D, T = range(ro.n_dyads), range(ro.n_therapists)
+    x = {(d, th): m.var(f"x[{d},{th}]") for d in D for th in t.themes}
+    y = {(d, th): m.var(f"y[{d},{th}]") for d in D for th in t.themes}
+    z = {(tt, th): m.var(f"z[{tt},{th}]") for tt in T for th in t.themes}
+    c = {d: m.var(f"c[{d}]") for d in D}
+    ks = range(len(t.themes) + 1)
+    sc = {(d, k): m.var(f"sc[{d},{k}]") for d in D for k in ks}
+    st = {(d, k): m.var(f"st[{d},{k}]") for d in D for k in ks}
+
+    m.add("coded client interviews", {c[d]: 1 for d in D}, t.n_client_interviews, t.n_client_interviews)
+    for th in t.themes:
+        m.add("client totals", {x[d, th]: 1 for d in D}, t.client_n[th], t.client_n[th])
+        m.add("therapist-interview totals", {y[d, th]: 1 for d in D}, t.therapist_interview_n[th],
+              t.therapist_interview_n[th])
+        m.add("per-therapist totals", {z[tt, th]: 1 for tt in T}, t.therapist_n[th], t.therapist_n[th])
+        for d in D:
+            m.add("coded client interviews", {x[d, th]: 1, c[d]: -1}, -np.inf, 0)
+            # a therapist counts once if any of their interviews has the theme
+            m.add("per-therapist totals", {z[ro.therapist[d], th]: 1, y[d, th]: -1}, 0, np.inf)
+        for tt in T:
+            mine = [d for d in D if ro.therapist[d] == tt]
+            m.add("per-therapist totals", {z[tt, th]: 1, **{y[d, th]: -1 for d in mine}}, -np.inf, 0)
+
+    # number of themes per interview as a one-hot variable, so its square is linear
+    for d in D:
+        m.add("client SD", {**{sc[d, k]: 1 for k in ks}, c[d]: -1}, 0, 0)
+        m.add("client SD", {**{sc[d, k]: k for k in ks}, **{x[d, th]: -1 for th in t.themes}}, 0, 0)
+        m.add("therapist SD", {st[d, k]: 1 for k in ks}, 1, 1)
+        m.add("therapist SD", {**{st[d, k]: k for k in ks}, **{y[d, th]: -1 for th in t.themes}}, 0, 0)
+    for name, counts, n, sd, s in (("client SD", t.client_n, t.n_client_interviews, t.client_sd, sc),
+                                   ("therapist SD", t.therapist_interview_n, ro.n_dyads, t.therapist_sd, st)):
+        qs = _sum_of_squares_range(sum(counts.values()), n, sd, convention, ddof)
+        if not qs:
+            raise InfeasibleConstraintsError(
+                f"{name}: no sum of squares gives SD {sd} with n = {n} under convention {convention!r} "
+                f"(ddof={ddof}); try sd_attainability() to see which conventions work")
+        m.add(name, {s[d, k]: k * k for d in D for k in ks}, min(qs), max(qs))
+
+    mizrahi = [d for d in D if ro.group[d] == "Mizrahi"]
+    ashkenazi = [d for d in D if ro.group[d] == "Ashkenazi"]
+    for _, s in t.statements.iterrows():
+        var = x if s.respondent == "client" else y
+        mz = {var[d, s.theme]: 1 for d in mizrahi}
+        ak = {var[d, s.theme]: 1 for d in ashkenazi}
+        sid = s.statement_id
+        if s.kind == "both_groups":
+            m.add(sid, mz, 1, np.inf)
+            m.add(sid, ak, 1, np.inf)
+        elif s.kind == "mainly_ashkenazi":
+            m.add(sid, {**ak, **{k: -1 for k in mz}}, 1, np.inf)
+        elif s.kind == "mainly_mizrahi":
+            m.add(sid, {**mz, **{k: -1 for k in ak}}, 1, np.inf)
+        elif s.kind == "only_mizrahi":
+            m.add(sid, ak, 0, 0)
+            m.add(sid, mz, 1, np.inf)
+        elif s.kind == "only_ashkenazi":
+            m.add(sid, mz, 0, 0)
+            m.add(sid, ak, 1, np.inf)
+        elif s.kind in ("higher_rate_ashkenazi", "higher_rate_mizrahi"):
+            # A / n_A > M / n_M  <=>  n_M * A - n_A * M >= 1 (integers)
+            sign = 1 if s.kind == "higher_rate_ashkenazi" else -1
+            m.add(sid, {**{k: sign * len(mizrahi) for k in ak}, **{k: -sign * len(ashkenazi) for k in mz}},
+                  1, np.inf)
+        else:
+            raise ValueError(f"statements: kind {s.kind!r} of {sid} cannot be encoded")
+    return Built(m, ro, t, x, y, c, convention, ddof)
+
+
+def _diagnose(built: Built) -> str:
+    groups = built.model.groups()
+    culprits = [g for g in groups if built.model.solve(drop={g}, time_limit=20).status == 0]
+    if culprits:
+        return ("dropping any one of these constraint sets makes the problem feasible: " + ", ".join(culprits))
+    return "no single constraint set explains it; several conflict jointly (constraint sets: " + ", ".join(groups) + ")"
+
+
+def reconstruct(targets: Targets | None = None, roster: Roster | None = None, convention: str = "truncate",
+                ddof: int = 1) -> pd.DataFrame:
+    """Return one admissible interview-level dataset (reconstructed, not the study's data).
+
+    Raises
+    ------
+    InfeasibleConstraintsError
+        When no dataset meets the constraints, naming the constraint sets that conflict.
+    """
+    t = published_targets() if targets is None else targets
+    _check_targets(t)
+    built = build_model(t, roster, convention, ddof)
+    res = built.model.solve()
+    if res.status != 0:
+        raise InfeasibleConstraintsError(f"reconstruction is infeasible: {_diagnose(built)}")
+    return _to_frame(built, res.x)
+
+
+def _check_targets(t: Targets) -> None:
+    for th in t.themes:
+        if not 0 <= t.client_n[th] <= t.n_client_interviews:
+            raise InfeasibleConstraintsError(
+                f"client totals: count {t.client_n[th]} for {th!r} is outside 0..{t.n_client_interviews}")
+        if t.therapist_n[th] > t.therapist_interview_n[th]:
+            raise InfeasibleConstraintsError(
+                f"per-therapist totals: {t.therapist_n[th]} therapists report {th!r} in only "
+                f"{t.therapist_interview_n[th]} interviews")
+
+
+def _to_frame(built: Built, sol: np.ndarray) -> pd.DataFrame:
+    ro, t = built.roster, built.targets
+    v = np.rint(sol).astype(int)
+    rows = []
+    for d in range(ro.n_dyads):
+        common = {"dyad_id": f"D{d + 1:02d}", "therapist_id": f"T{ro.therapist[d] + 1:02d}",
+                  "client_group": ro.group[d], "concordant": ro.group[d] == "Ashkenazi"}
+        if v[built.coded[d]]:
+            rows.append({"interview_id": f"D{d + 1:02d}-C", "respondent": "client", **common,
+                         **{th: int(v[built.x[d, th]]) for th in t.themes}})
+        rows.append({"interview_id": f"D{d + 1:02d}-T", "respondent": "therapist", **common,
+                     **{th: int(v[built.y[d, th]]) for th in t.themes}})
+    out = pd.DataFrame(rows).sort_values(["respondent", "dyad_id"], kind="stable").reset_index(drop=True)
+    out["reconstructed"] = True
+    return out
+
+
+def write_reconstruction(root=None) -> str:
+    """Regenerate ``data/derived/reconstructed_interviews.csv``; return its path."""
+    df = reconstruct()
+    for col in ("concordant", "reconstructed"):  # Frictionless booleans are lower case
+        df[col] = df[col].map({True: "true", False: "false"})
+    path = data.data_dir(root) / RECONSTRUCTION_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n")
+    return str(path)
+
+
+def write_bounds(root=None) -> list[str]:
+    """Regenerate the bounds tables under ``data/derived/`` (a few minutes); return their paths."""
+    b = build_model()
+    base = data.data_dir(root) / "derived"
+    base.mkdir(parents=True, exist_ok=True)
+    out = []
+    tables = {"group_count_bounds.csv": group_count_bounds(b),
+              "cooccurrence_bounds.csv": pd.concat([cooccurrence_bounds("client", b),
+                                                    cooccurrence_bounds("therapist", b)], ignore_index=True)}
+    for name, table in tables.items():
+        table.to_csv(base / name, index=False, lineterminator="\n")
+        out.append(str(base / name))
+    return out
+
+
+def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, convention: str = "truncate",
+                         ddof: int = 1) -> pd.DataFrame:
+    """Re-derive every constraint from an interview-level table; return one row per check with ``ok``."""
+    t = published_targets() if targets is None else targets
+    checks = []
+    cl = df[df.respondent == "client"]
+    tr = df[df.respondent == "therapist"]
+
+    def add(name: str, got, want, ok: bool | None = None) -> None:
+        checks.append({"check": name, "got": str(got), "want": str(want), "ok": bool(got == want if ok is None else ok)})
+
+    add("dyads", df.dyad_id.nunique(), 55)
+    add("concordant dyads", df.drop_duplicates("dyad_id").concordant.sum(), 26)
+    add("discordant dyads", (~df.drop_duplicates("dyad_id").concordant).sum(), 29)
+    add("therapists", df.therapist_id.nunique(), 22)
+    loads = tr.groupby("therapist_id").size()
+    add("caseload 1 to 5", f"{loads.min()}..{loads.max()}", "within 1..5", bool(loads.between(1, 5).all()))
+    add("therapist interviews", len(tr), 55)
+    add("coded client interviews", len(cl), t.n_client_interviews)
+    for th in t.themes:
+        add(f"client count {th}", int(cl[th].sum()), t.client_n[th])
+        add(f"therapist-interview count {th}", int(tr[th].sum()), t.therapist_interview_n[th])
+        add(f"therapist count {th}", int(tr.groupby("therapist_id")[th].max().sum()), t.therapist_n[th])
+    for name, sub, sd in (("client SD", cl, t.client_sd), ("therapist SD", tr, t.therapist_sd)):
+        k = sub[list(t.themes)].sum(axis=1)
+        lo, hi, closed = _interval(sd, convention)
+        q = int((k * k).sum())
+        var = Fraction(q * len(k) - int(k.sum()) ** 2, len(k) * (len(k) - ddof))
+        ok = lo * lo <= var and (var <= hi * hi if closed else var < hi * hi)
+        add(f"{name} ({convention})", f"{float(var) ** 0.5:.4f}", sd, ok)
+    for name, sub, mean in (("client mean", cl, t.client_mean), ("therapist mean", tr, t.therapist_mean)):
+        k = sub[list(t.themes)].sum(axis=1)
+        lo, hi, closed = _interval(mean, convention)
+        exact = Fraction(int(k.sum()), len(k))
+        add(f"{name} ({convention})", f"{float(exact):.4f}", mean, lo <= exact and (exact <= hi if closed else exact < hi))
+    for _, s in t.statements.iterrows():
+        sub = cl if s.respondent == "client" else tr
+        mz = int(sub.loc[sub.client_group == "Mizrahi", s.theme].sum())
+        ak = int(sub.loc[sub.client_group == "Ashkenazi", s.theme].sum())
+        ok = {"both_groups": mz >= 1 and ak >= 1, "mainly_ashkenazi": ak > mz, "mainly_mizrahi": mz > ak,
+              "only_mizrahi": ak == 0 and mz >= 1, "only_ashkenazi": mz == 0 and ak >= 1,
+              "higher_rate_ashkenazi": ak * 29 > mz * 26, "higher_rate_mizrahi": mz * 26 > ak * 29}[s.kind]
+        add(f"{s.statement_id} {s.respondent} {s.theme} {s.kind}", f"M={mz}, A={ak}", s.kind, ok)
+    return pd.DataFrame(checks)
+
+
+# --- bounds ----------------------------------------------------------------------
+
+
+RELAXED = frozenset({"per-therapist totals"})
+
+
+def bounds(objective: dict[int, float], built: Built | None = None,
+           drop: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """Return the (min, max) of a linear statistic over all admissible datasets.
+
+    ``drop`` removes constraint sets; dropping ``RELAXED`` (the per-therapist
+    counts, the only constraints tied to the assumed roster) gives outer
+    bounds that hold whoever saw whom.
+    """
+    b = build_model() if built is None else built
+    out = []
+    for sense in (1, -1):
+        res = b.model.solve(objective, sense, drop=drop)
+        if res.status != 0:
+            raise InfeasibleConstraintsError(f"bounds: solver status {res.status}: {res.message}")
+        out.append(int(round(sense * res.fun)))
+    return out[0], out[1]
+
+
+def group_count_bounds(built: Built | None = None) -> pd.DataFrame:
+    """Return, per theme and respondent, the range of the Mizrahi count over admissible datasets.
+
+    Two ranges per row.  ``roster_*``: over datasets on the assumed roster
+    (every value in it is attained by some dataset that meets all constraints).
+    ``outer_*``: with the roster-bound per-therapist constraints dropped, so no
+    dataset on any roster can fall outside it.  The true range lies between.
+    For client interviews the Ashkenazi count is not fixed by the Mizrahi one
+    (which client interviews are uncoded is open), so both are reported.
+    """
+    b = build_model() if built is None else built
+    ro, t = b.roster, b.targets
+    rows = []
+    for resp, var, totals in (("client", b.x, t.client_n), ("therapist_interview", b.y, t.therapist_interview_n)):
+        for th in t.themes:
+            row = {"respondent": resp, "theme": th, "total": totals[th]}
+            for group in ("Mizrahi", "Ashkenazi"):
+                obj = {var[d, th]: 1 for d in range(ro.n_dyads) if ro.group[d] == group}
+                for label, drop in (("roster", frozenset()), ("outer", RELAXED)):
+                    lo, hi = bounds(obj, b, drop)
+                    row[f"{group.lower()}_{label}_min"], row[f"{group.lower()}_{label}_max"] = lo, hi
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cooccurrence_bounds(respondent: str = "client", built: Built | None = None) -> pd.DataFrame:
+    """Return, for each pair of themes, the min and max number of interviews coded with both.
+
+    ``roster_*`` ranges are attained on the assumed roster; ``outer_*`` ranges
+    drop the roster-bound constraints and so hold for any roster.
+    """
+    if respondent not in ("client", "therapist"):
+        raise ValueError(f"respondent: expected 'client' or 'therapist', got {respondent!r}")
+    b = build_model() if built is None else built
+    var = b.x if respondent == "client" else b.y
+    rows = []
+    for a, c in itertools.combinations(b.targets.themes, 2):
+        m = b.model
+        before = (len(m.names), len(m.rows), dict(m.index))
+        p = {d: m.var(f"p[{d},{a},{c}]") for d in range(b.roster.n_dyads)}
+        for d, pv in p.items():
+            m.add("_pair", {pv: 1, var[d, a]: -1}, -np.inf, 0)
+            m.add("_pair", {pv: 1, var[d, c]: -1}, -np.inf, 0)
+            m.add("_pair", {pv: 1, var[d, a]: -1, var[d, c]: -1}, -1, np.inf)
+        row = {"respondent": respondent, "theme_a": a, "theme_b": c}
+        for label, drop in (("roster", frozenset()), ("outer", RELAXED)):
+            row[f"{label}_min"], row[f"{label}_max"] = bounds({pv: 1 for pv in p.values()}, b, drop)
+        # remove the temporary variables and rows again
+        del m.names[before[0]:], m.lb[before[0]:], m.ub[before[0]:], m.rows[before[1]:]
+        m.index = before[2]
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,151 @@
+"""Re-execute every notebook and compare the book's numbers with the paper's, key by key.
+
+Notebooks glue each number they *compute* that the paper also prints under
+the number's key in ``reported_values.csv`` (see :mod:`intake_alliance.gluing`).
+:func:`collect` executes the notebooks from scratch with nbclient and reads
+those glued values back; :func:`compare` formats each at the precision of the
+printed string and compares the two strings.  Differences the audit has
+explained are listed in ``data/audit/expected_mismatches.csv``; they are
+reported as expected, never passed silently, and an expected mismatch that
+no longer occurs is itself flagged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from . import data
+from .gluing import PUBLISHED_PREFIX
+
+__all__ = ["notebooks", "glued_values", "collect", "compare", "summary_line", "main"]
+
+ROOT = Path(__file__).resolve().parents[2]
+_NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
+
+
+def notebooks() -> list[Path]:
+    """Return the book's notebooks in reading order."""
+    return sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Return ``{name: text/plain}`` for every value glued in an executed notebook."""
+    out = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {})
+            name = meta.get("scrapbook", {}).get("name")
+            if name is not None and "text/plain" in output.get("data", {}):
+                out[name] = output["data"]["text/plain"]
+    return out
+
+
+def collect(paths: list[Path] | None = None, timeout: int = 600, progress: bool = True,
+            env: dict[str, str] | None = None) -> pd.DataFrame:
+    """Execute notebooks from scratch; return every glued value that names a reported key."""
+    from nbclient import NotebookClient
+    from tqdm import tqdm
+
+    keys = set(data.reported().index)
+    rows = []
+    paths = notebooks() if paths is None else paths
+    bar = tqdm(paths, desc="executing notebooks", unit="nb", disable=not progress, file=sys.stderr)
+    old_env = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        for path in bar:
+            bar.set_postfix_str(path.name)
+            nb = nbformat.read(path, as_version=4)
+            start = time.perf_counter()
+            NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            elapsed = time.perf_counter() - start
+            for name, text in glued_values(nb).items():
+                if name in keys and not name.startswith(PUBLISHED_PREFIX):
+                    rows.append({"key": name, "computed": text, "notebook": path.name, "seconds": elapsed})
+    finally:
+        os.environ.clear()
+        os.environ.update(old_env)
+    return pd.DataFrame(rows, columns=["key", "computed", "notebook", "seconds"])
+
+
+def _at_precision(value: float, reported: str) -> str:
+    """Return ``value`` formatted (half-up) like the printed string ``reported``."""
+    text = reported.rstrip("%")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    q = Decimal(1).scaleb(-decimals)
+    out = str(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+    return out + ("%" if reported.endswith("%") else "")
+
+
+def compare(collected: pd.DataFrame, root: str | Path | None = None) -> pd.DataFrame:
+    """Return one row per reported key: printed, computed at the printed precision, and the verdict.
+
+    Verdicts: ``reproduced``, ``expected mismatch`` (listed in
+    ``expected_mismatches.csv``, with its explanation), ``MISMATCH``,
+    ``UNEXPECTED MATCH`` (an expected mismatch that no longer occurs) and
+    ``not recomputed`` (an input the book quotes but cannot derive).
+    """
+    rv = data.reported(root)
+    expected = data.load("expected_mismatches", root=root).set_index("key")
+    unknown = sorted(set(expected.index) - set(rv.index))
+    if unknown:
+        raise ValueError(f"data/audit/expected_mismatches.csv: keys not in reported_values.csv: {unknown}")
+    got = collected.drop_duplicates("key").set_index("key")
+    rows = []
+    for key, row in rv.iterrows():
+        printed = str(row.reported)
+        if key not in got.index:
+            rows.append({"key": key, "printed": printed, "computed": "", "notebook": "",
+                         "verdict": "not recomputed", "explanation": ""})
+            continue
+        value = float(got.at[key, "computed"])
+        if _NUMERIC.match(printed):
+            shown = _at_precision(value, printed)
+            same = shown == printed
+        else:  # printed as words ("Five", "Thirty-eight"): compare the numbers
+            shown = repr(int(value)) if value.is_integer() else repr(value)
+            same = value == float(row.value)
+        if key in expected.index:
+            verdict = "UNEXPECTED MATCH" if same else "expected mismatch"
+            explanation = expected.at[key, "explanation"]
+        else:
+            verdict = "reproduced" if same else "MISMATCH"
+            explanation = ""
+        rows.append({"key": key, "printed": printed, "computed": shown, "notebook": got.at[key, "notebook"],
+                     "verdict": verdict, "explanation": explanation})
+    return pd.DataFrame(rows)
+
+
+def summary_line(table: pd.DataFrame) -> str:
+    """Return the one-line summary printed at the end of ``verify``."""
+    c = table.verdict.value_counts()
+    parts = [f"{c.get(v, 0)} {v}" for v in ("reproduced", "expected mismatch", "MISMATCH", "UNEXPECTED MATCH",
+                                             "not recomputed")]
+    ok = c.get("MISMATCH", 0) == 0 and c.get("UNEXPECTED MATCH", 0) == 0
+    return ("VERIFIED: " if ok else "FAILED: ") + ", ".join(parts) + f" (of {len(table)} published numbers)"
+
+
+def main(data_root: str | Path | None = None, timeout: int = 600) -> int:
+    """Run the whole verification and print its table; return the exit status."""
+    env = {"INTAKE_ALLIANCE_DATA": str(Path(data_root).resolve())} if data_root else {}
+    collected = collect(timeout=timeout, env=env)
+    table = compare(collected, root=data_root)
+    shown = table[table.verdict != "not recomputed"]
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 70, "display.width", 200):
+        print(shown[["key", "printed", "computed", "verdict", "notebook"]].to_string(index=False))
+        explained = shown[shown.explanation != ""]
+        if len(explained):
+            print("\nExplanations of expected mismatches:")
+            for _, r in explained.iterrows():
+                print(f"  {r.key}: {r.explanation}")
+    print("\n" + summary_line(table))
+    return 0 if summary_line(table).startswith("VERIFIED") else 1

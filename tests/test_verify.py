@@ -1,0 +1,76 @@
+"""The verifier: key-by-key comparison at the printed precision, expected mismatches, and a real failure."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from intake_alliance import data, verify
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _collected(values: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame([{"key": k, "computed": repr(v), "notebook": "x.ipynb", "seconds": 0.0}
+                         for k, v in values.items()])
+
+
+def test_reproduced_at_printed_precision() -> None:
+    table = verify.compare(_collected({"client_theme_trust_pct": 100 * 22 / 51})).set_index("key")
+    assert table.at["client_theme_trust_pct", "computed"] == "43.1%"
+    assert table.at["client_theme_trust_pct", "verdict"] == "reproduced"
+    assert table.at["client_theme_anger_pct", "verdict"] == "not recomputed"
+
+
+def test_trailing_zeros_and_words() -> None:
+    table = verify.compare(_collected({"therapist_theme_disengagement_pct": 50.0, "n_themes": 8.0,
+                                       "therapists_agreed": 38.0})).set_index("key")
+    assert table.at["therapist_theme_disengagement_pct", "computed"] == "50%"
+    assert table.at["n_themes", "verdict"] == "reproduced"  # printed "eight"
+    assert table.at["therapists_agreed", "verdict"] == "reproduced"  # printed "Thirty-eight"
+
+
+def test_mismatch_and_expected_mismatch() -> None:
+    table = verify.compare(_collected({
+        "client_theme_trust_pct": 44.0,  # wrong
+        "therapist_interview_theme_disengagement_pct": 100 * 17 / 55,  # documented typo
+    })).set_index("key")
+    assert table.at["client_theme_trust_pct", "verdict"] == "MISMATCH"
+    assert table.at["therapist_interview_theme_disengagement_pct", "verdict"] == "expected mismatch"
+    assert "typo" in table.at["therapist_interview_theme_disengagement_pct", "explanation"] or \
+        "slip" in table.at["therapist_interview_theme_disengagement_pct", "explanation"]
+    assert verify.summary_line(table.reset_index()).startswith("FAILED")
+
+
+def test_expected_mismatch_that_matches_is_flagged() -> None:
+    table = verify.compare(_collected({"therapist_interview_theme_disengagement_pct": 30.1})).set_index("key")
+    assert table.at["therapist_interview_theme_disengagement_pct", "verdict"] == "UNEXPECTED MATCH"
+
+
+@pytest.mark.slow
+def test_verify_fails_when_a_published_value_is_altered(data_copy: Path) -> None:
+    # Alter one printed percentage in a private copy of data/, re-hash it so the
+    # loader accepts it, and re-run the frequencies notebook against the copy.
+    path = data_copy / "published" / "reported_values.csv"
+    text = path.read_text()
+    path.write_text(text.replace("client_theme_trust_pct,43.1,43.1%", "client_theme_trust_pct,43.2,43.2%"))
+    data.rehash(root=data_copy)
+    nb = ROOT / "notebooks" / "03_theme_frequencies.ipynb"
+    collected = verify.collect([nb], progress=False, env={"INTAKE_ALLIANCE_DATA": str(data_copy)})
+    table = verify.compare(collected, root=data_copy).set_index("key")
+    assert table.at["client_theme_trust_pct", "verdict"] == "MISMATCH"
+    assert table.at["client_theme_trust_pct", "printed"] == "43.2%"
+    assert verify.summary_line(table.reset_index()).startswith("FAILED")
+
+
+@pytest.mark.slow
+def test_verify_passes_on_the_repository() -> None:
+    proc = subprocess.run([sys.executable, "-m", "intake_alliance", "verify"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "VERIFIED:" in proc.stdout
