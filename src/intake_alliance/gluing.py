@@ -24,10 +24,17 @@ PUBLISHED_PREFIX = "pub_"
 
 
 class Text(str):
-    """A string whose repr is itself, so ``{glue:text}`` shows it without quotes."""
+    """A string glued as text, shown by ``{glue:text}`` exactly as written.
+
+    myst-nb passes the glued ``text/plain`` through ``ast.literal_eval`` before
+    pasting it, which strips the quotes of a string literal.  The repr is
+    therefore the ordinary quoted string literal: an unquoted repr would be
+    evaluated as a number and lose its printed precision ("0.70" pasted as
+    "0.7", "1.00" as "1.0").
+    """
 
     def __repr__(self) -> str:
-        return str(self)
+        return str.__repr__(self)
 
 
 def glue(name: str, value: Any, display: bool = False) -> Any:

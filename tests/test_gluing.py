@@ -1,0 +1,25 @@
+"""Glued strings reach the page exactly as written (trailing zeros included)."""
+
+from __future__ import annotations
+
+import pytest
+from myst_nb.core.variables import format_plain_text
+
+from intake_alliance.gluing import Text, fmt_number, prose_form
+
+
+@pytest.mark.parametrize("text", ["0.70", "1.00", "0.10", "47.36%", "4", "feeling understood, trust", "it's"])
+def test_glued_text_is_pasted_verbatim(text: str) -> None:
+    # {glue:text} pastes format_plain_text(<text/plain repr>, "s"); the repr of Text must survive it
+    assert format_plain_text(repr(Text(text)), "s") == text
+
+
+def test_fmt_number_keeps_trailing_zeros() -> None:
+    assert fmt_number(0.0954, 2) == "0.10"
+    assert fmt_number(1.0, 2) == "1.00"
+    assert fmt_number(0.125, 2) == "0.13"  # half-up, not banker's rounding
+
+
+def test_prose_form_keeps_the_printed_precision() -> None:
+    assert prose_form("0.70", 0.7) == "0.70"
+    assert prose_form("Thirty-eight", 38.0) == "38"
