@@ -1,0 +1,428 @@
+"""Score coding sheets for the coding lab: validation, agreement, Cohen's kappa, confusion matrix.
+
+The lab (chapter ``07_coding_lab``) asks students to code invented post-intake
+vignettes (``data/teaching/vignettes.csv``) into the eight themes of the
+codebook, one theme per vignette, in a copy of
+``data/teaching/coding_sheet_blank.csv``.  This module reads such a sheet and
+compares it with the answer key or with another student's sheet.
+
+Scoring rules
+-------------
+* Each vignette gets exactly one theme.  Theme names are matched after
+  stripping spaces and ignoring case; the printed labels of
+  ``published/themes.csv`` ("Feeling understood") are accepted as well as the
+  keys ("understood").  Anything else is refused.
+* **Against the key**, a coding *agrees* when it is the vignette's primary
+  theme or, for an ambiguous vignette, its secondary theme.  The reference
+  label of a vignette is therefore the coder's own theme when it is one of the
+  accepted ones, and the primary theme otherwise.  Percent agreement, kappa,
+  the per-theme table and the confusion matrix are all computed from these
+  (coded, reference) pairs, so they are consistent with one another.  Crediting
+  either theme makes kappa against the key a little more lenient than kappa
+  between two coders on unambiguous material.
+* **Against another sheet**, the two codings are compared as they stand
+  (ambiguity plays no part: each coder chose one theme).  Kappa is symmetric
+  in the two sheets; the confusion matrix is transposed when they are swapped.
+* Cohen's kappa is computed by :func:`statsmodels.stats.inter_rater.cohens_kappa`
+  on the 8 x 8 table of all themes (themes nobody used are kept as empty rows
+  and columns); its large-sample standard error and the Wald 95% interval
+  ``kappa_low``/``kappa_upp`` are reported unchanged.  With few vignettes that
+  interval can reach beyond 1; it is not clipped.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import data
+
+__all__ = [
+    "SHEET_COLUMNS",
+    "SheetScore",
+    "themes",
+    "answer_key",
+    "example_sheet",
+    "read_sheet",
+    "score_sheet",
+    "plot_confusion",
+]
+
+SHEET_COLUMNS = ["vignette_id", "theme", "coder", "note"]
+_REQUIRED = ["vignette_id", "theme"]
+
+
+def themes() -> pd.DataFrame:
+    """Return the eight themes (key, label, valence) in the paper's order."""
+    return data.load("themes").sort_values("order")[["key", "label", "valence"]].reset_index(drop=True)
+
+
+def answer_key() -> pd.DataFrame:
+    """Return ``data/teaching/answer_key.csv`` with the secondary theme as "" when there is none."""
+    key = data.load("answer_key")
+    key["secondary_theme"] = key["secondary_theme"].fillna("").astype(str)
+    return key
+
+
+def example_sheet(name: str) -> pd.DataFrame:
+    """Return a packaged completed sheet (``"sheet_careful"`` or ``"sheet_confused"``), validated."""
+    if name not in {"sheet_careful", "sheet_confused"}:
+        raise ValueError(f"name: {name!r} is not an example sheet; use 'sheet_careful' or 'sheet_confused'")
+    return read_sheet(data.load(name))
+
+
+# --- reading and validating a sheet -----------------------------------------------
+
+
+def _theme_lookup() -> dict[str, str]:
+    table = themes()
+    lookup = {k.lower(): k for k in table.key}
+    lookup.update({label.strip().lower(): k for k, label in zip(table.key, table.label)})
+    return lookup
+
+
+def _check_key(key: pd.DataFrame) -> pd.DataFrame:
+    need = {"vignette_id", "primary_theme"}
+    if not isinstance(key, pd.DataFrame) or not need <= set(key.columns):
+        raise ValueError(f"key: must be a DataFrame with columns {sorted(need)} (like data/teaching/answer_key.csv)")
+    key = key.copy()
+    if "secondary_theme" not in key.columns:
+        key["secondary_theme"] = ""
+    key["secondary_theme"] = key["secondary_theme"].fillna("").astype(str)
+    known = set(themes().key)
+    for col in ("primary_theme", "secondary_theme"):
+        bad = ~key[col].isin(known | ({""} if col == "secondary_theme" else set()))
+        if bad.any():
+            i = int(bad.values.argmax())
+            raise ValueError(f"key: row {i} (vignette {key['vignette_id'].iloc[i]}): {col} "
+                             f"{key[col].iloc[i]!r} is not a theme key")
+    if key["vignette_id"].duplicated().any():
+        vid = key["vignette_id"][key["vignette_id"].duplicated()].iloc[0]
+        raise ValueError(f"key: vignette {vid} appears more than once")
+    return key.reset_index(drop=True)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise ValueError(f"path_or_df: {path} does not exist or is not a file")
+    kw: dict[str, Any] = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+    try:
+        raw = pd.read_csv(path, **kw)
+        if "theme" not in raw.columns and len(raw.columns) == 1 and ";" in raw.columns[0]:
+            # a spreadsheet saved with semicolons (common in some locales)
+            raw = pd.read_csv(path, sep=";", **kw)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: cannot be read as a UTF-8 CSV coding sheet ({exc})") from exc
+    return raw
+
+
+def read_sheet(path_or_df: str | Path | pd.DataFrame, *, key: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Read and validate a completed coding sheet.
+
+    Parameters
+    ----------
+    path_or_df
+        A CSV file (a filled-in copy of ``data/teaching/coding_sheet_blank.csv``)
+        or a DataFrame with at least the columns ``vignette_id`` and ``theme``
+        (``coder`` and ``note`` are optional).
+    key
+        The answer key whose vignettes the sheet must cover; default
+        ``data/teaching/answer_key.csv``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``vignette_id, theme, coder, note``, one row per vignette in the
+        key's order, themes as keys.  ``attrs["source"]`` names the file and
+        ``attrs["coder"]`` the coder (from the sheet, else the file's stem).
+
+    Raises
+    ------
+    ValueError
+        Naming the file and, where it applies, the line (header = line 1, as a
+        spreadsheet shows it) and the vignette: missing columns, an empty or
+        unknown vignette id, a vignette listed twice, an empty theme, a theme
+        that is not one of the eight, vignettes of the key that are missing.
+    """
+    key = _check_key(answer_key() if key is None else key)
+    if isinstance(path_or_df, pd.DataFrame):
+        raw = path_or_df.copy().reset_index(drop=True)
+        source = str(path_or_df.attrs.get("source") or path_or_df.attrs.get("path") or "<DataFrame>")
+        from_file = source != "<DataFrame>"
+        stem = Path(source).stem if from_file else ""
+    elif isinstance(path_or_df, (str, Path)):
+        path = Path(path_or_df)
+        raw = _read_csv(path)
+        source = str(path)
+        stem = path.stem
+        from_file = True
+    else:
+        raise ValueError(f"path_or_df: expected a CSV path or a DataFrame, got {type(path_or_df).__name__}")
+
+    missing_cols = [c for c in _REQUIRED if c not in raw.columns]
+    if missing_cols:
+        raise ValueError(f"{source}: missing column(s) {missing_cols}; a coding sheet needs {SHEET_COLUMNS}")
+    for col in SHEET_COLUMNS:
+        if col not in raw.columns:
+            raw[col] = ""
+        raw[col] = raw[col].fillna("").astype(str).str.strip()
+
+    def where(i: int) -> str:
+        # header = line 1, as a spreadsheet shows it; a bare DataFrame has rows, not lines
+        return f"{source}: line {i + 2}" if from_file else f"{source}: row {i}"
+
+    known_ids = list(key["vignette_id"])
+    known_set = set(known_ids)
+    lookup = _theme_lookup()
+    seen: dict[str, int] = {}
+    themes_out = []
+    for i, row in raw.iterrows():
+        vid = row["vignette_id"]
+        if vid == "":
+            raise ValueError(f"{where(i)}: vignette_id is empty")
+        if vid not in known_set:
+            raise ValueError(f"{where(i)}: vignette {vid!r} is not in the answer key")
+        if vid in seen:
+            raise ValueError(f"{where(i)} (vignette {vid}): duplicate row; vignette {vid} is already "
+                             f"coded on line {seen[vid] + 2}")
+        seen[vid] = i
+        theme = row["theme"]
+        if theme == "":
+            raise ValueError(f"{where(i)} (vignette {vid}): theme is empty; code every vignette with one theme")
+        canon = lookup.get(theme.lower())
+        if canon is None:
+            hint = ""
+            if any(sep in theme for sep in ";,/+&|"):
+                hint = " (give one theme per vignette)"
+            else:
+                close = difflib.get_close_matches(theme.lower(), list(lookup), n=1)
+                if close:
+                    hint = f" (did you mean {lookup[close[0]]!r}?)"
+            raise ValueError(f"{where(i)} (vignette {vid}): unknown theme {theme!r}{hint}; "
+                             f"the themes are {', '.join(themes().key)}")
+        themes_out.append(canon)
+    missing = [v for v in known_ids if v not in seen]
+    if missing:
+        shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
+        raise ValueError(f"{source}: {len(missing)} vignette(s) of the key are missing: {shown}")
+
+    out = raw[SHEET_COLUMNS].copy()
+    out["theme"] = themes_out
+    order = {v: n for n, v in enumerate(known_ids)}
+    out = out.sort_values("vignette_id", key=lambda s: s.map(order)).reset_index(drop=True)
+    coders = sorted(set(out["coder"]) - {""})
+    out.attrs["source"] = source
+    out.attrs["coder"] = coders[0] if len(coders) == 1 else (stem or "coder")
+    return out
+
+
+# --- scoring -----------------------------------------------------------------------
+
+
+@dataclass
+class SheetScore:
+    """The result of :func:`score_sheet`.
+
+    Attributes
+    ----------
+    coder, reference
+        Names of the scored sheet and of what it was compared with (``"key"``
+        or the other sheet's coder).
+    n
+        Number of vignettes compared.
+    items
+        One row per vignette: ``vignette_id, coded, reference, agree`` and, against
+        the key, ``primary_theme, secondary_theme, ambiguous``.
+    per_theme
+        Tidy table, one row per theme: ``n_reference`` (vignettes whose reference
+        label is the theme), ``n_coded`` (vignettes the coder gave the theme),
+        ``n_agree`` (both), ``pct_of_reference`` (100 * n_agree / n_reference) and
+        ``specific_agreement`` (2 * n_agree / (n_reference + n_coded)).
+    confusion
+        Counts, rows = reference theme, columns = coded theme, all eight themes.
+    percent_agreement
+        100 * share of vignettes that agree.
+    kappa, kappa_se, kappa_low, kappa_upp
+        Cohen's kappa, its large-sample standard error and Wald 95% interval.
+    """
+
+    coder: str
+    reference: str
+    n: int
+    items: pd.DataFrame
+    per_theme: pd.DataFrame
+    confusion: pd.DataFrame
+    percent_agreement: float
+    kappa: float
+    kappa_se: float
+    kappa_low: float
+    kappa_upp: float
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the summary numbers and the tables as a plain dict."""
+        return {
+            "coder": self.coder, "reference": self.reference, "n": self.n,
+            "percent_agreement": self.percent_agreement, "kappa": self.kappa, "kappa_se": self.kappa_se,
+            "kappa_low": self.kappa_low, "kappa_upp": self.kappa_upp,
+            "per_theme": self.per_theme, "confusion": self.confusion, "items": self.items,
+        }
+
+    def summary(self) -> pd.Series:
+        """Return the summary numbers as a Series (handy for a comparison table)."""
+        return pd.Series({"coder": self.coder, "reference": self.reference, "n": self.n,
+                          "percent_agreement": self.percent_agreement, "kappa": self.kappa,
+                          "kappa_se": self.kappa_se, "kappa_low": self.kappa_low, "kappa_upp": self.kappa_upp})
+
+
+def _kappa(coded: pd.Series, reference: pd.Series, labels: list[str]) -> tuple[pd.DataFrame, dict[str, float]]:
+    from sklearn.metrics import cohen_kappa_score
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    conf = pd.crosstab(pd.Categorical(reference, categories=labels), pd.Categorical(coded, categories=labels),
+                       dropna=False)
+    conf = conf.reindex(index=labels, columns=labels, fill_value=0).astype("int64")
+    conf.index.name = "reference"
+    conf.columns.name = "coded"
+    table = conf.to_numpy(dtype=float)
+    n = table.sum()
+    p_e = float((table.sum(1) / n) @ (table.sum(0) / n))
+    if np.isclose(p_e, 1.0):
+        raise ValueError("sheet: kappa is undefined because both codings use one and the same theme throughout")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # statsmodels also computes a z test whose null SE is 0 when one coder used a single theme
+        res = cohens_kappa(table)
+    kappa = float(res.kappa)
+    k_sk = float(cohen_kappa_score(list(reference), list(coded), labels=labels))
+    if not np.isclose(k_sk, kappa):  # two independent implementations must agree
+        raise RuntimeError(f"kappa: statsmodels {kappa} and scikit-learn {k_sk} disagree")
+    se, low, upp = float(res.std_kappa), float(res.kappa_low), float(res.kappa_upp)
+    if np.isnan(se) and -1e-12 < float(res.var_kappa) <= 0:
+        # a variance that is zero in exact arithmetic came out as -1e-17: the SE is 0
+        se, low, upp = 0.0, kappa, kappa
+    return conf, {"kappa": kappa, "kappa_se": se, "kappa_low": low, "kappa_upp": upp}
+
+
+def score_sheet(sheet: str | Path | pd.DataFrame, against: str | Path | pd.DataFrame = "key", *,
+                key: pd.DataFrame | None = None) -> SheetScore:
+    """Compare a coding sheet with the answer key or with another sheet.
+
+    Parameters
+    ----------
+    sheet
+        A completed sheet: a path, a DataFrame, or the output of :func:`read_sheet`.
+    against
+        ``"key"`` (default) to score against the answer key, where a coding that
+        matches either the primary or the secondary theme of an ambiguous
+        vignette counts as agreement; or another completed sheet (path or
+        DataFrame) to measure agreement between two coders.
+    key
+        Answer key to use (default ``data/teaching/answer_key.csv``); the tests
+        pass tiny hand-made keys.
+
+    Returns
+    -------
+    SheetScore
+
+    Raises
+    ------
+    ValueError
+        When a sheet fails :func:`read_sheet`'s checks (naming the file, line and
+        vignette), when ``against`` is neither ``"key"`` nor a sheet, or when
+        kappa is undefined (both codings use a single theme).
+    """
+    key = _check_key(answer_key() if key is None else key)
+    coded_sheet = read_sheet(sheet, key=key)
+    labels = list(themes().key)
+    items = pd.DataFrame({"vignette_id": coded_sheet["vignette_id"], "coded": coded_sheet["theme"]})
+    notes = []
+    if isinstance(against, str) and against == "key":
+        k = key.set_index("vignette_id").loc[items["vignette_id"]]
+        primary = k["primary_theme"].to_numpy()
+        secondary = k["secondary_theme"].to_numpy()
+        ok = (items["coded"].to_numpy() == primary) | ((secondary != "") & (items["coded"].to_numpy() == secondary))
+        items["primary_theme"] = primary
+        items["secondary_theme"] = secondary
+        items["ambiguous"] = secondary != ""
+        items["reference"] = np.where(ok, items["coded"], primary)
+        reference_name = "key"
+        notes.append("against the key, either theme of an ambiguous vignette counts as agreement")
+    elif isinstance(against, (str, Path, pd.DataFrame)):
+        if isinstance(against, str) and against.strip().lower() == "key":
+            raise ValueError("against: write 'key' in lower case without spaces, or pass a sheet")
+        other = read_sheet(against, key=key)
+        items["reference"] = other.set_index("vignette_id").loc[items["vignette_id"], "theme"].to_numpy()
+        reference_name = other.attrs["coder"]
+    else:
+        raise ValueError(f"against: expected 'key' or a completed sheet, got {type(against).__name__}")
+    items["agree"] = items["coded"] == items["reference"]
+    cols = ["vignette_id", "coded", "reference", "agree"] + [c for c in ("primary_theme", "secondary_theme", "ambiguous")
+                                                              if c in items.columns]
+    items = items[cols]
+
+    conf, kap = _kappa(items["coded"], items["reference"], labels)
+    t = themes()
+    n_ref = conf.sum(axis=1).to_numpy()
+    n_cod = conf.sum(axis=0).to_numpy()
+    n_agr = np.diag(conf.to_numpy())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_theme = pd.DataFrame({
+            "theme": labels,
+            "label": t["label"].to_numpy(),
+            "valence": t["valence"].to_numpy(),
+            "n_reference": n_ref,
+            "n_coded": n_cod,
+            "n_agree": n_agr,
+            "pct_of_reference": np.where(n_ref > 0, 100.0 * n_agr / np.maximum(n_ref, 1), np.nan),
+            "specific_agreement": np.where(n_ref + n_cod > 0, 2.0 * n_agr / np.maximum(n_ref + n_cod, 1), np.nan),
+        })
+    n = len(items)
+    return SheetScore(
+        coder=coded_sheet.attrs["coder"], reference=reference_name, n=n, items=items.reset_index(drop=True),
+        per_theme=per_theme, confusion=conf, percent_agreement=100.0 * float(items["agree"].sum()) / n,
+        notes=notes, **kap,
+    )
+
+
+# --- figure ------------------------------------------------------------------------
+
+
+def plot_confusion(result: SheetScore, *, ax=None, title: str | None = None, cmap: str = "Blues"):
+    """Draw the confusion matrix of ``result`` as an annotated seaborn heatmap; return the figure.
+
+    Rows are the reference (key or other coder), columns the scored coder's
+    themes; agreements lie on the diagonal, which is outlined.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    from matplotlib.patches import Rectangle
+
+    if not isinstance(result, SheetScore):
+        raise ValueError(f"result: expected the SheetScore returned by score_sheet, got {type(result).__name__}")
+    conf = result.confusion
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 5.4))
+    else:
+        fig = ax.figure
+    vmax = max(int(conf.to_numpy().max()), 1)
+    sns.heatmap(conf, annot=True, fmt="d", cmap=cmap, vmin=0, vmax=vmax, cbar=False, square=True,
+                linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 9})
+    for i in range(len(conf)):
+        ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="#333333", lw=1.2))
+    ref = "answer key" if result.reference == "key" else result.reference
+    ax.set_ylabel(f"reference: {ref}")
+    ax.set_xlabel(f"coded by {result.coder}")
+    ax.tick_params(axis="x", labelrotation=45)
+    for lab in ax.get_xticklabels():
+        lab.set_horizontalalignment("right")
+    ax.tick_params(axis="y", labelrotation=0)
+    if title is None:
+        title = f"{result.coder} vs {ref}: kappa = {result.kappa:.2f}"
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
