@@ -43,8 +43,11 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {})
             name = meta.get("scrapbook", {}).get("name")
-            if name is not None and "text/plain" in output.get("data", {}):
-                out[name] = output["data"]["text/plain"]
+            # myst-nb stores glued values under a prefixed mime type
+            # ("application/papermill.record/text/plain") when display=False
+            plain = [v for k, v in output.get("data", {}).items() if k.endswith("text/plain")]
+            if name is not None and plain:
+                out[name] = plain[0]
     return out
 
 
@@ -130,7 +133,8 @@ def summary_line(table: pd.DataFrame) -> str:
     c = table.verdict.value_counts()
     parts = [f"{c.get(v, 0)} {v}" for v in ("reproduced", "expected mismatch", "MISMATCH", "UNEXPECTED MATCH",
                                              "not recomputed")]
-    ok = c.get("MISMATCH", 0) == 0 and c.get("UNEXPECTED MATCH", 0) == 0
+    # nothing recomputed means the notebooks glued nothing the verifier could read: a failure, not a pass
+    ok = c.get("MISMATCH", 0) == 0 and c.get("UNEXPECTED MATCH", 0) == 0 and c.get("reproduced", 0) > 0
     return ("VERIFIED: " if ok else "FAILED: ") + ", ".join(parts) + f" (of {len(table)} published numbers)"
 
 
