@@ -266,12 +266,11 @@ def implied_denominators(keys: list[str] | None = None, n_max: int = 200,
                          reported: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return, for each printed percentage, whether its stated n can give it and the smallest n that can.
 
-    A percentage printed with ``d`` decimals is attainable with denominator
-    ``n`` when some whole count ``k`` gives ``100 k / n`` within half a unit of
-    the last printed digit (rounding either way).  The check uses exact
-    fractions, so boundary cases are decided correctly.
+    A percentage is attainable with denominator ``n`` when some whole count
+    ``k`` gives ``100 k / n`` that rounds (half-up or half-down) to the printed
+    string; :func:`intake_alliance.audit.percent_check` decides it exactly.
     """
-    from fractions import Fraction
+    from .audit import percent_check
 
     r = data.reported() if reported is None else reported
     if keys is None:
@@ -279,25 +278,13 @@ def implied_denominators(keys: list[str] | None = None, n_max: int = 200,
                 and pd.notna(r.at[k, "denominator"])]
     rows = []
     for key in keys:
-        text = str(r.at[key, "reported"]).rstrip("%")
-        decimals = len(text.split(".")[1]) if "." in text else 0
-        value = Fraction(text)
-        half = Fraction(1, 2 * 10**decimals)
-
-        def fits(n: int) -> list[int]:
-            lo, hi = (value - half) * n / 100, (value + half) * n / 100
-            return [k for k in range(int(lo), int(hi) + 2) if lo <= k <= hi and 0 <= k <= n]
-
-        stated = r.at[key, "denominator"]
-        stated_ok = bool(fits(int(stated))) if pd.notna(stated) else None
-        candidates = [n for n in range(1, n_max + 1) if fits(n)]
-        near = [n for n in candidates if pd.notna(stated) and abs(n - int(stated)) <= 10]
+        stated = int(r.at[key, "denominator"])
+        res = percent_check(str(r.at[key, "reported"]), stated, "up_or_down", n_range=(1, n_max))
         rows.append({
             "key": key, "reported": r.at[key, "reported"], "stated_n": stated,
-            "attainable_with_stated_n": stated_ok,
-            "counts_with_stated_n": ", ".join(map(str, fits(int(stated)))) if pd.notna(stated) else "",
-            "smallest_n": candidates[0] if candidates else None,
-            "n_within_10_of_stated": ", ".join(map(str, near)),
+            "attainable_with_stated_n": bool(res), "counts_with_stated_n": ", ".join(map(str, res.counts)),
+            "smallest_n": res.smallest_n,
+            "n_within_10_of_stated": ", ".join(str(n) for n in res.fitting_n if abs(n - stated) <= 10),
         })
     out = pd.DataFrame(rows)
     out["smallest_n"] = out["smallest_n"].astype("Int64")

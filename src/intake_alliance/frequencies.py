@@ -9,8 +9,6 @@ counts, and gives each proportion a confidence interval.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -18,6 +16,7 @@ import seaborn as sns
 from statsmodels.stats.proportion import proportion_confint
 
 from . import data
+from .gluing import fmt_number
 
 __all__ = [
     "UNITS",
@@ -65,10 +64,6 @@ def published_table(reported: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _round_half_up(x: float, decimals: int) -> Decimal:
-    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
 def recomputed_percentages(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return each published count's percentage recomputed from its denominator, with a match flag.
 
@@ -84,7 +79,7 @@ def recomputed_percentages(table: pd.DataFrame | None = None) -> pd.DataFrame:
     decimals = printed.str.split(".").str[1].str.len().fillna(0).astype(int)
     exact = 100 * t["n"] / t["denominator"]
     t["percent_exact"] = exact
-    t["percent_recomputed"] = [str(_round_half_up(x, d)) for x, d in zip(exact, decimals)]
+    t["percent_recomputed"] = [fmt_number(x, d) for x, d in zip(exact, decimals)]
     t["percent_printed"] = printed
     t["difference"] = printed.astype(float) - exact
     t["matches"] = t["percent_recomputed"] == t["percent_printed"]

@@ -48,11 +48,14 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
 
 
 def fmt_number(value: float, decimals: int) -> str:
-    """Return ``value`` rounded half-up to ``decimals`` places as a string."""
-    from decimal import ROUND_HALF_UP, Decimal
+    """Return ``value`` rounded half-up to ``decimals`` places as a string (trailing zeros kept)."""
+    from decimal import Decimal
 
-    q = Decimal(1).scaleb(-decimals)
-    return str(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+    from .audit import round_to
+
+    # repr() gives the shortest decimal that reads back as the float, so a
+    # computed 45.45 is rounded as the decimal 45.45, not its binary neighbour.
+    return str(round_to(Decimal(repr(float(value))), decimals, "half_up"))
 
 
 def prose_form(reported: str, value: float) -> str:

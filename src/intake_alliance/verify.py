@@ -16,14 +16,13 @@ import os
 import re
 import sys
 import time
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 
 from . import data
-from .gluing import PUBLISHED_PREFIX
+from .gluing import PUBLISHED_PREFIX, fmt_number
 
 __all__ = ["notebooks", "glued_values", "collect", "compare", "summary_line", "main"]
 
@@ -84,9 +83,7 @@ def _at_precision(value: float, reported: str) -> str:
     """Return ``value`` formatted (half-up) like the printed string ``reported``."""
     text = reported.rstrip("%")
     decimals = len(text.split(".")[1]) if "." in text else 0
-    q = Decimal(1).scaleb(-decimals)
-    out = str(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
-    return out + ("%" if reported.endswith("%") else "")
+    return fmt_number(value, decimals) + ("%" if reported.endswith("%") else "")
 
 
 def compare(collected: pd.DataFrame, root: str | Path | None = None) -> pd.DataFrame:
