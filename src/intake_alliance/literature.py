@@ -356,15 +356,14 @@ def variance_shares(lit: pd.DataFrame | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``finding_id``, ``finding_label``, ``share`` (0-1), ``what`` (a phrase
-        saying which variance is shared) and ``published`` (True when the share
+        ``finding_id``, ``finding_label``, ``share`` (0-1), ``what`` (how the
+        share was obtained) and ``published`` (True when the share
         itself was published, False when it is our ``r**2``).
     """
     lit = literature_table() if lit is None else lit
     common = evidence_on_common_scale(lit)
     rows = [{"finding_id": c.finding_id, "finding_label": c.finding_label, "share": c.r_squared,
-             "what": "outcome variance shared with the alliance" if c.study_key != "cabral2011racial"
-             else "variance shared with matching (r squared)", "published": False}
+             "what": f"r squared (from the published {c.published_kind})", "published": False}
             for c in common.itertuples()]
     for fid, row in lit[lit.result_kind == "share_of_variance"].iterrows():
         rows.append({"finding_id": fid, "finding_label": row.finding_label, "share": float(row.result_value),
@@ -544,9 +543,9 @@ def fit_nested_alliance(df: pd.DataFrame) -> pd.DataFrame:
         "between_var": tau2,
         "within_var": sigma2,
         "icc_estimated": icc,
-        "design_effect_estimated": 1 + (m - 1) * icc,
+        "design_effect_estimated": design_effect(m, icc),
         "icc_true": true_icc,
-        "design_effect_true": 1 + (m - 1) * true_icc,
+        "design_effect_true": design_effect(m, true_icc) if not math.isnan(true_icc) else math.nan,
         "at_boundary": tau2 < 1e-6 * sigma2,
         "converged": bool(res.converged),
     }])
