@@ -71,3 +71,25 @@ def test_readme_starts_with_the_two_commands() -> None:
     first_block = text.split("```")[1]
     assert "make book" in first_block and "make test" in first_block
     assert "MIT" in text and "CC BY 4.0" in text
+
+
+def test_build_environment_compares_installed_with_locked(tmp_path):
+    from intake_alliance import envfiles
+
+    env = envfiles.build_environment()
+    assert set(envfiles.KEY_PACKAGES) <= set(env["component"])
+    assert (env.loc[env["locked"] != "", "as locked"] == "yes").all()
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("numpy==0.0.1\n")
+    drifted = envfiles.build_environment(("numpy", "scipy"), lock=lock).set_index("component")
+    assert drifted.loc["numpy", "as locked"] == "NO"
+    assert drifted.loc["scipy", "locked"] == "" and drifted.loc["scipy", "as locked"] == ""
+
+
+def test_build_environment_names_a_missing_package():
+    import pytest
+
+    from intake_alliance import envfiles
+
+    with pytest.raises(ValueError, match="no-such-package-xyz"):
+        envfiles.build_environment(("no-such-package-xyz",))

@@ -18,7 +18,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-__all__ = ["read_lock", "read_environment", "read_pyproject", "disagreements", "environment_yml"]
+__all__ = ["read_lock", "read_environment", "read_pyproject", "disagreements", "environment_yml",
+           "KEY_PACKAGES", "build_environment"]
 
 ROOT = Path(__file__).resolve().parents[2]
 _PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;#]+)$")
@@ -112,3 +113,39 @@ def environment_yml(lock: dict[str, str], python: str = "3.11") -> str:
     lines += [f"      - {name}=={version}" for name, version in sorted(lock.items())]
     lines.append("      - -e .")
     return "\n".join(lines) + "\n"
+
+
+#: The packages whose versions decide what the book computes and how it looks.
+KEY_PACKAGES = ("numpy", "scipy", "pandas", "statsmodels", "pingouin", "scikit-learn", "krippendorff",
+                "matplotlib", "seaborn", "jupyter-book", "myst-nb", "sphinx", "nbclient", "ipykernel")
+
+
+def build_environment(packages=KEY_PACKAGES, lock: str | Path = ROOT / "requirements.lock"):
+    """Describe the running interpreter and the installed versions of ``packages``.
+
+    Returns a DataFrame with one row per component: its installed version, the
+    version pinned in ``lock`` (empty when the lock does not pin it) and whether
+    the two agree.  A package that is not installed raises ``ValueError``
+    naming it, since a page that claims to document the build environment must
+    not silently leave a component out.
+    """
+    import platform
+    import sys
+    from importlib import metadata
+
+    import pandas as pd
+
+    pins = read_lock(lock)
+    rows = [{"component": "Python", "installed": platform.python_version(),
+             "locked": "", "as locked": ""},
+            {"component": "platform", "installed": f"{sys.platform} {platform.machine()}",
+             "locked": "", "as locked": ""}]
+    for name in packages:
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            raise ValueError(f"packages: {name!r} is not installed in this environment") from None
+        locked = pins.get(canonicalize_name(name), "")
+        rows.append({"component": name, "installed": installed, "locked": locked,
+                     "as locked": ("yes" if Version(installed) == Version(locked) else "NO") if locked else ""})
+    return pd.DataFrame(rows)

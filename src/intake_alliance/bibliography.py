@@ -1,0 +1,128 @@
+"""Keep ``references.bib`` and the book's citations in step.
+
+Sphinx already fails the build on a citation whose key is not in the
+bibliography (``-n -W``), but it says nothing about a bibliography entry that
+no page cites, and a duplicated key is silently resolved to one of the two
+entries.  :func:`check` reports all three problems, naming the file and key.
+
+Citations are the MyST roles ``{cite}``, ``{cite:p}``, ``{cite:t}``,
+``{cite:ps}``, ``{cite:ts}``, ``{cite:alp}`` ... with one or more keys separated
+by commas, in the markdown cells of the notebooks and in the markdown pages
+listed in ``_toc.yml``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import bibtexparser
+import yaml
+
+__all__ = ["ROOT", "bib_keys", "duplicate_keys", "toc_files", "cited_keys", "check"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
+_ENTRY_START = re.compile(r"^\s*@(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
+
+
+def bib_keys(path: str | Path) -> list[str]:
+    """Return the keys of every entry in the BibTeX file ``path``, in file order.
+
+    Raises ``FileNotFoundError`` when ``path`` does not exist and ``ValueError``
+    when bibtexparser cannot read a block (the message names the file and line).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"bibliography file not found: {path}")
+    text = path.read_text(encoding="utf-8")
+    library = bibtexparser.parse_string(text)
+    bad = [b for b in library.failed_blocks if type(b).__name__ != "DuplicateBlockKeyBlock"]
+    if bad:
+        first = bad[0]
+        raise ValueError(f"{path}: cannot parse the block starting on line {first.start_line + 1}: "
+                         f"{getattr(first, 'error', first)!s}")
+    keys = [m.group(2) for m in _ENTRY_START.finditer(text)
+            if m.group(1).lower() not in {"comment", "string", "preamble"}]
+    return keys
+
+
+def duplicate_keys(path: str | Path) -> list[str]:
+    """Keys that occur more than once in ``path`` (BibTeX keys are case-insensitive)."""
+    counts = Counter(k.lower() for k in bib_keys(path))
+    return sorted(k for k, n in counts.items() if n > 1)
+
+
+def toc_files(root: str | Path = ROOT) -> list[Path]:
+    """The source files (``.md`` or ``.ipynb``) of every page listed in ``root/_toc.yml``."""
+    root = Path(root)
+    toc_path = root / "_toc.yml"
+    if not toc_path.is_file():
+        raise FileNotFoundError(f"no _toc.yml in {root}")
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    names: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if isinstance(node.get(key), str):
+                    names.append(node[key])
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    files = []
+    for name in names:
+        candidates = [root / f"{name}{ext}" for ext in (".md", ".ipynb")] + [root / name]
+        found = [c for c in candidates if c.is_file()]
+        if not found:
+            raise FileNotFoundError(f"_toc.yml lists {name!r}, but neither {name}.md nor {name}.ipynb exists")
+        files.append(found[0])
+    return files
+
+
+def _markdown_of(path: Path) -> str:
+    if path.suffix == ".ipynb":
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return path.read_text(encoding="utf-8")
+
+
+def cited_keys(root: str | Path = ROOT) -> dict[str, list[str]]:
+    """Map every cited key to the pages (paths relative to ``root``) that cite it."""
+    root = Path(root)
+    cited: dict[str, list[str]] = {}
+    for path in toc_files(root):
+        for match in _CITE.finditer(_markdown_of(path)):
+            for key in re.split(r"[,;]", match.group(1)):
+                key = key.strip()
+                if key:
+                    pages = cited.setdefault(key, [])
+                    rel = str(path.relative_to(root))
+                    if rel not in pages:
+                        pages.append(rel)
+    return dict(sorted(cited.items()))
+
+
+def check(root: str | Path = ROOT, bibfile: str = "references.bib") -> list[str]:
+    """Return one message per problem: duplicated keys, cited-but-missing keys, unused entries."""
+    root = Path(root)
+    path = root / bibfile
+    keys = bib_keys(path)
+    problems = [f"{bibfile}: key {k!r} is defined more than once" for k in duplicate_keys(path)]
+    cited = cited_keys(root)
+    have = set(keys)
+    for key, pages in cited.items():
+        if key not in have:
+            problems.append(f"{', '.join(pages)}: cites {key!r}, which is not in {bibfile}")
+    for key in keys:
+        if key not in cited:
+            problems.append(f"{bibfile}: entry {key!r} is not cited on any page of the book")
+    return problems
