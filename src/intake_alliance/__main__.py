@@ -14,7 +14,8 @@ inputs-hash
 check-data
     Load every table of the data package (hashes and schemas).
 derive
-    Regenerate data/derived/ (the reconstruction and its bounds).
+    Regenerate data/derived/ (the reconstruction, its bounds, the feasible
+    group splits and the bounds on congruence of tone).
 rehash
     Record new sha256 hashes after an intended edit of a data file.
 write-env-files FREEZE
@@ -96,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(reconstruct.write_reconstruction())
         if not args.skip_bounds:
+            from . import concordance
+
             print("\n".join(reconstruct.write_bounds()))
+            print(concordance.write_feasible_splits())
+            print(concordance.write_valence_bounds())
         return 0
     if args.command == "write-env-files":
         from . import envfiles

@@ -1,0 +1,646 @@
+"""Concordant versus discordant dyads: what the published report allows a test to say.
+
+The paper compares 26 concordant dyads (Ashkenazi therapist, Ashkenazi client)
+with 29 discordant ones (Ashkenazi therapist, Mizrahi client) in words only;
+it prints no per-group theme counts.  :mod:`intake_alliance.reconstruct`
+turns every published number and group statement into constraints on the
+interview-level codings.  This module works on top of that model (it never
+builds a second one):
+
+* :func:`split_is_feasible` and :func:`feasible_splits` ask the integer
+  program, for every integer split of a theme's total between the two groups
+  inside the stored bounds, whether **some** admissible dataset has exactly that
+  split.  The feasible set need not be an interval, so each value is checked.
+* :func:`split_evidence` computes, for each feasible split, Fisher's exact test,
+  a chi-square test where every expected count is at least 5, the risk
+  difference with Newcombe's hybrid score interval and the odds ratio with a
+  Woolf interval; :func:`evidence_intervals` reduces this to the range of
+  p-values and effects that the published report allows, and
+  :func:`holm_envelope` adds a multiplicity-adjusted view.
+* :func:`detectable_difference` gives the difference in proportions that 26
+  and 29 dyads detect with a given power (normal approximation and exact
+  Fisher power).
+* :func:`dyad_valence`, :func:`valence_congruence` and
+  :func:`valence_agreement_bounds` quantify client-therapist congruence of tone
+  within dyads and what the published numbers fix about it.
+
+Everything computed from the reconstruction or its bounds is *reconstructed*,
+not observed: the per-group counts are ranges of possibilities.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import data
+from . import reconstruct as rc
+
+__all__ = [
+    "GROUPS",
+    "RESPONDENTS",
+    "group_sizes",
+    "split_is_feasible",
+    "coded_mizrahi_range",
+    "feasible_splits",
+    "write_feasible_splits",
+    "fisher_test",
+    "risk_difference",
+    "odds_ratio",
+    "chi2_test",
+    "split_evidence",
+    "evidence_intervals",
+    "holm_envelope",
+    "fisher_power",
+    "detectable_difference",
+    "NEGATIVE_THEMES",
+    "dyad_valence",
+    "valence_congruence",
+    "valence_agreement_bounds",
+    "write_valence_bounds",
+    "plot_evidence_intervals",
+    "plot_detectable_difference",
+    "SPLITS_PATH",
+    "VALENCE_PATH",
+]
+
+GROUPS = ("Mizrahi", "Ashkenazi")
+RESPONDENTS = ("client", "therapist_interview")
+SPLITS_PATH = "derived/group_split_feasibility.csv"
+VALENCE_PATH = "derived/valence_congruence_bounds.csv"
+
+
+# --- argument checks -------------------------------------------------------------
+
+
+def _count(name: str, value, lo: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ValueError(f"{name}: expected an integer, got {value!r}")
+    if value < lo:
+        raise ValueError(f"{name}: must be at least {lo}, got {value}")
+    return int(value)
+
+
+def _table_args(x1, n1, x2, n2) -> tuple[int, int, int, int]:
+    n1, n2 = _count("n1", n1, 1), _count("n2", n2, 1)
+    x1, x2 = _count("x1", x1), _count("x2", x2)
+    if x1 > n1:
+        raise ValueError(f"x1: {x1} events exceed n1 = {n1}")
+    if x2 > n2:
+        raise ValueError(f"x2: {x2} events exceed n2 = {n2}")
+    return x1, n1, x2, n2
+
+
+def _confidence(confidence: float) -> float:
+    if not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
+        raise ValueError(f"confidence: expected a number strictly between 0 and 1, got {confidence!r}")
+    return float(confidence)
+
+
+def _respondent(respondent: str) -> str:
+    if respondent not in RESPONDENTS:
+        raise ValueError(f"respondent: expected one of {RESPONDENTS}, got {respondent!r}")
+    return respondent
+
+
+def group_sizes() -> dict[str, int]:
+    """Return the number of dyads per client group, read from the published values."""
+    r = data.reported()
+    return {"Mizrahi": int(r.at["dyads_discordant", "value"]), "Ashkenazi": int(r.at["dyads_concordant", "value"])}
+
+
+# --- feasibility of a split -----------------------------------------------------
+
+
+def _block_drop(built: rc.Built, respondent: str) -> frozenset[str]:
+    """Constraint sets that touch only the *other* respondent's variables.
+
+    The model falls apart into a client block (x, coded, client SD) and a
+    therapist block (y, per-therapist indicators, therapist SD): no constraint
+    links the two.  When the full model is feasible, a split of one block is
+    feasible with the other block's constraints dropped exactly when it is
+    feasible with them, and dropping them makes each check much faster.
+    """
+    m = built.model
+    own = set(built.x.values()) | set(built.coded.values()) if respondent == "client" else set(built.y.values())
+    own |= {j for name, j in m.index.items() if name.startswith("sc[" if respondent == "client" else ("st[", "z["))}
+    groups: dict[str, bool] = {}
+    for g, coeffs, _, _ in m.rows:
+        touches = any(j in own for j in coeffs)
+        groups[g] = groups.get(g, False) or touches
+    return frozenset(g for g, touches in groups.items() if not touches)
+
+
+def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int,
+                      coded_mizrahi: int | None = None, drop: frozenset[str] = frozenset(),
+                      time_limit: float = 60.0) -> bool:
+    """Return whether some admissible dataset has exactly ``mizrahi`` Mizrahi interviews with ``theme``.
+
+    Parameters
+    ----------
+    built
+        A model from :func:`intake_alliance.reconstruct.build_model`.
+    respondent
+        ``"client"`` or ``"therapist_interview"``.
+    mizrahi
+        The Mizrahi count to test; the Ashkenazi count is the theme's total minus it.
+    coded_mizrahi
+        For clients only: also fix the number of coded Mizrahi client interviews
+        (the four uncoded interviews may come from either group).
+    drop
+        Constraint sets to leave out, e.g. :data:`intake_alliance.reconstruct.RELAXED`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown respondent or theme, a negative count, or ``coded_mizrahi`` with therapists.
+    RuntimeError
+        When the solver stops without deciding (time limit).
+    """
+    _respondent(respondent)
+    if theme not in built.targets.themes:
+        raise ValueError(f"theme: {theme!r} is not one of {built.targets.themes}")
+    mizrahi = _count("mizrahi", mizrahi)
+    if coded_mizrahi is not None:
+        if respondent != "client":
+            raise ValueError("coded_mizrahi: only client interviews can be uncoded; pass None for therapists")
+        coded_mizrahi = _count("coded_mizrahi", coded_mizrahi)
+    ro = built.roster
+    var = built.x if respondent == "client" else built.y
+    mz = [d for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"]
+    m = built.model
+    n_rows = len(m.rows)
+    try:
+        m.add("_split", {var[d, theme]: 1 for d in mz}, mizrahi, mizrahi)
+        if coded_mizrahi is not None:
+            m.add("_split", {built.coded[d]: 1 for d in mz}, coded_mizrahi, coded_mizrahi)
+        res = m.solve(drop=frozenset(drop) | _block_drop(built, respondent), time_limit=time_limit)
+    finally:
+        del m.rows[n_rows:]
+    if res.status == 0:
+        return True
+    if res.status == 2:
+        return False
+    raise RuntimeError(f"split_is_feasible: solver did not decide ({res.status}: {res.message})")
+
+
+def coded_mizrahi_range(built: rc.Built) -> tuple[int, int]:
+    """Return the min and max number of coded Mizrahi client interviews over admissible datasets."""
+    ro = built.roster
+    obj = {built.coded[d]: 1 for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"}
+    return rc.bounds(obj, built)
+
+
+def feasible_splits(built: rc.Built | None = None, bounds_table: pd.DataFrame | None = None,
+                    themes: tuple[str, ...] | None = None, respondents: tuple[str, ...] = RESPONDENTS,
+                    label: str = "default") -> pd.DataFrame:
+    """Check every integer split inside the stored outer bounds; return one row per candidate.
+
+    Candidates are the Mizrahi counts between the outer minimum and maximum of
+    ``bounds_table`` (default: ``group_count_bounds``; values outside the outer
+    range are infeasible by construction).  For therapists each candidate is
+    checked on the assumed roster (``feasible_roster``) and with the
+    roster-bound constraints dropped (``feasible_outer``).  For clients, the
+    number of coded Mizrahi interviews ``n_mizrahi`` is also enumerated; no
+    constraint ties client codes to the roster, so the two columns agree.
+    """
+    b = rc.build_model() if built is None else built
+    if b.model.solve().status != 0:
+        raise rc.InfeasibleConstraintsError("feasible_splits: the model itself is infeasible")
+    gb = data.load("group_count_bounds") if bounds_table is None else bounds_table
+    sizes = group_sizes()
+    n_client = b.targets.n_client_interviews
+    themes = b.targets.themes if themes is None else themes
+    for th in themes:
+        if th not in b.targets.themes:
+            raise ValueError(f"themes: {th!r} is not one of {b.targets.themes}")
+    for resp in respondents:
+        _respondent(resp)
+    gb = gb.set_index(["respondent", "theme"])
+    rows = []
+    for resp in respondents:
+        if resp == "client":
+            lo_c, hi_c = coded_mizrahi_range(b)
+            denominators = [(n, n_client - n) for n in range(lo_c, hi_c + 1)]
+        else:
+            denominators = [(sizes["Mizrahi"], sizes["Ashkenazi"])]
+        for th in themes:
+            r = gb.loc[(resp, th)]
+            total = int(r.total)
+            for m in range(int(r.mizrahi_outer_min), int(r.mizrahi_outer_max) + 1):
+                for n_m, n_a in denominators:
+                    a = total - m
+                    row = {"reading": label, "respondent": resp, "theme": th, "total": total,
+                           "n_mizrahi": n_m, "n_ashkenazi": n_a, "mizrahi": m, "ashkenazi": a}
+                    if m > n_m or a < 0 or a > n_a:
+                        row["feasible_roster"] = row["feasible_outer"] = False
+                    elif resp == "client":
+                        ok = split_is_feasible(b, resp, th, m, coded_mizrahi=n_m)
+                        row["feasible_roster"] = row["feasible_outer"] = ok
+                    else:
+                        row["feasible_outer"] = split_is_feasible(b, resp, th, m, drop=rc.RELAXED)
+                        row["feasible_roster"] = row["feasible_outer"] and split_is_feasible(b, resp, th, m)
+                    rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _strict_anger_bounds(built: rc.Built) -> pd.DataFrame:
+    """Outer bounds table for therapist anger under the Discussion's 'only Mizrahi' reading."""
+    total = built.targets.therapist_interview_n["anger"]
+    return pd.DataFrame([{"respondent": "therapist_interview", "theme": "anger", "total": total,
+                          "mizrahi_outer_min": 0, "mizrahi_outer_max": total}])
+
+
+def write_feasible_splits(root=None) -> str:
+    """Regenerate ``data/derived/group_split_feasibility.csv`` (several minutes); return its path.
+
+    Rows with ``reading = default`` use the paper's Results wording for therapist
+    anger ('mostly Mizrahi'); rows with ``reading = strict_anger`` re-check the
+    anger split in therapist interviews under the Discussion's 'only Mizrahi'
+    wording, trying every split from 0 to the total.
+    """
+    default = feasible_splits(rc.build_model(), label="default")
+    strict_b = rc.build_model(rc.published_targets(strict_anger=True))
+    strict = feasible_splits(strict_b, bounds_table=_strict_anger_bounds(strict_b), themes=("anger",),
+                             respondents=("therapist_interview",), label="strict_anger")
+    out = pd.concat([default, strict], ignore_index=True)
+    for col in ("feasible_roster", "feasible_outer"):
+        out[col] = out[col].map({True: "true", False: "false"})
+    path = data.data_dir(root) / SPLITS_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, lineterminator="\n")
+    return str(path)
+
+
+# --- tests and effect sizes on one 2 x 2 table ------------------------------------
+
+
+def fisher_test(x1: int, n1: int, x2: int, n2: int, alternative: str = "two-sided") -> float:
+    """Return the p-value of Fisher's exact test for ``x1`` of ``n1`` versus ``x2`` of ``n2``."""
+    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
+    if alternative not in ("two-sided", "greater", "less"):
+        raise ValueError(f"alternative: expected 'two-sided', 'greater' or 'less', got {alternative!r}")
+    return float(stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]], alternative=alternative).pvalue)
+
+
+def risk_difference(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Return ``x1/n1 - x2/n2`` with Newcombe's hybrid score (Wilson-based) interval.
+
+    The interval is method 10 of Newcombe (1998), computed by
+    :func:`statsmodels.stats.proportion.confint_proportions_2indep`.
+    """
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
+    conf = _confidence(confidence)
+    lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff", alpha=1 - conf)
+    return x1 / n1 - x2 / n2, float(lo), float(hi)
+
+
+def odds_ratio(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Return the odds ratio of group 1 versus group 2 with its Woolf (log) interval.
+
+    With a zero cell, 0.5 is added to every cell first (Haldane-Anscombe
+    correction), so the estimate stays finite.  (``Table2x2(shift_zeros=True)``
+    in statsmodels replaces only the empty cells, hence the explicit shift.)
+    """
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
+    conf = _confidence(confidence)
+    cells = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
+    if (cells == 0).any():
+        cells += 0.5
+    t = Table2x2(cells, shift_zeros=False)
+    lo, hi = t.oddsratio_confint(alpha=1 - conf)
+    return float(t.oddsratio), float(lo), float(hi)
+
+
+def chi2_test(x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0) -> float:
+    """Return the Yates-corrected chi-square p-value (pingouin), or NaN if an expected count is below ``min_expected``."""
+    import pingouin as pg
+
+    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
+    obs = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
+    expected = obs.sum(1, keepdims=True) * obs.sum(0, keepdims=True) / obs.sum()
+    if expected.min() < min_expected:
+        return math.nan
+    long = pd.DataFrame({"group": ["g1"] * n1 + ["g2"] * n2,
+                         "theme": [1] * x1 + [0] * (n1 - x1) + [1] * x2 + [0] * (n2 - x2)})
+    with warnings.catch_warnings():  # pingouin warns on small *observed* counts; the rule here is on expected ones
+        warnings.filterwarnings("ignore", message="Low count on observed frequencies")
+        _, _, res = pg.chi2_independence(long, x="group", y="theme", correction=True)
+    return float(res.set_index("test").at["pearson", "pval"])
+
+
+def split_evidence(splits: pd.DataFrame, feasible: str = "feasible_roster", confidence: float = 0.95) -> pd.DataFrame:
+    """Return the tests and effect sizes for every feasible split (Mizrahi versus Ashkenazi).
+
+    Effects are Mizrahi minus (or over) Ashkenazi: a positive risk difference
+    means the theme came up in a larger share of discordant dyads.
+    """
+    if feasible not in ("feasible_roster", "feasible_outer"):
+        raise ValueError(f"feasible: expected 'feasible_roster' or 'feasible_outer', got {feasible!r}")
+    missing = {"respondent", "theme", "mizrahi", "n_mizrahi", "ashkenazi", "n_ashkenazi", feasible} - set(splits)
+    if missing:
+        raise ValueError(f"splits: missing columns {sorted(missing)}")
+    ok = splits[splits[feasible].astype(bool)].copy()
+    out = []
+    for _, r in ok.iterrows():
+        args = (int(r.mizrahi), int(r.n_mizrahi), int(r.ashkenazi), int(r.n_ashkenazi))
+        rd, rd_lo, rd_hi = risk_difference(*args, confidence=confidence)
+        o, o_lo, o_hi = odds_ratio(*args, confidence=confidence)
+        out.append({"p_fisher": fisher_test(*args), "p_chi2": chi2_test(*args), "rd": rd, "rd_low": rd_lo,
+                    "rd_high": rd_hi, "or": o, "or_low": o_lo, "or_high": o_hi})
+    return pd.concat([ok.reset_index(drop=True), pd.DataFrame(out)], axis=1)
+
+
+def evidence_intervals(evidence: pd.DataFrame) -> pd.DataFrame:
+    """Reduce :func:`split_evidence` to one row per respondent and theme: the range each statistic can take.
+
+    ``p_min``/``p_max`` are the smallest and largest Fisher p-values over the
+    feasible splits (the strongest and the weakest evidence of a group
+    difference), ``split_p_min``/``split_p_max`` the splits that give them
+    (``Mizrahi/n : Ashkenazi/n``), ``rd_min``/``rd_max`` the range of the risk
+    difference and ``rd_ci_low``/``rd_ci_high`` the widest interval over all
+    splits; likewise for the odds ratio.
+    """
+    if evidence.empty:
+        raise ValueError("evidence: no feasible splits")
+    rows = []
+    for (resp, th), g in evidence.groupby(["respondent", "theme"], sort=False):
+        lo, hi = g.loc[g.p_fisher.idxmin()], g.loc[g.p_fisher.idxmax()]
+
+        def split(r: pd.Series) -> str:
+            return f"{int(r.mizrahi)}/{int(r.n_mizrahi)} : {int(r.ashkenazi)}/{int(r.n_ashkenazi)}"
+
+        rows.append({"respondent": resp, "theme": th, "total": int(g.total.iloc[0]), "n_splits": len(g),
+                     "mizrahi_min": int(g.mizrahi.min()), "mizrahi_max": int(g.mizrahi.max()),
+                     "p_min": float(g.p_fisher.min()), "p_max": float(g.p_fisher.max()),
+                     "split_p_min": split(lo), "split_p_max": split(hi),
+                     "p_chi2_min": float(g.p_chi2.min()), "p_chi2_max": float(g.p_chi2.max()),
+                     "rd_min": float(g.rd.min()), "rd_max": float(g.rd.max()),
+                     "rd_ci_low": float(g.rd_low.min()), "rd_ci_high": float(g.rd_high.max()),
+                     "or_min": float(g["or"].min()), "or_max": float(g["or"].max()),
+                     "or_ci_low": float(g.or_low.min()), "or_ci_high": float(g.or_high.max())})
+    return pd.DataFrame(rows)
+
+
+def holm_envelope(intervals: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Add Holm-adjusted p-values at the most and least favourable configurations.
+
+    Holm's adjusted p-values never decrease when any raw p-value increases, so
+    adjusting the vector of smallest p-values gives a lower bound, and the
+    vector of largest p-values an upper bound, for the adjusted p-value of
+    every theme in any configuration that the published report allows, even
+    though the per-theme extremes need not occur together.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha: expected a number strictly between 0 and 1, got {alpha!r}")
+    missing = {"p_min", "p_max"} - set(intervals)
+    if missing:
+        raise ValueError(f"intervals: missing columns {sorted(missing)}")
+    out = intervals.copy()
+    out["holm_min"] = multipletests(out.p_min, alpha=alpha, method="holm")[1]
+    out["holm_max"] = multipletests(out.p_max, alpha=alpha, method="holm")[1]
+    out["raw_significant"] = np.where(out.p_max < alpha, "always", np.where(out.p_min < alpha, "possibly", "never"))
+    out["holm_significant"] = np.where(out.holm_max < alpha, "always",
+                                       np.where(out.holm_min < alpha, "possibly", "never"))
+    return out
+
+
+# --- power ----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def _fisher_rejections(n1: int, n2: int, alpha: float) -> np.ndarray:
+    rej = np.zeros((n1 + 1, n2 + 1), dtype=bool)
+    for i in range(n1 + 1):
+        for j in range(n2 + 1):
+            rej[i, j] = stats.fisher_exact([[i, n1 - i], [j, n2 - j]]).pvalue <= alpha
+    rej.setflags(write=False)
+    return rej
+
+
+def fisher_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) -> float:
+    """Return the exact power of the two-sided Fisher test for true proportions ``p1`` and ``p2``."""
+    n1, n2 = _count("n1", n1, 1), _count("n2", n2, 1)
+    for name, p in (("p1", p1), ("p2", p2)):
+        if not 0 <= p <= 1:
+            raise ValueError(f"{name}: expected a proportion in [0, 1], got {p!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha: expected a number strictly between 0 and 1, got {alpha!r}")
+    rej = _fisher_rejections(n1, n2, float(alpha))
+    f1 = stats.binom.pmf(np.arange(n1 + 1), n1, p1)
+    f2 = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
+    return float(f1 @ rej @ f2)
+
+
+def detectable_difference(n1: int, n2: int, base_rates, power: float = 0.8, alpha: float = 0.05,
+                          method: str = "normal", grid_step: float = 0.001) -> pd.DataFrame:
+    """Return, per base rate ``p2`` in group 2, the smallest ``p1 > p2`` detected with ``power``.
+
+    ``method="normal"`` uses Cohen's *h* (:func:`statsmodels.stats.power.NormalIndPower`
+    with :func:`statsmodels.stats.proportion.proportion_effectsize`) and inverts
+    it exactly; ``method="fisher"`` scans ``p1`` on a grid of width
+    ``grid_step`` using :func:`fisher_power`.  ``p1`` is NaN when no proportion
+    up to 1 reaches the power.
+    """
+    from statsmodels.stats.power import NormalIndPower
+
+    n1, n2 = _count("n1", n1, 1), _count("n2", n2, 1)
+    if not 0 < power < 1:
+        raise ValueError(f"power: expected a number strictly between 0 and 1, got {power!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha: expected a number strictly between 0 and 1, got {alpha!r}")
+    if method not in ("normal", "fisher"):
+        raise ValueError(f"method: expected 'normal' or 'fisher', got {method!r}")
+    rates = np.asarray(base_rates, dtype=float)
+    if rates.ndim != 1 or rates.size == 0 or np.any((rates < 0) | (rates >= 1)):
+        raise ValueError("base_rates: expected a non-empty 1-D sequence of proportions in [0, 1)")
+    rows = []
+    if method == "normal":
+        h = NormalIndPower().solve_power(effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power,
+                                         alternative="two-sided")
+        for p2 in rates:
+            phi = math.asin(math.sqrt(p2)) + h / 2
+            p1 = math.sin(phi) ** 2 if phi <= math.pi / 2 else math.nan
+            rows.append({"base_rate": p2, "detectable_rate": p1})
+    else:
+        grid = np.arange(0, 1 + grid_step / 2, grid_step)
+        rej = _fisher_rejections(n1, n2, float(alpha)).astype(float)
+        f1 = stats.binom.pmf(np.arange(n1 + 1)[None, :], n1, grid[:, None])  # grid x (n1 + 1)
+        for p2 in rates:
+            f2 = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
+            pw = f1 @ rej @ f2
+            ok = np.flatnonzero((grid > p2) & (pw >= power))
+            rows.append({"base_rate": p2, "detectable_rate": float(grid[ok[0]]) if ok.size else math.nan})
+    out = pd.DataFrame(rows)
+    out["difference"] = out.detectable_rate - out.base_rate
+    out["method"] = method
+    return out
+
+
+# --- congruence of tone within dyads ----------------------------------------------------
+
+
+NEGATIVE_THEMES = ("frustration", "anger", "disengagement")  # valence "negative" in published/themes.csv
+
+
+def dyad_valence(interviews: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per dyad with a coded client interview: whether each side mentioned a negative theme.
+
+    ``client_negative`` / ``therapist_negative`` are True when the interview
+    has at least one of the negative themes; ``congruent`` when both sides agree.
+    """
+    need = {"dyad_id", "respondent", "client_group", *NEGATIVE_THEMES}
+    missing = need - set(interviews)
+    if missing:
+        raise ValueError(f"interviews: missing columns {sorted(missing)}")
+    neg = interviews[list(NEGATIVE_THEMES)].sum(axis=1) > 0
+    wide = (interviews.assign(negative=neg).pivot_table(index=["dyad_id", "client_group"], columns="respondent",
+                                                        values="negative", aggfunc="max"))
+    if not {"client", "therapist"} <= set(wide.columns):
+        raise ValueError("interviews: need both client and therapist rows")
+    wide = wide.dropna(subset=["client", "therapist"]).reset_index()
+    out = pd.DataFrame({"dyad_id": wide.dyad_id, "client_group": wide.client_group,
+                        "client_negative": wide.client.astype(bool), "therapist_negative": wide.therapist.astype(bool)})
+    out["congruent"] = out.client_negative == out.therapist_negative
+    return out
+
+
+def valence_congruence(interviews: pd.DataFrame) -> pd.DataFrame:
+    """Return per group and overall: dyads, agreement, both-negative count and Cohen's kappa on the negative flag."""
+    from .reliability import cohen_kappa
+
+    dv = dyad_valence(interviews)
+    rows = []
+    for label, sub in [("all dyads", dv)] + [(f"{g} clients", dv[dv.client_group == g]) for g in GROUPS]:
+        pairs = pd.DataFrame({"client": sub.client_negative.map({True: "negative", False: "no negative"}),
+                              "therapist": sub.therapist_negative.map({True: "negative", False: "no negative"})})
+        k = cohen_kappa(pairs, categories=["negative", "no negative"]).iloc[0]
+        rows.append({"dyads": label, "n": len(sub), "agree": int(sub.congruent.sum()),
+                     "agreement": float(sub.congruent.mean()),
+                     "both_negative": int((sub.client_negative & sub.therapist_negative).sum()),
+                     "kappa": float(k.estimate), "kappa_low": float(k.ci_low), "kappa_high": float(k.ci_high)})
+    return pd.DataFrame(rows)
+
+
+def valence_agreement_bounds(built: rc.Built | None = None) -> pd.DataFrame:
+    """Return min and max, over admissible datasets, of dyad-level tone counts among coded dyads.
+
+    Statistics: ``client_negative`` (coded client interviews with a negative
+    theme), ``therapist_negative`` (their therapists' interviews with one),
+    ``both_negative`` and ``disagree`` (exactly one side negative).  Ranges on
+    the assumed roster (``roster_*``) and with the roster-bound constraints
+    dropped (``outer_*``).
+    """
+    b = rc.build_model() if built is None else built
+    m, ro = b.model, b.roster
+    before = (len(m.names), len(m.rows), dict(m.index))
+    inf = np.inf
+    try:
+        nc, nt, ntc, both, dis = {}, {}, {}, {}, {}
+        for d in range(ro.n_dyads):
+            nc[d], nt[d] = m.var(f"_nc[{d}]"), m.var(f"_nt[{d}]")
+            ntc[d], both[d], dis[d] = m.var(f"_ntc[{d}]"), m.var(f"_both[{d}]"), m.var(f"_dis[{d}]")
+            for th in NEGATIVE_THEMES:  # nc = OR of the client's negative themes (0 if uncoded)
+                m.add("_tone", {nc[d]: 1, b.x[d, th]: -1}, 0, inf)
+                m.add("_tone", {nt[d]: 1, b.y[d, th]: -1}, 0, inf)
+            m.add("_tone", {nc[d]: 1, **{b.x[d, th]: -1 for th in NEGATIVE_THEMES}}, -inf, 0)
+            m.add("_tone", {nt[d]: 1, **{b.y[d, th]: -1 for th in NEGATIVE_THEMES}}, -inf, 0)
+            c = b.coded[d]
+            m.add("_tone", {ntc[d]: 1, nt[d]: -1}, -inf, 0)  # ntc = nt AND coded
+            m.add("_tone", {ntc[d]: 1, c: -1}, -inf, 0)
+            m.add("_tone", {ntc[d]: 1, nt[d]: -1, c: -1}, -1, inf)
+            m.add("_tone", {both[d]: 1, nc[d]: -1}, -inf, 0)  # both = nc AND ntc
+            m.add("_tone", {both[d]: 1, ntc[d]: -1}, -inf, 0)
+            m.add("_tone", {both[d]: 1, nc[d]: -1, ntc[d]: -1}, -1, inf)
+            m.add("_tone", {dis[d]: 1, nc[d]: -1, ntc[d]: -1, both[d]: 2}, 0, 0)  # dis = XOR = nc + ntc - 2 both
+        stats_ = {"client_negative": nc, "therapist_negative": ntc, "both_negative": both, "disagree": dis}
+        rows = []
+        for name, v in stats_.items():
+            row = {"statistic": name}
+            for label, drop in (("roster", frozenset()), ("outer", rc.RELAXED)):
+                row[f"{label}_min"], row[f"{label}_max"] = rc.bounds({j: 1 for j in v.values()}, b, drop)
+            rows.append(row)
+    finally:
+        del m.names[before[0]:], m.lb[before[0]:], m.ub[before[0]:], m.rows[before[1]:]
+        m.index = before[2]
+    out = pd.DataFrame(rows)
+    out.insert(1, "n_dyads", b.targets.n_client_interviews)
+    return out
+
+
+def write_valence_bounds(root=None) -> str:
+    """Regenerate ``data/derived/valence_congruence_bounds.csv``; return its path."""
+    path = data.data_dir(root) / VALENCE_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    valence_agreement_bounds().to_csv(path, index=False, lineterminator="\n")
+    return str(path)
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | None = None):
+    """Two panels per respondent type: the range of Fisher p-values (log scale) and of the risk difference."""
+    import matplotlib.pyplot as plt
+
+    from .plots import PALETTE
+
+    labels = labels or {}
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), sharey=True)
+    themes = list(dict.fromkeys(intervals.theme))
+    ypos = {th: i for i, th in enumerate(themes)}
+    offsets = {"client": -0.15, "therapist_interview": 0.15}
+    names = {"client": "client interviews", "therapist_interview": "therapist interviews"}
+    for resp, g in intervals.groupby("respondent", sort=False):
+        y = np.array([ypos[t] for t in g.theme]) + offsets[resp]
+        col = PALETTE[resp]
+        axes[0].hlines(y, g.p_min, g.p_max, color=col, lw=5, alpha=0.8, label=names[resp])
+        axes[0].plot(g.p_min, y, "|", color=col, ms=10)
+        axes[0].plot(g.p_max, y, "|", color=col, ms=10)
+        axes[1].hlines(y, g.rd_ci_low, g.rd_ci_high, color=col, lw=1.2, alpha=0.7)
+        axes[1].hlines(y, g.rd_min, g.rd_max, color=col, lw=5, alpha=0.8, label=names[resp])
+    axes[0].set_xscale("log")
+    axes[0].axvline(0.05, color="0.3", ls="--", lw=1)
+    axes[0].set_xlabel("Fisher exact p-value (log scale)")
+    axes[0].set_title("Evidence of a group difference")
+    axes[1].axvline(0, color="0.3", lw=1)
+    axes[1].set_xlabel("risk difference, Mizrahi minus Ashkenazi")
+    axes[1].set_title("Size of the difference")
+    axes[0].set_yticks(range(len(themes)), [labels.get(t, t) for t in themes])
+    axes[0].invert_yaxis()
+    axes[1].legend(loc="lower right", fontsize="small", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_detectable_difference(curves: pd.DataFrame, examples: pd.DataFrame | None = None):
+    """Detectable rate in one group against the base rate in the other, one line per method."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.2, 4.6))
+    styles = {"normal": ("-", "normal approximation (Cohen's h)"), "fisher": ("--", "exact Fisher test")}
+    for method, g in curves.groupby("method", sort=False):
+        ls, lab = styles[method]
+        ax.plot(g.base_rate, g.difference, ls, color="0.2", label=lab)
+    if examples is not None and not examples.empty:
+        ax.scatter(examples.base_rate, examples.observed_difference, color="#d95f02", zorder=3, s=25,
+                   label="largest difference the bounds allow")
+    ax.set_xlabel("share with the theme in the concordant group")
+    ax.set_ylabel("difference needed for 80 % power")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(frameon=False, fontsize="small")
+    fig.tight_layout()
+    return fig
