@@ -1,0 +1,789 @@
+"""What the study's kappas can and cannot tell: simulation, pooling and sample size.
+
+The coefficients themselves live in :mod:`intake_alliance.reliability`; this
+module asks questions *about* the published values of Nakash et al. (2021):
+
+* **Simulation** (:func:`simulate_presence_counts`, :func:`calibrate_accuracy`):
+  three raters decide whether each theme is present in each segment of an
+  interview. Every rater reports the true state with probability
+  ``accuracy`` and otherwise guesses with the theme's prevalence. For one
+  prevalence, the population kappa of this model is ``accuracy ** 2``
+  (:func:`accuracy_for_kappa`); pooled over themes of different prevalence it
+  is higher, so the accuracy that reproduces a published pooled kappa is found
+  numerically.
+* **Pooling** (:func:`fleiss_pooling_decomposition`,
+  :func:`search_pooled_below_parts`): can a kappa computed on the
+  concatenated data of several parts lie below the kappa of every part?
+  For Fleiss' kappa it cannot (Notes of :func:`fleiss_pooling_decomposition`);
+  for Light's kappa (the mean of pairwise Cohen's kappas) it can, when the
+  raters' individual tendencies to code change from part to part.
+* **Sample size** (:func:`cohen_kappa_se_expected`,
+  :func:`simulated_kappa_halfwidth`, :func:`units_needed`): how many units give
+  a confidence interval of a chosen half-width around a kappa of about .70.
+
+Three raters and a binary decision (theme present / absent) are the running
+case. The eight rating patterns of three raters are indexed by the bits of the
+pattern: pattern ``k`` has rater *j* coding "present" when bit *j* of ``k`` is
+set (pattern 0 = nobody, pattern 7 = all three).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Union
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .reliability import fleiss_kappa_batch, interpretation_scales
+
+__all__ = [
+    "accuracy_for_kappa",
+    "segment_prevalence",
+    "simulate_presence_counts",
+    "calibrate_accuracy",
+    "per_theme_kappas",
+    "ratings_from_cells",
+    "pattern_coefficients",
+    "random_pattern_tables",
+    "fleiss_pooling_decomposition",
+    "search_pooled_below_parts",
+    "pooling_consistency",
+    "biased_rater_tables",
+    "cohen_kappa_se_expected",
+    "simulated_kappa_halfwidth",
+    "units_needed",
+    "plot_kappas_with_bands",
+    "plot_halfwidth",
+]
+
+SeedLike = Union[int, np.random.Generator, None]
+N_PATTERNS = 8  # rating patterns of three raters on a binary decision
+_BITS = ((np.arange(N_PATTERNS)[:, None] >> np.arange(3)[None, :]) & 1).astype(float)  # (8, 3)
+
+
+def _rng(seed: SeedLike) -> np.random.Generator:
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def _check_unit_interval(name: str, value, *, open_low: bool = True, open_high: bool = True) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.isnan(arr).any():
+        raise ValueError(f"`{name}` contains NaN.")
+    low_bad = (arr <= 0) if open_low else (arr < 0)
+    high_bad = (arr >= 1) if open_high else (arr > 1)
+    if (low_bad | high_bad).any():
+        lo, hi = ("(" if open_low else "["), (")" if open_high else "]")
+        raise ValueError(f"`{name}` must lie in {lo}0, 1{hi}; got {value!r}.")
+    return arr
+
+
+def _check_positive_int(name: str, value, minimum: int = 1) -> int:
+    if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum):
+        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
+    return int(value)
+
+
+# --------------------------------------------------------------------------
+# Simulation model
+# --------------------------------------------------------------------------
+
+
+def accuracy_for_kappa(kappa: float | Sequence[float]) -> np.ndarray | float:
+    """Return the rater accuracy whose population kappa, for a single prevalence, is ``kappa``.
+
+    Notes
+    -----
+    A rater reports the true state with probability *a* and otherwise guesses
+    "present" with the prevalence *p*, independently of the truth. Each rater's
+    marginal is then *p*, and two raters agree beyond chance only when both
+    report the truth, so :math:`p_o = a^2 + (1 - a^2) p_e` and
+    :math:`\\kappa = a^2` whatever *p* is. Hence :math:`a = \\sqrt{\\kappa}`.
+
+    Examples
+    --------
+    >>> round(float(accuracy_for_kappa(0.81)), 6)
+    0.9
+    """
+    k = _check_unit_interval("kappa", kappa, open_low=False, open_high=False)
+    out = np.sqrt(k)
+    return float(out) if out.ndim == 0 else out
+
+
+def segment_prevalence(interview_share: float | Sequence[float], segments_per_interview: int) -> np.ndarray:
+    """Return the per-segment prevalence that gives ``interview_share`` of interviews with the theme.
+
+    If a theme occurs in each of *S* segments independently with probability
+    *s*, an interview contains it with probability :math:`1 - (1 - s)^S`; this
+    inverts that relation.
+
+    Examples
+    --------
+    >>> segment_prevalence([0.5], 1).tolist()
+    [0.5]
+    """
+    share = _check_unit_interval("interview_share", interview_share)
+    s = _check_positive_int("segments_per_interview", segments_per_interview)
+    return np.atleast_1d(1.0 - (1.0 - share) ** (1.0 / s))
+
+
+def _draws(rng: np.random.Generator, n_reps: int, n_units: int, n_raters: int) -> dict[str, np.ndarray]:
+    return {
+        "truth": rng.random((n_reps, n_units)),
+        "copy": rng.random((n_reps, n_units, n_raters)),
+        "guess": rng.random((n_reps, n_units, n_raters)),
+    }
+
+
+def _counts_from_draws(draws: dict[str, np.ndarray], prevalence: np.ndarray, accuracy: float) -> np.ndarray:
+    truth = draws["truth"] < prevalence
+    guess = draws["guess"] < prevalence[..., None]
+    present = np.where(draws["copy"] < accuracy, truth[..., None], guess)
+    n_present = present.sum(axis=-1)
+    n_raters = present.shape[-1]
+    return np.stack([n_raters - n_present, n_present], axis=-1)
+
+
+def _prevalence_vector(prevalence, n_units: int | None) -> np.ndarray:
+    p = np.atleast_1d(_check_unit_interval("prevalence", prevalence))
+    if p.ndim != 1:
+        raise ValueError("`prevalence` must be a number or a 1-D sequence (one value per unit).")
+    if p.size == 1 and n_units is not None:
+        p = np.full(n_units, float(p[0]))
+    elif n_units is not None and p.size != n_units:
+        raise ValueError(f"`prevalence` has {p.size} values but `n_units` is {n_units}.")
+    return p
+
+
+def simulate_presence_counts(
+    prevalence: float | Sequence[float],
+    accuracy: float,
+    *,
+    n_units: int | None = None,
+    n_raters: int = 3,
+    n_reps: int = 1,
+    seed: SeedLike = 0,
+) -> np.ndarray:
+    """Simulate count tables of raters coding a theme as absent/present.
+
+    Parameters
+    ----------
+    prevalence : float or sequence of float
+        Probability that the theme is truly present in a unit; one value for
+        all units (then give ``n_units``) or one value per unit.
+    accuracy : float
+        Probability that a rater reports the true state; otherwise the rater
+        guesses "present" with the unit's prevalence.
+    n_units : int, optional
+        Number of units when ``prevalence`` is a single number.
+    n_raters : int
+        Raters per unit.
+    n_reps : int
+        Number of independent replications.
+    seed : int, Generator or None
+        Seed of :func:`numpy.random.default_rng`.
+
+    Returns
+    -------
+    ndarray of shape (n_reps, n_units, 2)
+        Column 0 counts "absent", column 1 "present"; ready for
+        :func:`intake_alliance.reliability.fleiss_kappa_batch`.
+
+    Examples
+    --------
+    >>> simulate_presence_counts(0.3, 0.9, n_units=5, n_reps=2).shape
+    (2, 5, 2)
+    """
+    if n_units is not None:
+        _check_positive_int("n_units", n_units, 2)
+    p = _prevalence_vector(prevalence, n_units)
+    if p.size < 2:
+        raise ValueError("`n_units` must be given (>= 2) when `prevalence` is a single number.")
+    a = float(_check_unit_interval("accuracy", accuracy, open_low=False, open_high=False))
+    r = _check_positive_int("n_raters", n_raters, 2)
+    reps = _check_positive_int("n_reps", n_reps)
+    return _counts_from_draws(_draws(_rng(seed), reps, p.size, r), p, a)
+
+
+def calibrate_accuracy(
+    target_kappa: float,
+    prevalence: float | Sequence[float],
+    *,
+    n_units: int | None = None,
+    n_raters: int = 3,
+    n_reps: int = 2000,
+    seed: SeedLike = 0,
+) -> dict[str, float]:
+    """Find the accuracy at which the mean simulated Fleiss' kappa equals ``target_kappa``.
+
+    The same random numbers are used for every trial accuracy (common random
+    numbers), so the mean kappa changes smoothly with the accuracy and a
+    bracketing root finder (:func:`scipy.optimize.brentq`) converges.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, the reached ``mean_kappa``, ``target_kappa`` and the
+        single-prevalence value ``accuracy_analytic`` = sqrt(target) for
+        comparison.
+
+    Examples
+    --------
+    >>> res = calibrate_accuracy(0.7, 0.4, n_units=200, n_reps=200)
+    >>> abs(res["mean_kappa"] - 0.7) < 0.01
+    True
+    """
+    target = float(_check_unit_interval("target_kappa", target_kappa))
+    if n_units is not None:
+        _check_positive_int("n_units", n_units, 2)
+    p = _prevalence_vector(prevalence, n_units)
+    if p.size < 2:
+        raise ValueError("`n_units` must be given (>= 2) when `prevalence` is a single number.")
+    r = _check_positive_int("n_raters", n_raters, 2)
+    reps = _check_positive_int("n_reps", n_reps, 10)
+    draws = _draws(_rng(seed), reps, p.size, r)
+
+    def mean_kappa(a: float) -> float:
+        return float(np.nanmean(fleiss_kappa_batch(_counts_from_draws(draws, p, a))))
+
+    low, high = mean_kappa(0.0), mean_kappa(1.0)
+    if not (low < target < high):
+        raise ValueError(f"`target_kappa` {target} cannot be reached: the mean kappa runs from {low:.3f} "
+                         f"to {high:.3f} over accuracies 0 to 1.")
+    a = optimize.brentq(lambda x: mean_kappa(x) - target, 0.0, 1.0, xtol=1e-5)
+    return {"accuracy": float(a), "mean_kappa": mean_kappa(a), "target_kappa": target,
+            "accuracy_analytic": math.sqrt(target)}
+
+
+def per_theme_kappas(counts: np.ndarray, themes: Sequence[str]) -> pd.DataFrame:
+    """Fleiss' kappa and percent agreement of each theme in each replication.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_reps, n_units, 2)
+        Simulated tables whose units are ordered theme-major: the units of
+        ``themes[0]`` first, then those of ``themes[1]`` and so on, in equal
+        numbers.
+    themes : sequence of str
+        Theme names.
+
+    Returns
+    -------
+    DataFrame
+        Long table ``rep, theme, kappa, percent_agreement, prevalence_coded``;
+        kappa is NaN where nobody (or everybody) coded the theme.
+    """
+    c = np.asarray(counts)
+    if c.ndim != 3 or c.shape[2] != 2:
+        raise ValueError("`counts` must have shape (n_reps, n_units, 2).")
+    k = len(themes)
+    if k == 0 or c.shape[1] % k:
+        raise ValueError(f"`counts` has {c.shape[1]} units, not a multiple of the {k} themes.")
+    per = c.reshape(c.shape[0], k, c.shape[1] // k, 2)
+    flat = per.reshape(-1, per.shape[2], 2)
+    m = flat.sum(axis=2)[:, :1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kap = fleiss_kappa_batch(flat)
+        pa = (flat * (flat - 1)).sum(axis=(1, 2)) / (flat.shape[1] * m[:, 0] * (m[:, 0] - 1))
+    coded = flat[..., 1].sum(axis=1) / flat.sum(axis=(1, 2))
+    reps = np.repeat(np.arange(c.shape[0]), k)
+    return pd.DataFrame({"rep": reps, "theme": np.tile(np.asarray(themes, dtype=object), c.shape[0]),
+                         "kappa": kap, "percent_agreement": pa, "prevalence_coded": coded})
+
+
+# --------------------------------------------------------------------------
+# Two-rater tables (kappa paradox)
+# --------------------------------------------------------------------------
+
+
+def ratings_from_cells(both: int, first_only: int, second_only: int, neither: int,
+                       labels: tuple[str, str] = ("absent", "present")) -> pd.DataFrame:
+    """Expand a two-rater 2 x 2 table into a units x raters table of labels.
+
+    Parameters
+    ----------
+    both, first_only, second_only, neither : int
+        Cells *a*, *b*, *c*, *d*: units both raters coded present, only the
+        first, only the second, and neither.
+    labels : (str, str)
+        Labels for absent and present.
+
+    Examples
+    --------
+    >>> ratings_from_cells(1, 0, 1, 1).values.tolist()
+    [['present', 'present'], ['absent', 'present'], ['absent', 'absent']]
+    """
+    cells = {"both": both, "first_only": first_only, "second_only": second_only, "neither": neither}
+    for name, v in cells.items():
+        _check_positive_int(name, v, 0)
+    if sum(cells.values()) < 2:
+        raise ValueError("the four cells must add up to at least two units.")
+    absent, present = labels
+    rows = ([[present, present]] * both + [[present, absent]] * first_only
+            + [[absent, present]] * second_only + [[absent, absent]] * neither)
+    return pd.DataFrame(rows, columns=["rater_1", "rater_2"])
+
+
+# --------------------------------------------------------------------------
+# Pooling
+# --------------------------------------------------------------------------
+
+
+def _check_patterns(patterns) -> np.ndarray:
+    arr = np.asarray(patterns, dtype=float)
+    if arr.shape[-1:] != (N_PATTERNS,):
+        raise ValueError(f"`patterns` must end in an axis of length {N_PATTERNS} (the rating patterns of "
+                         f"three raters); got shape {arr.shape}.")
+    if np.isnan(arr).any() or (arr < 0).any() or not np.all(arr == np.round(arr)):
+        raise ValueError("`patterns` must hold non-negative whole numbers.")
+    if (arr.sum(axis=-1) < 2).any():
+        raise ValueError("`patterns`: every table needs at least two units.")
+    return arr
+
+
+def pattern_coefficients(patterns) -> dict[str, np.ndarray]:
+    """Percent agreement, Fleiss', Light's kappa and Krippendorff's alpha from rating-pattern counts.
+
+    Parameters
+    ----------
+    patterns : array (..., 8)
+        Number of units with each of the eight rating patterns of three raters
+        (bit *j* of the pattern index = rater *j* coded "present").
+
+    Returns
+    -------
+    dict of ndarray
+        ``percent_agreement``, ``fleiss_kappa``, ``light_kappa``,
+        ``krippendorff_alpha`` and ``prevalence``, each of shape ``patterns.shape[:-1]``.
+
+    Notes
+    -----
+    Vectorised versions of the definitions in :mod:`intake_alliance.reliability`
+    (tests compare them). Light's kappa is the mean over the three rater pairs
+    of Cohen's kappa, whose chance term uses each rater's own marginal; Fleiss'
+    kappa and alpha use the marginal pooled over raters.
+    """
+    return _pattern_coefficients(_check_patterns(patterns))
+
+
+def _pattern_coefficients(c: np.ndarray) -> dict[str, np.ndarray]:
+    n = c.sum(axis=-1)
+    k_present = _BITS.sum(axis=1)  # raters saying present, per pattern
+    pair_agree = (k_present * (k_present - 1) + (3 - k_present) * (2 - k_present)) / 6.0
+    po = (c * pair_agree).sum(axis=-1) / n
+    p = (c * k_present).sum(axis=-1) / (3 * n)
+    pe = p**2 + (1 - p) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fleiss = (po - pe) / (1 - pe)
+        # Krippendorff's alpha (nominal, no missing): 1 - (N_v - 1) D_o / D_e with N_v = 3n pairable values.
+        nv = 3 * n
+        n1 = p * nv
+        d_o = (1 - po)
+        d_e = 2 * n1 * (nv - n1) / (nv * (nv - 1))
+        alpha = 1 - d_o / d_e
+        rater_p = (c[..., :, None] * _BITS).sum(axis=-2) / n[..., None]  # (..., 3)
+        kappas = []
+        for j, k in itertools.combinations(range(3), 2):
+            agree = (c * (_BITS[:, j] == _BITS[:, k])).sum(axis=-1) / n
+            pe_jk = rater_p[..., j] * rater_p[..., k] + (1 - rater_p[..., j]) * (1 - rater_p[..., k])
+            kappas.append((agree - pe_jk) / (1 - pe_jk))
+        light = np.mean(kappas, axis=0)
+    return {"percent_agreement": po, "fleiss_kappa": fleiss, "light_kappa": light,
+            "krippendorff_alpha": alpha, "prevalence": p}
+
+
+def random_pattern_tables(n_tables: int, n_parts: int, n_units: int, *, concentration: float = 0.5,
+                          seed: SeedLike = 0) -> np.ndarray:
+    """Draw random rating-pattern tables: shape (n_tables, n_parts, 8), each part with ``n_units`` units.
+
+    Each part's pattern probabilities come from a symmetric Dirichlet with
+    the given ``concentration``; small values give the lopsided tables
+    (high or low prevalence, one rater coding more than the others) that
+    make pooling effects visible.
+    """
+    t = _check_positive_int("n_tables", n_tables)
+    k = _check_positive_int("n_parts", n_parts)
+    n = _check_positive_int("n_units", n_units, 2)
+    if not (isinstance(concentration, (int, float)) and concentration > 0):
+        raise ValueError(f"`concentration` must be a positive number; got {concentration!r}.")
+    rng = _rng(seed)
+    probs = rng.dirichlet(np.full(N_PATTERNS, float(concentration)), size=(t, k))
+    return rng.multinomial(n, probs).astype(float)
+
+
+def biased_rater_tables(n_tables: int, n_parts: int, n_units: int, *,
+                        prevalence: tuple[float, float] = (0.05, 0.6),
+                        accuracy: tuple[float, float] = (0.75, 1.0), same_prevalence: bool = False,
+                        seed: SeedLike = 0) -> np.ndarray:
+    """Draw rating-pattern tables from raters whose guessing tendency differs between raters and parts.
+
+    For each table and part, a prevalence *p*, an accuracy *a* and, for each
+    of the three raters, a guessing rate :math:`g_j` are drawn uniformly (the
+    first two from the given ranges, :math:`g_j` from (0, 1)). A unit is
+    truly present with probability *p*; rater *j* reports the truth with
+    probability *a* and otherwise codes "present" with probability
+    :math:`g_j`. Unlike :func:`simulate_presence_counts`, raters therefore
+    differ in how readily they code, and that tendency changes from part to
+    part -- the situation in which pooled pairwise kappas can fall. With
+    ``same_prevalence=True`` all parts of a table share one prevalence, which
+    removes the gain that differing prevalences bring to any pooled kappa.
+
+    Returns
+    -------
+    ndarray of shape (n_tables, n_parts, 8)
+    """
+    t = _check_positive_int("n_tables", n_tables)
+    k = _check_positive_int("n_parts", n_parts)
+    n = _check_positive_int("n_units", n_units, 2)
+    for name, rng_ in (("prevalence", prevalence), ("accuracy", accuracy)):
+        lo_hi = np.asarray(rng_, dtype=float)
+        if lo_hi.shape != (2,) or not (0 <= lo_hi[0] <= lo_hi[1] <= 1):
+            raise ValueError(f"`{name}` must be a (low, high) pair with 0 <= low <= high <= 1; got {rng_!r}.")
+    rng = _rng(seed)
+    p = rng.uniform(*prevalence, size=(t, 1 if same_prevalence else k, 1))
+    a = rng.uniform(*accuracy, size=(t, k, 1))
+    g = rng.uniform(0, 1, size=(t, k, 3))
+    q_present = a + (1 - a) * g  # P(rater codes present | truly present)
+    q_absent = (1 - a) * g  # P(rater codes present | truly absent)
+
+    def pattern_prob(q: np.ndarray) -> np.ndarray:
+        # q: (t, k, 3) -> probability of each of the 8 patterns, (t, k, 8)
+        return np.prod(np.where(_BITS[None, None] == 1, q[:, :, None, :], 1 - q[:, :, None, :]), axis=-1)
+
+    probs = p * pattern_prob(q_present) + (1 - p) * pattern_prob(q_absent)
+    return rng.multinomial(n, probs / probs.sum(axis=-1, keepdims=True)).astype(float)
+
+
+def fleiss_pooling_decomposition(parts) -> pd.DataFrame:
+    """Split the Fleiss' kappa of concatenated parts into a weighted mean of the parts' kappas plus a gain.
+
+    Parameters
+    ----------
+    parts : sequence of count tables
+        Units x categories count tables with the same categories and the same
+        number of raters per unit.
+
+    Returns
+    -------
+    DataFrame
+        One row per part (``part, n_units, kappa, chance, weight``) and a
+        last row ``pooled`` whose ``kappa`` is the kappa of the concatenated
+        table; the columns ``weighted_mean`` and ``prevalence_gain`` of that
+        row hold the decomposition.
+
+    Notes
+    -----
+    With :math:`N_k` units, observed agreement :math:`P_k` and chance
+    agreement :math:`P_{e,k} = \\sum_j p_{kj}^2` in part *k*, the pooled table
+    has :math:`P = \\sum_k N_k P_k / N` and :math:`P_e = \\sum_j \\bar p_j^2`
+    with :math:`\\bar p = \\sum_k N_k p_k / N`. Since :math:`1 - P_k =
+    (1-\\kappa_k)(1-P_{e,k})`,
+
+    .. math:: 1 - \\kappa = \\frac{\\sum_k N_k (1-P_{e,k})(1-\\kappa_k)}{N(1-P_e)}.
+
+    :math:`1 - P_e` (the Gini–Simpson index of the pooled marginal) is
+    concave, so :math:`N(1-P_e) \\ge \\sum_k N_k(1-P_{e,k})`, with equality
+    only when all parts have the same marginal. Hence
+    :math:`\\kappa \\ge \\sum_k w_k \\kappa_k` with weights
+    :math:`w_k \\propto N_k(1-P_{e,k})`: the pooled Fleiss' kappa is at
+    least a weighted mean of the parts' kappas, and never below the smallest
+    of them. Differences in prevalence between the parts *raise* it.
+    """
+    tables = [np.asarray(t, dtype=float) for t in parts]
+    if len(tables) < 2:
+        raise ValueError("`parts` needs at least two count tables.")
+    shapes = {t.shape[1] if t.ndim == 2 else -1 for t in tables}
+    if len(shapes) != 1 or -1 in shapes:
+        raise ValueError("`parts` must be 2-D count tables with the same number of category columns.")
+    raters = {float(v) for t in tables for v in t.sum(axis=1)}
+    if len(raters) != 1:
+        raise ValueError("`parts`: every unit of every part must have the same number of ratings.")
+    rows = []
+    for i, t in enumerate(tables):
+        kap = float(fleiss_kappa_batch(t[None])[0])
+        p = t.sum(axis=0) / t.sum()
+        rows.append({"part": str(i + 1), "n_units": t.shape[0], "kappa": kap, "chance": float((p**2).sum())})
+    df = pd.DataFrame(rows)
+    w = df.n_units * (1 - df.chance)
+    df["weight"] = w / w.sum()
+    pooled_table = np.concatenate(tables)
+    pooled = float(fleiss_kappa_batch(pooled_table[None])[0])
+    p = pooled_table.sum(axis=0) / pooled_table.sum()
+    wmean = float((df.weight * df.kappa).sum())
+    pooled_row = {"part": "pooled", "n_units": int(pooled_table.shape[0]), "kappa": pooled,
+                  "chance": float((p**2).sum()), "weight": np.nan, "weighted_mean": wmean,
+                  "prevalence_gain": pooled - wmean}
+    return pd.concat([df, pd.DataFrame([pooled_row])], ignore_index=True)
+
+
+def search_pooled_below_parts(tables: np.ndarray, *, min_part: float = -1.0) -> pd.DataFrame:
+    """How often is the pooled coefficient below every part's coefficient?
+
+    Parameters
+    ----------
+    tables : array of shape (n_tables, n_parts, 8)
+        Rating-pattern tables, e.g. from :func:`random_pattern_tables` or
+        :func:`biased_rater_tables`; the parts of a table are pooled by
+        adding their counts (concatenating their units).
+    min_part : float
+        Only tables whose parts all reach this value of the coefficient count.
+
+    Returns
+    -------
+    DataFrame
+        One row per coefficient: ``n_eligible`` (tables with all values
+        defined and every part >= ``min_part``), ``n_below`` and
+        ``share_below`` (pooled value below the smallest part), ``largest_drop``
+        (largest such gap) and ``example`` (index of the table with that gap,
+        -1 if none).
+    """
+    tabs = _check_patterns(tables)
+    if tabs.ndim != 3:
+        raise ValueError("`tables` must have shape (n_tables, n_parts, 8).")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        parts = _pattern_coefficients(tabs)
+        pooled = _pattern_coefficients(tabs.sum(axis=1))
+    rows = []
+    for name in ("fleiss_kappa", "krippendorff_alpha", "light_kappa"):
+        low = parts[name].min(axis=1)
+        ok = np.isfinite(low) & np.isfinite(pooled[name]) & (low >= min_part)
+        gap = np.where(ok, low - pooled[name], -np.inf)
+        below = gap > 1e-12
+        rows.append({"coefficient": name, "n_eligible": int(ok.sum()), "n_below": int(below.sum()),
+                     "share_below": float(below.sum() / ok.sum()) if ok.any() else math.nan,
+                     "largest_drop": float(gap.max()) if below.any() else 0.0,
+                     "example": int(np.argmax(gap)) if below.any() else -1})
+    return pd.DataFrame(rows)
+
+
+def pooling_consistency(parts: Sequence[str], pooled: str, *, rule: str = "half_up") -> dict[str, float | bool]:
+    """Can a printed pooled Fleiss' kappa sit with printed part kappas, given the bound pooled >= min(parts)?
+
+    Parameters
+    ----------
+    parts : sequence of str
+        The parts' kappas as printed (e.g. ``["0.82", "0.71", "0.71"]``).
+    pooled : str
+        The pooled kappa as printed.
+    rule : {"half_up", "truncate"}
+        How the printed values were rounded.
+
+    Returns
+    -------
+    dict
+        ``min_part_lowest`` (the smallest true value the smallest printed part
+        allows), ``pooled_highest`` (the largest true value the printed pooled
+        value allows; exclusive), and ``consistent``: whether
+        ``pooled_highest > min_part_lowest``.
+
+    Examples
+    --------
+    >>> pooling_consistency(["0.82", "0.71"], "0.70")["consistent"]
+    False
+    >>> pooling_consistency(["0.82", "0.70"], "0.72")["consistent"]
+    True
+    """
+    if rule not in ("half_up", "truncate"):
+        raise ValueError(f"`rule` must be 'half_up' or 'truncate'; got {rule!r}.")
+    if isinstance(parts, str) or len(parts) < 2:
+        raise ValueError("`parts` must be a sequence of at least two printed values.")
+    texts = [*parts, pooled]
+    for t in texts:
+        if not isinstance(t, str) or "." not in t:
+            raise ValueError(f"printed values must be strings with decimals, like '0.71'; got {t!r}.")
+        float(t)
+    decimals = {len(t.split(".")[1]) for t in texts}
+    if len(decimals) != 1:
+        raise ValueError("`parts` and `pooled` must be printed to the same number of decimals.")
+    half = 0.5 * 10.0 ** -decimals.pop()
+    step = 2 * half
+    lowest = min(float(t) for t in parts) - (half if rule == "half_up" else 0.0)
+    highest = float(pooled) + (half if rule == "half_up" else step)
+    return {"min_part_lowest": lowest, "pooled_highest": highest, "consistent": bool(highest > lowest + 1e-12)}
+
+
+# --------------------------------------------------------------------------
+# Sample size
+# --------------------------------------------------------------------------
+
+
+def cohen_kappa_se_expected(kappa: float, prevalence: float, n_units: int | Sequence[int]) -> np.ndarray:
+    """Large-sample SE of Cohen's kappa for two unbiased raters, evaluated on the expected table.
+
+    The expected 2 x 2 table has cells :math:`p^2 + \\kappa p q`, :math:`(1 -
+    \\kappa) p q` twice and :math:`q^2 + \\kappa p q` (:math:`q = 1-p`), i.e.
+    both raters code "present" with probability *p* and agree with kappa
+    :math:`\\kappa`. The variance is that of Fleiss, Cohen and Everitt (1969)
+    (the non-null ``std_kappa`` of statsmodels), divided by ``n_units``.
+
+    Examples
+    --------
+    >>> bool(cohen_kappa_se_expected(0.7, 0.5, 100)[0] > cohen_kappa_se_expected(0.7, 0.5, 400)[0])
+    True
+    """
+    k = float(_check_unit_interval("kappa", kappa, open_low=False, open_high=True))
+    p = float(_check_unit_interval("prevalence", prevalence))
+    n = np.atleast_1d(np.asarray(n_units))
+    if n.ndim != 1 or not np.all(n == np.round(n)) or (n < 2).any():
+        raise ValueError(f"`n_units` must be whole numbers >= 2; got {n_units!r}.")
+    q = 1 - p
+    tab = np.array([[q * q + k * p * q, (1 - k) * p * q], [(1 - k) * p * q, p * p + k * p * q]])
+    row, col = tab.sum(axis=1), tab.sum(axis=0)
+    pe = float(row @ col)
+    diag = sum(tab[i, i] * (1 - (row[i] + col[i]) * (1 - k)) ** 2 for i in range(2))
+    off = (1 - k) ** 2 * sum(tab[i, j] * (col[i] + row[j]) ** 2 for i in range(2) for j in range(2) if i != j)
+    var1 = (diag + off - (k - pe * (1 - k)) ** 2) / (1 - pe) ** 2
+    return np.sqrt(var1 / n.astype(float))
+
+
+def simulated_kappa_halfwidth(kappa: float, prevalence: float, n_units: Sequence[int], *, n_raters: int = 3,
+                              n_reps: int = 2000, confidence: float = 0.95, seed: SeedLike = 0) -> pd.DataFrame:
+    """Half-width of the central interval of simulated Fleiss' kappas, for each number of units.
+
+    Data come from :func:`simulate_presence_counts` with accuracy
+    ``sqrt(kappa)``. ``halfwidth`` is half the distance between the
+    (1 - confidence)/2 and (1 + confidence)/2 quantiles of the simulated
+    kappas, ``halfwidth_sd`` is the normal-theory z * SD.
+
+    Returns
+    -------
+    DataFrame
+        ``n_units, mean_kappa, sd, halfwidth, halfwidth_sd, share_undefined``.
+    """
+    if not (isinstance(confidence, float) and 0 < confidence < 1):
+        raise ValueError(f"`confidence` must be a float strictly between 0 and 1; got {confidence!r}.")
+    a = accuracy_for_kappa(kappa)
+    rng = _rng(seed)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    rows = []
+    for n in n_units:
+        n = _check_positive_int("n_units", n, 2)
+        counts = simulate_presence_counts(prevalence, a, n_units=n, n_raters=n_raters, n_reps=n_reps, seed=rng)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kap = fleiss_kappa_batch(counts)
+        ok = kap[np.isfinite(kap)]
+        lo, hi = np.quantile(ok, [0.5 - confidence / 2, 0.5 + confidence / 2])
+        rows.append({"n_units": n, "mean_kappa": float(ok.mean()), "sd": float(ok.std(ddof=1)),
+                     "halfwidth": float((hi - lo) / 2), "halfwidth_sd": float(z * ok.std(ddof=1)),
+                     "share_undefined": float(1 - ok.size / kap.size)})
+    return pd.DataFrame(rows)
+
+
+def units_needed(n_units: Sequence[int], halfwidth: Sequence[float], target: float = 0.10) -> int | None:
+    """Return the smallest number of units from which the half-width stays at or below ``target``.
+
+    ``None`` if the half-width never gets that small on the grid.
+
+    Examples
+    --------
+    >>> units_needed([10, 20, 40], [0.3, 0.12, 0.08])
+    40
+    """
+    n = np.asarray(n_units)
+    h = np.asarray(halfwidth, dtype=float)
+    if n.shape != h.shape or n.ndim != 1:
+        raise ValueError("`n_units` and `halfwidth` must be 1-D sequences of the same length.")
+    if not (isinstance(target, (int, float)) and target > 0):
+        raise ValueError(f"`target` must be a positive number; got {target!r}.")
+    order = np.argsort(n)
+    n, h = n[order], h[order]
+    ok = h <= target
+    for i in range(n.size):
+        if ok[i:].all():
+            return int(n[i])
+    return None
+
+
+# --------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------
+
+_BAND_COLOURS = ["#f7f7f7", "#e5e5e5", "#d0d0d0", "#bdbdbd", "#a5a5a5", "#8c8c8c"]
+_SCALE_TITLES = {"landis_koch": "Landis & Koch (1977)", "mchugh": "McHugh (2012)",
+                 "krippendorff": "Krippendorff (2004)", "fleiss": "Fleiss (1981)"}
+
+
+def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("landis_koch", "mchugh", "krippendorff"),
+                           ylim: tuple[float, float] = (0.5, 0.9)) -> plt.Figure:
+    """Draw the published kappas over the checkpoints, once per benchmark scale with its bands behind.
+
+    Parameters
+    ----------
+    checkpoints : DataFrame
+        As returned by :func:`intake_alliance.design.reliability_checkpoints`
+        (columns ``checkpoint, respondent, kappa, kappa_reported``).
+    scales : sequence of str
+        Benchmark scales of :func:`intake_alliance.reliability.interpretation_scales`.
+    """
+    need = {"checkpoint", "respondent", "kappa", "kappa_reported"}
+    if not need <= set(checkpoints.columns):
+        raise ValueError(f"`checkpoints` must have the columns {sorted(need)}.")
+    bands = interpretation_scales()
+    unknown = [s for s in scales if s not in set(bands.scale)]
+    if unknown:
+        raise ValueError(f"`scales`: unknown scale(s) {unknown}.")
+    colours = {"therapist": "#1b9e77", "client": "#7570b3"}
+    order = ["1", "2", "3", "overall"]
+    cp = checkpoints.assign(x=checkpoints.checkpoint.astype(str).map({v: i for i, v in enumerate(order)}))
+    fig, axes = plt.subplots(1, len(scales), figsize=(3.4 * len(scales), 3.6), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, scale in zip(axes, scales):
+        sub = bands[bands.scale == scale].reset_index(drop=True)
+        for i, b in sub.iterrows():
+            lo, hi = max(b.lower, ylim[0]), min(b.upper, ylim[1])
+            if hi <= lo:
+                continue
+            ax.axhspan(lo, hi, color=_BAND_COLOURS[min(i, len(_BAND_COLOURS) - 1)], zorder=0)
+            ax.text(3.45, (lo + hi) / 2, b.label, fontsize=7, va="center", ha="right", color="#333333")
+        for resp, d in cp.groupby("respondent"):
+            dx = -0.08 if resp == "therapist" else 0.08
+            line = d[d.checkpoint.astype(str) != "overall"]
+            ax.plot(line.x + dx, line.kappa, "o-", color=colours[resp], label=f"{resp} interviews", zorder=3)
+            over = d[d.checkpoint.astype(str) == "overall"]
+            ax.plot(over.x + dx, over.kappa, "D", color=colours[resp], zorder=3)
+        ax.set_xticks(range(4), ["25 %", "50 %", "75 %", "overall"])
+        ax.set_xlim(-0.4, 3.5)
+        ax.set_ylim(*ylim)
+        ax.set_title(_SCALE_TITLES.get(scale, scale), fontsize=9)
+        ax.set_xlabel("checkpoint (share coded)")
+    axes[0].set_ylabel("published kappa")
+    axes[0].legend(frameon=True, fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_halfwidth(curves: pd.DataFrame, target: float = 0.10, analytic: pd.DataFrame | None = None) -> plt.Figure:
+    """Draw the CI half-width against the number of units, one line per prevalence.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        Columns ``n_units, halfwidth, prevalence`` (simulation, three raters).
+    analytic : DataFrame, optional
+        Columns ``n_units, halfwidth, prevalence`` (two-rater formula), drawn dashed.
+    """
+    need = {"n_units", "halfwidth", "prevalence"}
+    if not need <= set(curves.columns):
+        raise ValueError(f"`curves` must have the columns {sorted(need)}.")
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    palette = plt.get_cmap("viridis")
+    prevs = sorted(curves.prevalence.unique())
+    for i, p in enumerate(prevs):
+        col = palette(i / max(len(prevs) - 1, 1) * 0.85)
+        d = curves[curves.prevalence == p]
+        ax.plot(d.n_units, d.halfwidth, "o-", ms=3, color=col, label=f"prevalence {p:.2f}, 3 raters (simulated)")
+        if analytic is not None:
+            a = analytic[analytic.prevalence == p]
+            ax.plot(a.n_units, a.halfwidth, "--", color=col, lw=1, label=f"prevalence {p:.2f}, 2 raters (formula)")
+    ax.axhline(target, color="#d95f02", lw=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("number of units coded by every rater (log scale)")
+    ax.set_ylabel("half-width of 95 % interval")
+    ax.legend(fontsize=7, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
