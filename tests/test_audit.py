@@ -744,3 +744,18 @@ def test_large_problem_falls_back_to_bounds():
     assert res and not res.exact
     res = grimmer("50.00", "40.00", 200, scale_min=0, scale_max=100)
     assert not res.exact
+
+
+def test_overall_kappas_are_checked_as_pooled_fleiss_kappas():
+    from intake_alliance import data
+
+    table = audit.audit_reported_values().set_index("key")
+    assert table.at["kappa_therapist_overall", "verdict"] == "consistent"
+    assert table.at["kappa_client_overall", "verdict"] == "inconsistent"
+    assert "coefficient" in table.at["kappa_client_overall", "explanation"]
+    # The same check passes once the overall value is no lower than the smallest part can be.
+    r = data.reported().copy()
+    r["reported"] = r["reported"].astype(object)
+    r.at["kappa_client_overall", "reported"] = "0.71"
+    altered = audit.audit_reported_values(r).set_index("key")
+    assert altered.at["kappa_client_overall", "verdict"] == "consistent"

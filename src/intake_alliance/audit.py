@@ -1510,13 +1510,35 @@ def audit_reported_values(reported=None):
             check = " + ".join(_SUMS[key])
             verdict = "consistent" if sum(parts) == int(row.value) else "inconsistent"
             detail = f"{' + '.join(map(str, parts))} = {sum(parts)}"
+        elif unit == "kappa" and key.endswith("_overall"):
+            verdict, check, detail = _pooling_verdict(key, r)
         elif unit == "kappa":
             check = "range [-1, 1]"
             verdict = "consistent" if -1 <= row.value <= 1 else "inconsistent"
-            detail = "pooling across checkpoints: see the coding-reliability chapter"
+            detail = "a part of the overall kappa: see its row"
         rows.append({"key": key, "reported": rep, "check": check, "verdict": verdict, "detail": detail,
                      "explanation": _explain(key, rep, unit, den, verdict, r)})
     return pd.DataFrame(rows)
+
+
+def _pooling_verdict(key, r) -> tuple[str, str, str]:
+    """Check an overall kappa against its checkpoint kappas as a pooled Fleiss' kappa.
+
+    Pooled Fleiss' kappa is never below the smallest part (see
+    ``reliability_study.fleiss_pooling_decomposition``), so a printed overall
+    value below every printed part is attainable only if the rounding leaves
+    room for it.
+    """
+    from .reliability_study import pooling_consistency
+
+    who = key.removeprefix("kappa_").removesuffix("_overall")
+    part_keys = [f"checkpoint{i}_kappa_{who}" for i in (1, 2, 3)]
+    parts = [str(r.at[k, "reported"]) for k in part_keys]
+    pooled = str(r.at[key, "reported"])
+    fits = tuple(rule for rule in ("half_up", "truncate") if pooling_consistency(parts, pooled, rule=rule)["consistent"])
+    check = "pooled Fleiss' kappa of " + ", ".join(parts) + " (never below the smallest part)"
+    detail = "attainable under " + " / ".join(fits) if fits else "below the smallest part under every rounding rule"
+    return _verdict(fits), check, detail
 
 
 def _explain(key, rep, unit, den, verdict, r) -> str:
@@ -1529,6 +1551,9 @@ def _explain(key, rep, unit, den, verdict, r) -> str:
         return "truncation instead of rounding (the rule that also fits other values the paper prints)"
     if verdict.startswith("consistent only under"):
         return "a rounding rule other than the usual one, or a different denominator"
+    if unit == "kappa":
+        return ("not Fleiss' kappa pooled over the checkpoint codings: another coefficient (e.g. a mean of "
+                "pairwise or per-code kappas), other coding units, or more interviews coded in common")
     if "_theme_" in key:
         return "typo: the count is consistent with the other numbers, the percentage is not"
     if unit == "percent":
