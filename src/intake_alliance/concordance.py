@@ -620,8 +620,9 @@ def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | No
     axes[1].set_title("Size of the difference")
     axes[0].set_yticks(range(len(themes)), [labels.get(t, t) for t in themes])
     axes[0].invert_yaxis()
-    axes[1].legend(loc="lower right", fontsize="small", frameon=False)
-    fig.tight_layout()
+    handles, names_ = axes[1].get_legend_handles_labels()
+    fig.legend(handles, names_, loc="lower center", ncol=2, fontsize="small", frameon=False)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 

@@ -738,7 +738,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
             if hi <= lo:
                 continue
             ax.axhspan(lo, hi, color=_BAND_COLOURS[min(i, len(_BAND_COLOURS) - 1)], zorder=0)
-            ax.text(3.45, (lo + hi) / 2, b.label, fontsize=7, va="center", ha="right", color="#333333")
+            ax.text(3.45, hi - 0.006, b.label, fontsize=7, va="top", ha="right", color="#333333")
         for resp, d in cp.groupby("respondent"):
             dx = -0.08 if resp == "therapist" else 0.08
             line = d[d.checkpoint.astype(str) != "overall"]
