@@ -18,6 +18,11 @@ derive
     group splits and the bounds on congruence of tone).
 rehash
     Record new sha256 hashes after an intended edit of a data file.
+site-weight [HTML_DIR]
+    Print each page's weight (HTML plus its images) and the whole site's, against
+    the budgets; exit 1 when a budget is exceeded.
+check-links [HTML_DIR]
+    Check every internal link and anchor of the built site with LinkChecker.
 write-env-files FREEZE
     Write requirements.lock and environment.yml from a ``pip freeze`` listing.
 """
@@ -71,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("rehash", help="record new hashes after an intended data edit")
     dv = sub.add_parser("derive", help="regenerate data/derived/ (reconstruction and its bounds)")
     dv.add_argument("--skip-bounds", action="store_true", help="only the reconstruction (seconds, not minutes)")
+    for name, text in (("site-weight", "page and site weight of the built book against the budgets"),
+                       ("check-links", "check internal links and anchors of the built book")):
+        sw = sub.add_parser(name, help=text)
+        sw.add_argument("html_dir", type=Path, nargs="?", default=ROOT / "_build" / "html")
     w = sub.add_parser("write-env-files", help="write requirements.lock and environment.yml")
     w.add_argument("freeze", type=Path)
     args = ap.parse_args(argv)
@@ -103,6 +112,19 @@ def main(argv: list[str] | None = None) -> int:
             print(concordance.write_feasible_splits())
             print(concordance.write_valence_bounds())
         return 0
+    if args.command == "site-weight":
+        from . import site
+
+        report, ok = site.weight_report(args.html_dir)
+        print(report)
+        print("site-weight: " + ("within budget" if ok else "OVER BUDGET"))
+        return 0 if ok else 1
+    if args.command == "check-links":
+        from . import site
+
+        proc = site.check_links(args.html_dir)
+        print(proc.stdout)
+        return proc.returncode
     if args.command == "write-env-files":
         from . import envfiles
 

@@ -1,0 +1,196 @@
+"""The built site: page weight and internal links.
+
+:func:`page_weights` measures every HTML page of a built book together with the
+images it displays; :func:`site_weight` adds up every file of the site.
+:func:`check_links` serves the site on 127.0.0.1 and runs LinkChecker over it:
+every internal link and every ``#anchor`` must resolve; external links are
+not followed. ``python -m intake_alliance site-weight`` and
+``python -m intake_alliance check-links`` print the same reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pandas as pd
+
+__all__ = ["PAGE_BUDGET", "SITE_BUDGET", "html_pages", "page_images", "page_weights", "site_weight",
+           "weight_report", "serve", "check_links"]
+
+#: A page's HTML plus the images it shows must stay under this many bytes.
+PAGE_BUDGET = 1_500_000
+#: Every file of the site together must stay under this many bytes.
+SITE_BUDGET = 25_000_000
+
+
+def _html_dir(html_dir: str | Path) -> Path:
+    html_dir = Path(html_dir)
+    if not (html_dir / "index.html").is_file():
+        raise ValueError(f"html_dir: {html_dir} is not a built site (no index.html in it)")
+    return html_dir
+
+
+def html_pages(html_dir: str | Path) -> list[Path]:
+    """Return the site's HTML pages (not the files under ``_static`` or ``_sources``), sorted."""
+    html_dir = _html_dir(html_dir)
+    return sorted(p for p in html_dir.rglob("*.html") if not p.relative_to(html_dir).parts[0].startswith("_"))
+
+
+class _ImgSources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            src = dict(attrs).get("src")
+            if src:
+                self.sources.append(src)
+
+
+def page_images(page: Path) -> list[Path]:
+    """Return the local image files that ``page`` displays (each once, in order of first use).
+
+    Raises
+    ------
+    ValueError
+        If an ``<img>`` points to a local file that does not exist.
+    """
+    parser = _ImgSources()
+    parser.feed(page.read_text(encoding="utf-8"))
+    out: list[Path] = []
+    for src in parser.sources:
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc:
+            if parts.scheme == "data":
+                continue
+            raise ValueError(f"page: {page.name} shows a remote image {src!r}")
+        path = (page.parent / unquote(parts.path)).resolve()
+        if not path.is_file():
+            raise ValueError(f"page: {page.name} shows {src!r}, which is not in the site")
+        if path not in out:
+            out.append(path)
+    return out
+
+
+def page_weights(html_dir: str | Path) -> pd.DataFrame:
+    """Return one row per page: ``page``, ``html_bytes``, ``images``, ``image_bytes``, ``total_bytes``."""
+    html_dir = _html_dir(html_dir)
+    rows = []
+    for page in html_pages(html_dir):
+        images = page_images(page)
+        html_bytes = page.stat().st_size
+        image_bytes = sum(p.stat().st_size for p in images)
+        rows.append({"page": page.relative_to(html_dir).as_posix(), "html_bytes": html_bytes,
+                     "images": len(images), "image_bytes": image_bytes, "total_bytes": html_bytes + image_bytes})
+    return pd.DataFrame(rows, columns=["page", "html_bytes", "images", "image_bytes", "total_bytes"])
+
+
+def site_weight(html_dir: str | Path) -> pd.Series:
+    """Return the bytes of every file of the site, summed by top-level folder (files at the root: ``.``)."""
+    html_dir = _html_dir(html_dir)
+    sizes: dict[str, int] = {}
+    for path in html_dir.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(html_dir).parts
+            top = rel[0] if len(rel) > 1 else "."
+            sizes[top] = sizes.get(top, 0) + path.stat().st_size
+    return pd.Series(sizes, name="bytes").sort_values(ascending=False)
+
+
+def weight_report(html_dir: str | Path) -> tuple[str, bool]:
+    """Return a printable report of page and site weight, and whether both budgets are met."""
+    pages = page_weights(html_dir)
+    folders = site_weight(html_dir)
+    total = int(folders.sum())
+    lines = [f"{'page':45s} {'html':>10s} {'images':>7s} {'img bytes':>10s} {'total':>10s}"]
+    for r in pages.itertuples():
+        flag = "  OVER BUDGET" if r.total_bytes >= PAGE_BUDGET else ""
+        lines.append(f"{r.page:45s} {r.html_bytes:10,d} {r.images:7d} {r.image_bytes:10,d} {r.total_bytes:10,d}{flag}")
+    lines.append(f"largest page: {pages.total_bytes.max():,d} bytes (budget {PAGE_BUDGET:,d})")
+    lines.append("site by folder: " + ", ".join(f"{k} {v:,d}" for k, v in folders.items()))
+    lines.append(f"whole site: {total:,d} bytes in {sum(1 for p in Path(html_dir).rglob('*') if p.is_file())} files "
+                 f"(budget {SITE_BUDGET:,d})")
+    ok = bool((pages.total_bytes < PAGE_BUDGET).all()) and total < SITE_BUDGET
+    return "\n".join(lines), ok
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def end_headers(self) -> None:
+        # LinkChecker slows to 10 requests a second per host unless the server answers with this header
+        self.send_header("LinkChecker", "any")
+        super().end_headers()
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # a client that hangs up early (a browser cancelling a request) is not an error of the site
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def serve(html_dir: str | Path) -> Iterator[str]:
+    """Serve ``html_dir`` on 127.0.0.1 (a free port) in a thread; yield its origin ``http://127.0.0.1:PORT``."""
+    html_dir = _html_dir(html_dir)
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+_LINKCHECKER_CONFIG = """\
+[checking]
+threads=4
+maxrequestspersecond=1000
+[filtering]
+checkextern=0
+[output]
+status=0
+[AnchorCheck]
+"""
+
+
+def _linkchecker() -> str:
+    exe = Path(sys.executable).parent / "linkchecker"
+    found = str(exe) if exe.is_file() else shutil.which("linkchecker")
+    if not found:
+        raise RuntimeError("linkchecker is not installed (it is pinned in requirements.lock: run 'make venv')")
+    return found
+
+
+def check_links(html_dir: str | Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Check every internal link and anchor of the site with LinkChecker; return the finished process.
+
+    The site is served over HTTP so that LinkChecker (which drops root privileges)
+    never needs to read the build folder itself. Return code 0 means no broken
+    link, no missing anchor and no warning.
+    """
+    html_dir = _html_dir(html_dir)
+    with tempfile.TemporaryDirectory() as tmp, serve(html_dir) as origin:
+        Path(tmp).chmod(0o755)  # LinkChecker run as root reads its config as 'nobody'
+        config = Path(tmp) / "linkcheckerrc"
+        config.write_text(_LINKCHECKER_CONFIG, encoding="utf-8")
+        cmd = [_linkchecker(), "--config", str(config), "--no-status", "--output", "text", f"{origin}/index.html"]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
