@@ -32,7 +32,15 @@ def build_book_into(out: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the whole book once into a temporary directory; return its html folder."""
+    """Build the whole book once into a temporary directory; return its html folder.
+
+    For quick iteration on the site tests only, ``BUILT_BOOK=/path/to/_build/html`` reuses an existing build.
+    """
+    reuse = os.environ.get("BUILT_BOOK")
+    if reuse:
+        if not (Path(reuse) / "intro.html").is_file():
+            pytest.fail(f"BUILT_BOOK={reuse} is not the html folder of a built book")
+        return Path(reuse)
     out = tmp_path_factory.mktemp("book")
     proc = build_book_into(out)
     if proc.returncode != 0:

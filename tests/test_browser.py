@@ -1,0 +1,210 @@
+"""The published site as a reader gets it: every page of the built book opened in Chromium.
+
+Each page is served by a local http.server and visited once; the visit records
+console errors, images that did not load, the links of the left navigation,
+and every request the page makes. A request to any other origin is blocked
+and recorded, so the site must work with no network (no CDN, fonts or widget
+scripts). A full-page screenshot of each page goes to ``_build/screenshots/``.
+
+Playwright drives Debian's Chromium (``/usr/bin/chromium``; Playwright's own
+browser download is not used). Without Chromium or Playwright the tests skip,
+unless ``REQUIRE_BROWSER=1`` (set by .ci/run), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from intake_alliance.site import html_pages, serve
+from test_book import toc_files
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+def _require_browser() -> None:
+    """Skip (or fail under REQUIRE_BROWSER=1) when Playwright or Chromium is missing."""
+    reason = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "the Python package playwright is not installed (make venv installs it)"
+    if reason is None and not CHROMIUM.is_file():
+        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does it)"
+    if reason is not None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser, built_book: Path):
+    """Serve the built book on 127.0.0.1 (free port) for the module; yield (origin, html folder)."""
+    with serve(built_book) as origin:
+        yield origin, built_book
+
+
+@dataclass
+class Visit:
+    page: str
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    broken_images: list[str] = field(default_factory=list)
+    images: int = 0
+    math: int = 0
+    nav_links: set[str] = field(default_factory=set)
+
+
+def _open(browser, origin: str, path: str, visit: Visit):
+    """Open ``origin/path`` in a fresh context that blocks and records every request to another origin."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+
+    def route(r) -> None:
+        if r.request.url.startswith(origin + "/") or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            visit.external.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and visit.console_errors.append(f"{m.text} @ {m.location}"))
+    page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: visit.failed.append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and visit.failed.append(f"{r.url}: HTTP {r.status}"))
+    page.goto(f"{origin}/{path}", wait_until="load")
+    return context, page
+
+
+_WAIT_FOR_PAGE = """async () => {
+  for (const img of document.images) { img.loading = 'eager'; }
+  await Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)));
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  await document.fonts.ready;
+}"""
+
+
+@pytest.fixture(scope="module")
+def visits(browser, site) -> dict[str, Visit]:
+    """Visit every HTML page of the site once; return what each visit recorded."""
+    origin, html = site
+    pages = [p.relative_to(html).as_posix() for p in html_pages(html)]
+    assert len(pages) >= len(toc_files()), pages
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Visit] = {}
+    for path in pages:
+        visit = Visit(path)
+        context, page = _open(browser, origin, path, visit)
+        try:
+            refresh = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', (html / path).read_text(encoding="utf-8"),
+                                re.IGNORECASE)
+            if refresh:  # index.html redirects to the root page
+                page.wait_for_url(f"**/{refresh.group(1)}")
+            page.evaluate(_WAIT_FOR_PAGE)
+            page.wait_for_load_state("networkidle")
+            visit.images = page.evaluate("document.images.length")
+            visit.math = page.evaluate("document.querySelectorAll('mjx-container').length")
+            visit.broken_images = page.evaluate(
+                "Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
+                ".map(i => i.getAttribute('src'))")
+            hrefs = page.evaluate("Array.from(document.querySelectorAll('.bd-sidebar-primary a[href]'))"
+                                  ".map(a => a.href)")
+            visit.nav_links = {urlsplit(h).path for h in hrefs if h.startswith(origin)}
+            page.screenshot(path=str(SCREENSHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")),
+                            full_page=True)
+        finally:
+            context.close()
+        out[path] = visit
+    return out
+
+
+def test_every_page_loads_without_console_errors(visits: dict[str, Visit]) -> None:
+    bad = {p: v.console_errors + v.failed for p, v in visits.items() if v.console_errors or v.failed}
+    assert not bad, bad
+
+
+def test_no_request_leaves_the_local_server(visits: dict[str, Visit]) -> None:
+    bad = {p: sorted(set(v.external)) for p, v in visits.items() if v.external}
+    assert not bad, f"pages requested other origins (blocked): {bad}"
+
+
+def test_every_image_is_rendered(visits: dict[str, Visit]) -> None:
+    bad = {p: v.broken_images for p, v in visits.items() if v.broken_images}
+    assert not bad, bad
+    # the logo is on every page, figures on the chapters: something was actually checked
+    assert all(v.images >= 1 for v in visits.values())
+    assert sum(v.images for v in visits.values()) > len(visits)
+
+
+def test_math_is_typeset_by_the_local_mathjax(visits: dict[str, Visit], site) -> None:
+    _, html = site
+    for path, visit in visits.items():
+        has_math = 'class="math' in (html / path).read_text(encoding="utf-8")
+        assert (visit.math > 0) == has_math, f"{path}: {visit.math} typeset formulas, math in HTML: {has_math}"
+    assert visits["notebooks/05_literature_context.html"].math > 0
+
+
+def test_left_navigation_lists_every_chapter(visits: dict[str, Visit]) -> None:
+    chapters = {f"/{f}.html" for f in toc_files()}
+    for path, visit in visits.items():
+        if path == "index.html":  # a redirect to the root page; checked there
+            continue
+        missing = chapters - visit.nav_links
+        assert not missing, f"{path}: navigation lacks {sorted(missing)}"
+
+
+def test_every_page_has_a_screenshot(visits: dict[str, Visit]) -> None:
+    for path in visits:
+        shot = SCREENSHOTS / (path.replace("/", "__").removesuffix(".html") + ".png")
+        assert shot.is_file() and shot.stat().st_size > 1000, shot
+
+
+def _search(browser, origin: str, query: str) -> tuple[list[str], Visit]:
+    visit = Visit(f"search.html?q={query}")
+    context, page = _open(browser, origin, f"search.html?q={quote(query)}", visit)
+    try:
+        # Sphinx writes the summary ("Search finished, found N page(s)...") when it is done
+        page.wait_for_function("document.querySelector('#search-results .search-summary')?.textContent.length > 0",
+                               timeout=20_000)
+        hits = page.evaluate("Array.from(document.querySelectorAll('#search-results ul.search li a'))"
+                             ".map(a => new URL(a.href).pathname)")
+    finally:
+        context.close()
+    return hits, visit
+
+
+def test_search_finds_theme_names(browser, site) -> None:
+    origin, _ = site
+    themes = pd.read_csv(ROOT / "data" / "published" / "themes.csv")
+    for label in themes["label"]:
+        hits, visit = _search(browser, origin, label)
+        assert not visit.console_errors and not visit.external, visit
+        assert "/notebooks/03_theme_frequencies.html" in hits, f"search for {label!r} found {hits}"
+
+
+def test_search_for_nonsense_finds_nothing(browser, site) -> None:
+    origin, _ = site
+    hits, _ = _search(browser, origin, "qwxzvbnonsenseterm")
+    assert hits == []

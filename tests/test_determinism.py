@@ -1,0 +1,78 @@
+"""Deterministic builds: a second clean build gives the same notebooks, numbers, figures and pages.
+
+The first build is the session's ``built_book``; one more clean build goes into a
+temporary folder and the two are compared: the outputs of every executed cell,
+the glued values of every page, every figure and every HTML page byte for byte.
+Random ids (pandas Styler tables), PNG timestamps and SVG hash salts would
+show up here (see plots.setup and the fixed Styler ids in the notebooks).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import build_book_into
+from intake_alliance.__main__ import inputs_hash
+
+pytestmark = pytest.mark.slow
+
+
+def _outputs(nb: Path) -> list[list[dict]]:
+    """Return the outputs of every code cell (cell ids and timing metadata are not compared)."""
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    return [c.get("outputs", []) for c in cells if c["cell_type"] == "code"]
+
+
+def _files(root: Path, pattern: str) -> dict[str, Path]:
+    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob(pattern)) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def second_build(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second clean build of the book; return its _build folder."""
+    if not (built_book.parent / "jupyter_execute").is_dir():
+        pytest.skip("built_book has no jupyter_execute folder beside it (BUILT_BOOK reuse?)")
+    before = inputs_hash()
+    out = tmp_path_factory.mktemp("book2")
+    proc = build_book_into(out)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert inputs_hash() == before, "building the book changed a file under src/ or data/"
+    return out / "_build"
+
+
+def test_executed_notebooks_have_identical_outputs(built_book: Path, second_build: Path) -> None:
+    first = _files(built_book.parent / "jupyter_execute", "*.ipynb")
+    second = _files(second_build / "jupyter_execute", "*.ipynb")
+    assert first.keys() == second.keys() and len(first) >= 5
+    for name, path in first.items():
+        a, b = _outputs(path), _outputs(second[name])
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert x == y, f"{name}: code cell {i} gave different outputs in two builds"
+
+
+def test_glued_values_are_identical(built_book: Path, second_build: Path) -> None:
+    first = _files(built_book.parent / "jupyter_execute", "*.glue.json")
+    second = _files(second_build / "jupyter_execute", "*.glue.json")
+    assert first.keys() == second.keys() and first
+    for name, path in first.items():
+        assert json.loads(path.read_text()) == json.loads(second[name].read_text()), name
+
+
+def test_figures_are_byte_identical(built_book: Path, second_build: Path) -> None:
+    first, second = _files(built_book / "_images", "*"), _files(second_build / "html" / "_images", "*")
+    assert first.keys() == second.keys() and first
+    differ = [n for n, p in first.items() if p.read_bytes() != second[n].read_bytes()]
+    assert not differ, f"figures differ between two builds: {differ}"
+
+
+def test_pages_are_byte_identical(built_book: Path, second_build: Path) -> None:
+    first = _files(built_book, "*.html") | _files(built_book, "searchindex.js")
+    second = _files(second_build / "html", "*.html") | _files(second_build / "html", "searchindex.js")
+    first = {k: v for k, v in first.items() if not k.startswith("reports/")}
+    second = {k: v for k, v in second.items() if not k.startswith("reports/")}
+    assert first.keys() == second.keys()
+    differ = [n for n, p in first.items() if p.read_bytes() != second[n].read_bytes()]
+    assert not differ, f"pages differ between two builds: {differ}"
