@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# processes that execute notebooks before the Sphinx build (1: myst-nb executes them one by one)
+JOBS ?= 2
 
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
@@ -44,7 +46,7 @@ _build/.inputs.sha256: $(STAMP) FORCE
 FORCE:
 
 book: $(STAMP) _build/.inputs.sha256
-	@$(BIN)/python -m intake_alliance build-book
+	@$(BIN)/python -m intake_alliance build-book --jobs $(JOBS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

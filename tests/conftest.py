@@ -22,11 +22,17 @@ def data_copy(tmp_path: Path) -> Path:
     return dst
 
 
-def build_book_into(out: Path) -> subprocess.CompletedProcess:
-    """Run a clean Jupyter Book build into ``out``; return the finished process."""
+def build_book_into(out: Path, jobs: int = 2) -> subprocess.CompletedProcess:
+    """Run a clean build into ``out`` as ``make book`` does (notebooks executed in ``jobs`` processes first).
+
+    ``jobs=1`` runs plain ``jupyter-book build``, where myst-nb executes the notebooks one by one.
+    """
     env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="1609459200")
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "html",
-           "-W", "-n", "--keep-going", "--path-output", str(out)]
+    if jobs > 1:
+        cmd = [sys.executable, "-m", "intake_alliance", "build-book", "--jobs", str(jobs), "--path-output", str(out)]
+    else:
+        cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "html",
+               "-W", "-n", "--keep-going", "--path-output", str(out)]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500)
 
 

@@ -1,7 +1,9 @@
 """Deterministic builds: a second clean build gives the same notebooks, numbers, figures and pages.
 
-The first build is the session's ``built_book``; one more clean build goes into a
-temporary folder and the two are compared: the outputs of every executed cell,
+The first build is the session's ``built_book`` (made as ``make book`` does, the
+notebooks executed in two processes beforehand); one more clean build, plain
+``jupyter-book build`` with myst-nb executing the notebooks one by one, goes
+into a temporary folder and the two are compared: the outputs of every executed cell,
 the glued values of every page, every figure and every HTML page byte for byte.
 Random ids (pandas Styler tables), PNG timestamps and SVG hash salts would
 show up here (see plots.setup and the fixed Styler ids in the notebooks).
@@ -37,7 +39,7 @@ def second_build(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         pytest.skip("built_book has no jupyter_execute folder beside it (BUILT_BOOK reuse?)")
     before = inputs_hash()
     out = tmp_path_factory.mktemp("book2")
-    proc = build_book_into(out)
+    proc = build_book_into(out, jobs=1)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert inputs_hash() == before, "building the book changed a file under src/ or data/"
     return out / "_build"

@@ -5,9 +5,11 @@ Commands
 verify
     Execute every notebook from scratch and compare the values they glue with
     ``data/published/reported_values.csv``, number by number.
-build-book
-    Build the book (``jupyter-book build . -W -n --keep-going``) and, when it
-    fails, print the notebook and cell that raised.
+build-book [--jobs N] [--path-output DIR]
+    Execute the notebooks that are not cached yet in N processes (default 2)
+    into myst-nb's jupyter-cache, then build the book (``jupyter-book build .
+    -W -n --keep-going``) and, when it fails, print the notebook and cell that
+    raised. ``--jobs 1`` leaves execution to myst-nb (one notebook at a time).
 inputs-hash
     Print a hash of everything under ``src/`` and ``data/`` (the Makefile drops
     the notebook cache when it changes).
@@ -33,7 +35,10 @@ import argparse
 import hashlib
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,8 +54,20 @@ def inputs_hash() -> str:
     return h.hexdigest()
 
 
-def build_book(out: Path | None = None) -> int:
-    """Run the Jupyter Book build; on failure print the execution reports."""
+def build_book(out: Path | None = None, jobs: int = 2) -> int:
+    """Run the Jupyter Book build, notebooks first executed in ``jobs`` processes; on failure print the reports."""
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs: must be a positive integer, got {jobs!r}")
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["execute"]
+    if jobs > 1 and cfg.get("execute_notebooks") == "cache" and not cfg.get("cache"):
+        from . import execution
+
+        start = time.perf_counter()
+        done = execution.fill_cache((out or ROOT) / "_build" / ".jupyter_cache", ROOT, workers=jobs,
+                                    timeout=int(cfg.get("timeout", 300)))
+        failed = [d.path.name for d in done if d.error]
+        print(f"build-book: executed {len(done)} notebook(s) in {jobs} processes in "
+              f"{time.perf_counter() - start:.1f} s" + (f"; failed: {', '.join(failed)}" if failed else ""))
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "html", "-W", "-n", "--keep-going"]
     if out is not None:
         cmd += ["--path-output", str(out)]
@@ -70,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("verify", help="re-execute the notebooks and compare with the paper")
     v.add_argument("--data-root", type=Path, default=None, help="a data folder to compare against (tests)")
     v.add_argument("--timeout", type=int, default=600, help="per-notebook timeout in seconds")
-    sub.add_parser("build-book", help="build the book, warnings as errors")
+    bb = sub.add_parser("build-book", help="build the book, warnings as errors")
+    bb.add_argument("--jobs", type=int, default=2, help="processes executing notebooks before the build (1: myst-nb alone)")
+    bb.add_argument("--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")
     sub.add_parser("inputs-hash", help="hash of src/ and data/")
     sub.add_parser("check-data", help="validate every data file")
     sub.add_parser("rehash", help="record new hashes after an intended data edit")
@@ -88,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         print(inputs_hash())
         return 0
     if args.command == "build-book":
-        return build_book()
+        return build_book(args.path_output, jobs=args.jobs)
     if args.command == "check-data":
         from . import data
 
