@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib as mpl
 import seaborn as sns
 
-__all__ = ["setup", "PALETTE"]
+__all__ = ["setup", "styler_text", "PALETTE"]
 
 # Colours used consistently across chapters (colour-blind safe, from ColorBrewer Dark2).
 PALETTE = {
@@ -23,7 +25,8 @@ def setup(dpi: int = 110) -> None:
     """Set the book's plotting style and make inline figures byte-identical between builds.
 
     PNG output carries no timestamp; the hash salt of SVG ids is fixed in case
-    a reader switches to SVG.
+    a reader switches to SVG. A styled table's plain-text form (stored in the
+    executed notebook beside its HTML) names its shape instead of a memory address.
     """
     sns.set_theme(context="notebook", style="ticks", font_scale=0.95)
     mpl.rcParams.update({
@@ -39,3 +42,23 @@ def setup(dpi: int = 110) -> None:
         set_matplotlib_formats("png", metadata={"Software": None})
     except ImportError:  # outside IPython nothing is displayed inline
         pass
+    _register_styler_text()
+
+
+def styler_text(styler: Any) -> str:
+    """Return the plain-text form of a pandas Styler: its class and table shape, no memory address."""
+    rows, cols = styler.data.shape
+    return f"<pandas Styler: {rows} rows x {cols} columns>"
+
+
+def _register_styler_text() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    from pandas.io.formats.style import Styler
+
+    ip.display_formatter.formatters["text/plain"].for_type(Styler, lambda obj, p, cycle: p.text(styler_text(obj)))
