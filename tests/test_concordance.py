@@ -303,3 +303,18 @@ def test_stored_valence_bounds_contain_the_reconstruction() -> None:
         assert vb.at[k, "outer_min"] <= vb.at[k, "roster_min"] <= v <= vb.at[k, "roster_max"] <= vb.at[k, "outer_max"]
     # at least as many client interviews with a negative theme as the most common negative theme
     assert vb.at["client_negative", "outer_min"] >= max(rc.published_targets().client_n[t] for t in cc.NEGATIVE_THEMES)
+
+
+def test_detectable_difference_names_a_bad_grid_step():
+    with pytest.raises(ValueError, match="grid_step"):
+        cc.detectable_difference(29, 26, [0.1], method="fisher", grid_step=0)
+    with pytest.raises(ValueError, match="grid_step"):
+        cc.detectable_difference(29, 26, [0.1], method="fisher", grid_step=-0.01)
+
+
+def test_holm_envelope_rejects_values_that_are_not_p_values():
+    bad = pd.DataFrame({"p_min": [0.01, 1.2], "p_max": [0.5, 1.0]})
+    with pytest.raises(ValueError, match="p_min"):
+        cc.holm_envelope(bad)
+    with pytest.raises(ValueError, match="p_max"):
+        cc.holm_envelope(pd.DataFrame({"p_min": [0.01], "p_max": ["x"]}))

@@ -408,6 +408,10 @@ def holm_envelope(intervals: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     missing = {"p_min", "p_max"} - set(intervals)
     if missing:
         raise ValueError(f"intervals: missing columns {sorted(missing)}")
+    for col in ("p_min", "p_max"):
+        values = pd.to_numeric(intervals[col], errors="coerce")
+        if values.isna().any() or not values.between(0, 1).all():
+            raise ValueError(f"intervals: column {col!r} must hold p-values between 0 and 1")
     out = intervals.copy()
     out["holm_min"] = multipletests(out.p_min, alpha=alpha, method="holm")[1]
     out["holm_max"] = multipletests(out.p_max, alpha=alpha, method="holm")[1]
@@ -463,6 +467,8 @@ def detectable_difference(n1: int, n2: int, base_rates, power: float = 0.8, alph
         raise ValueError(f"alpha: expected a number strictly between 0 and 1, got {alpha!r}")
     if method not in ("normal", "fisher"):
         raise ValueError(f"method: expected 'normal' or 'fisher', got {method!r}")
+    if not isinstance(grid_step, (int, float)) or not 0 < grid_step <= 0.1:
+        raise ValueError(f"grid_step: expected a number in (0, 0.1], got {grid_step!r}")
     rates = np.asarray(base_rates, dtype=float)
     if rates.ndim != 1 or rates.size == 0 or np.any((rates < 0) | (rates >= 1)):
         raise ValueError("base_rates: expected a non-empty 1-D sequence of proportions in [0, 1)")
@@ -626,7 +632,7 @@ def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | No
     return fig
 
 
-def plot_detectable_difference(curves: pd.DataFrame, examples: pd.DataFrame | None = None):
+def plot_detectable_difference(curves: pd.DataFrame):
     """Detectable rate in one group against the base rate in the other, one line per method."""
     import matplotlib.pyplot as plt
 
@@ -635,9 +641,6 @@ def plot_detectable_difference(curves: pd.DataFrame, examples: pd.DataFrame | No
     for method, g in curves.groupby("method", sort=False):
         ls, lab = styles[method]
         ax.plot(g.base_rate, g.difference, ls, color="0.2", label=lab)
-    if examples is not None and not examples.empty:
-        ax.scatter(examples.base_rate, examples.observed_difference, color="#d95f02", zorder=3, s=25,
-                   label="largest difference the bounds allow")
     ax.set_xlabel("share with the theme in the concordant group")
     ax.set_ylabel("difference needed for 80 % power")
     ax.set_xlim(0, 1)
