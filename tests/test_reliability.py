@@ -871,3 +871,12 @@ def test_simulated_halfwidth_shrinks_and_units_needed() -> None:
     assert rs.units_needed([10, 20], [0.3, 0.2]) is None
     with pytest.raises(ValueError, match="same length"):
         rs.units_needed([10, 20], [0.3])
+
+
+def test_reliability_study_errors_name_the_argument():
+    from intake_alliance import reliability_study as rs
+
+    with pytest.raises(ValueError, match="`tables`"):
+        rs.search_pooled_below_parts(np.zeros((2, 3, 5)))
+    with pytest.raises(ValueError, match="`parts` and `pooled`"):
+        rs.pooling_consistency(["0.8x", "0.71"], "0.70")

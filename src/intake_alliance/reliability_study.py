@@ -333,15 +333,18 @@ def ratings_from_cells(both: int, first_only: int, second_only: int, neither: in
 # --------------------------------------------------------------------------
 
 
-def _check_patterns(patterns) -> np.ndarray:
-    arr = np.asarray(patterns, dtype=float)
+def _check_patterns(patterns, name: str = "patterns") -> np.ndarray:
+    try:
+        arr = np.asarray(patterns, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}` must be an array of counts; got {type(patterns).__name__}.") from None
     if arr.shape[-1:] != (N_PATTERNS,):
-        raise ValueError(f"`patterns` must end in an axis of length {N_PATTERNS} (the rating patterns of "
+        raise ValueError(f"`{name}` must end in an axis of length {N_PATTERNS} (the rating patterns of "
                          f"three raters); got shape {arr.shape}.")
     if np.isnan(arr).any() or (arr < 0).any() or not np.all(arr == np.round(arr)):
-        raise ValueError("`patterns` must hold non-negative whole numbers.")
+        raise ValueError(f"`{name}` must hold non-negative whole numbers.")
     if (arr.sum(axis=-1) < 2).any():
-        raise ValueError("`patterns`: every table needs at least two units.")
+        raise ValueError(f"`{name}`: every table needs at least two units.")
     return arr
 
 
@@ -429,8 +432,9 @@ def biased_rater_tables(n_tables: int, n_parts: int, n_units: int, *,
     :math:`g_j`. Unlike :func:`simulate_presence_counts`, raters therefore
     differ in how readily they code, and that tendency changes from part to
     part -- the situation in which pooled pairwise kappas can fall. With
-    ``same_prevalence=True`` all parts of a table share one prevalence, which
-    removes the gain that differing prevalences bring to any pooled kappa.
+    ``same_prevalence=True`` all parts of a table share one true prevalence,
+    which reduces (but, since the coded shares still differ between parts,
+    does not remove) the gain that differing prevalences bring to a pooled kappa.
 
     Returns
     -------
@@ -541,7 +545,7 @@ def search_pooled_below_parts(tables: np.ndarray, *, min_part: float = -1.0) -> 
         (largest such gap) and ``example`` (index of the table with that gap,
         -1 if none).
     """
-    tabs = _check_patterns(tables)
+    tabs = _check_patterns(tables, "tables")
     if tabs.ndim != 3:
         raise ValueError("`tables` must have shape (n_tables, n_parts, 8).")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -594,8 +598,11 @@ def pooling_consistency(parts: Sequence[str], pooled: str, *, rule: str = "half_
     texts = [*parts, pooled]
     for t in texts:
         if not isinstance(t, str) or "." not in t:
-            raise ValueError(f"printed values must be strings with decimals, like '0.71'; got {t!r}.")
-        float(t)
+            raise ValueError(f"`parts` and `pooled` must be strings with decimals, like '0.71'; got {t!r}.")
+        try:
+            float(t)
+        except ValueError:
+            raise ValueError(f"`parts` and `pooled` must be printed numbers, like '0.71'; got {t!r}.") from None
     decimals = {len(t.split(".")[1]) for t in texts}
     if len(decimals) != 1:
         raise ValueError("`parts` and `pooled` must be printed to the same number of decimals.")
