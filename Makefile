@@ -14,7 +14,7 @@ JOBS ?= 2
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
 # A fixed date makes figures and HTML byte-identical from one build to the next.
-export SOURCE_DATE_EPOCH ?= 1609459200
+export SOURCE_DATE_EPOCH ?= 1767225600
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help book test verify serve clean lock venv

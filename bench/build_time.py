@@ -33,7 +33,7 @@ from intake_alliance import execution
 
 ROOT = Path(__file__).resolve().parents[1]
 JB = str(Path(sys.executable).parent / "jupyter-book")
-ENV = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="1609459200")
+ENV = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="1767225600")
 
 
 def timed(cmd: list[str]) -> float:

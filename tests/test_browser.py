@@ -98,11 +98,16 @@ def _open(browser, origin: str, path: str, visit: Visit):
     return context, page
 
 
+# Waits for images, MathJax and fonts, but never longer than 30 s: a page whose MathJax never starts
+# then fails the checks below (no typeset math) instead of hanging the test run.
 _WAIT_FOR_PAGE = """async () => {
-  for (const img of document.images) { img.loading = 'eager'; }
-  await Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)));
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
-  await document.fonts.ready;
+  const ready = (async () => {
+    for (const img of document.images) { img.loading = 'eager'; }
+    await Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)));
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+    await document.fonts.ready;
+  })();
+  await Promise.race([ready, new Promise(resolve => setTimeout(resolve, 30000))]);
 }"""
 
 
