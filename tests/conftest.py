@@ -14,6 +14,13 @@ import pytest
 # would otherwise announce it on stderr, and that line would appear in one build and not the other.
 import matplotlib.font_manager  # noqa: F401,E402
 
+# Property tests draw the same examples on every run: a CI failure can be reproduced, and CI
+# cannot fail on an example that no earlier run drew.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("project", derandomize=True, deadline=None)
+settings.load_profile("project")
+
 #: Variables that would change what a build produces; the test builds never inherit them.
 BUILD_ENV_OVERRIDES = ("BOOK_REPOSITORY_URL", "BOOK_REPOSITORY_BRANCH", "INTAKE_ALLIANCE_DATA", "BUILT_BOOK")
 #: The fixed build date (1 January 2026) that makes builds byte-identical; the Makefile uses the same.

@@ -43,8 +43,9 @@ from intake_alliance.reliability import (
     percent_agreement_batch,
 )
 
+# The project profile (tests/conftest.py) is derandomized; these tests need fewer, slower examples.
 settings.register_profile(
-    "reliability", derandomize=True, deadline=None, max_examples=60,
+    "reliability", parent=settings.get_profile("project"), max_examples=60,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("reliability")
