@@ -110,3 +110,13 @@ def test_default_roster_rejects_bad_arguments() -> None:
     ro = rc.default_roster()
     loads = pd.Series(ro.therapist).value_counts()
     assert loads.min() >= 1 and loads.max() <= 5 and len(loads) == 22
+
+
+def test_a_client_share_comparison_is_refused_by_name():
+    t = rc.published_targets()
+    st = t.statements.copy()
+    row = st[st.statement_id == "S19"].iloc[0].copy()
+    row["respondent"], row["statement_id"] = "client", "S99"
+    st = pd.concat([st, row.to_frame().T], ignore_index=True)
+    with pytest.raises(ValueError, match="S99"):
+        rc.build_model(replace(t, statements=st))

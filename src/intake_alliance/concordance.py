@@ -127,11 +127,9 @@ def _block_drop(built: rc.Built, respondent: str) -> frozenset[str]:
     feasible with the other block's constraints dropped exactly when it is
     feasible with them, and dropping them makes each check much faster.
     """
-    m = built.model
-    own = set(built.x.values()) | set(built.coded.values()) if respondent == "client" else set(built.y.values())
-    own |= {j for name, j in m.index.items() if name.startswith("sc[" if respondent == "client" else ("st[", "z["))}
+    own = rc.respondent_variables(built, respondent)
     groups: dict[str, bool] = {}
-    for g, coeffs, _, _ in m.rows:
+    for g, coeffs, _, _ in built.model.rows:
         touches = any(j in own for j in coeffs)
         groups[g] = groups.get(g, False) or touches
     return frozenset(g for g, touches in groups.items() if not touches)

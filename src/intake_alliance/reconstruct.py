@@ -44,6 +44,7 @@ __all__ = [
     "Targets",
     "default_roster",
     "published_targets",
+    "respondent_variables",
     "sd_attainability",
     "Model",
     "build_model",
@@ -290,6 +291,26 @@ class Built:
     ddof: int
 
 
+#: Name prefixes of the auxiliary variables of each respondent's block (see build_model): the client SD
+#: one-hot counts, and the therapist SD one-hot counts and per-therapist indicators.
+_AUX_PREFIXES = {"client": ("sc[",), "therapist_interview": ("st[", "z[")}
+
+
+def respondent_variables(built: Built, respondent: str) -> set[int]:
+    """Return the indices of every variable in one respondent's block of the model.
+
+    The model falls apart into a client block (theme indicators, coded flags,
+    SD auxiliaries) and a therapist block (theme indicators, per-therapist
+    indicators, SD auxiliaries); no constraint links the two.
+    """
+    if respondent not in _AUX_PREFIXES:
+        raise ValueError(f"respondent: expected 'client' or 'therapist_interview', got {respondent!r}")
+    own = set(built.x.values()) | set(built.coded.values()) if respondent == "client" else set(built.y.values())
+    prefixes = _AUX_PREFIXES[respondent]
+    own |= {j for name, j in built.model.index.items() if name.startswith(prefixes)}
+    return own
+
+
 def build_model(targets: Targets | None = None, roster: Roster | None = None, convention: str = "truncate",
                 ddof: int = 1) -> Built:
     """Return the integer program for ``targets`` on ``roster`` under a rounding ``convention`` for SDs.
@@ -361,6 +382,10 @@ def build_model(targets: Targets | None = None, roster: Roster | None = None, co
             m.add(sid, mz, 0, 0)
             m.add(sid, ak, 1, np.inf)
         elif s.kind in ("higher_rate_ashkenazi", "higher_rate_mizrahi"):
+            if s.respondent == "client":
+                # the coded client interviews per group are variables, so a share comparison is not linear
+                raise ValueError(f"statements: {sid} compares shares of client interviews, which this model "
+                                 "cannot encode (the number of coded interviews per group is not fixed)")
             # A / n_A > M / n_M  <=>  n_M * A - n_A * M >= 1 (integers)
             sign = 1 if s.kind == "higher_rate_ashkenazi" else -1
             m.add(sid, {**{k: sign * len(mizrahi) for k in ak}, **{k: -sign * len(ashkenazi) for k in mz}},
@@ -461,13 +486,15 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
     def add(name: str, got, want, ok: bool | None = None) -> None:
         checks.append({"check": name, "got": str(got), "want": str(want), "ok": bool(got == want if ok is None else ok)})
 
-    add("dyads", df.dyad_id.nunique(), 55)
-    add("concordant dyads", df.drop_duplicates("dyad_id").concordant.sum(), 26)
-    add("discordant dyads", (~df.drop_duplicates("dyad_id").concordant).sum(), 29)
-    add("therapists", df.therapist_id.nunique(), 22)
+    rv = data.reported()
+    n_conc, n_disc = int(rv.at["dyads_concordant", "value"]), int(rv.at["dyads_discordant", "value"])
+    add("dyads", df.dyad_id.nunique(), n_conc + n_disc)
+    add("concordant dyads", df.drop_duplicates("dyad_id").concordant.sum(), n_conc)
+    add("discordant dyads", (~df.drop_duplicates("dyad_id").concordant).sum(), n_disc)
+    add("therapists", df.therapist_id.nunique(), int(rv.at["therapists_ashkenazi_included", "value"]))
     loads = tr.groupby("therapist_id").size()
     add("caseload 1 to 5", f"{loads.min()}..{loads.max()}", "within 1..5", bool(loads.between(1, 5).all()))
-    add("therapist interviews", len(tr), 55)
+    add("therapist interviews", len(tr), n_conc + n_disc)
     add("coded client interviews", len(cl), t.n_client_interviews)
     for th in t.themes:
         add(f"client count {th}", int(cl[th].sum()), t.client_n[th])
@@ -489,9 +516,11 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
         sub = cl if s.respondent == "client" else tr
         mz = int(sub.loc[sub.client_group == "Mizrahi", s.theme].sum())
         ak = int(sub.loc[sub.client_group == "Ashkenazi", s.theme].sum())
+        # shares compare counts over the interviews of each group that this respondent type has
+        n_mz, n_ak = int((sub.client_group == "Mizrahi").sum()), int((sub.client_group == "Ashkenazi").sum())
         ok = {"both_groups": mz >= 1 and ak >= 1, "mainly_ashkenazi": ak > mz, "mainly_mizrahi": mz > ak,
               "only_mizrahi": ak == 0 and mz >= 1, "only_ashkenazi": mz == 0 and ak >= 1,
-              "higher_rate_ashkenazi": ak * 29 > mz * 26, "higher_rate_mizrahi": mz * 26 > ak * 29}[s.kind]
+              "higher_rate_ashkenazi": ak * n_mz > mz * n_ak, "higher_rate_mizrahi": mz * n_ak > ak * n_mz}[s.kind]
         add(f"{s.statement_id} {s.respondent} {s.theme} {s.kind}", f"M={mz}, A={ak}", s.kind, ok)
     return pd.DataFrame(checks)
 
