@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock
 import yaml
 
 __all__ = ["ROOT", "bib_keys", "duplicate_keys", "toc_files", "cited_keys", "check"]
@@ -26,11 +27,10 @@ __all__ = ["ROOT", "bib_keys", "duplicate_keys", "toc_files", "cited_keys", "che
 ROOT = Path(__file__).resolve().parents[2]
 
 _CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
-_ENTRY_START = re.compile(r"^\s*@(\w+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
 
 
 def bib_keys(path: str | Path) -> list[str]:
-    """Return the keys of every entry in the BibTeX file ``path``, in file order.
+    """Return the key of every entry in the BibTeX file ``path``, a duplicated key as often as it occurs.
 
     Raises ``FileNotFoundError`` when ``path`` does not exist and ``ValueError``
     when bibtexparser cannot read a block (the message names the file and line).
@@ -40,14 +40,13 @@ def bib_keys(path: str | Path) -> list[str]:
         raise FileNotFoundError(f"bibliography file not found: {path}")
     text = path.read_text(encoding="utf-8")
     library = bibtexparser.parse_string(text)
-    bad = [b for b in library.failed_blocks if type(b).__name__ != "DuplicateBlockKeyBlock"]
+    duplicates = [b for b in library.failed_blocks if isinstance(b, DuplicateBlockKeyBlock)]
+    bad = [b for b in library.failed_blocks if not isinstance(b, DuplicateBlockKeyBlock)]
     if bad:
         first = bad[0]
         raise ValueError(f"{path}: cannot parse the block starting on line {first.start_line + 1}: "
                          f"{getattr(first, 'error', first)!s}")
-    keys = [m.group(2) for m in _ENTRY_START.finditer(text)
-            if m.group(1).lower() not in {"comment", "string", "preamble"}]
-    return keys
+    return [e.key for e in library.entries] + [b.key for b in duplicates]
 
 
 def duplicate_keys(path: str | Path) -> list[str]:
