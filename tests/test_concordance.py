@@ -318,3 +318,14 @@ def test_holm_envelope_rejects_values_that_are_not_p_values():
         cc.holm_envelope(bad)
     with pytest.raises(ValueError, match="p_max"):
         cc.holm_envelope(pd.DataFrame({"p_min": [0.01], "p_max": ["x"]}))
+
+
+def test_strict_anger_split_reads_the_one_feasible_split():
+    splits = data.load("group_split_feasibility")
+    m, n_m, a, n_a = cc.strict_anger_split(splits)
+    assert a == 0 and m == rc.published_targets().therapist_interview_n["anger"]
+    assert (n_m, n_a) == (cc.group_sizes()["Mizrahi"], cc.group_sizes()["Ashkenazi"])
+    with pytest.raises(ValueError, match="exactly one"):
+        cc.strict_anger_split(splits[splits.reading == "default"])
+    with pytest.raises(ValueError, match="missing columns"):
+        cc.strict_anger_split(splits.drop(columns="feasible_outer"))

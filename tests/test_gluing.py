@@ -23,3 +23,13 @@ def test_fmt_number_keeps_trailing_zeros() -> None:
 def test_prose_form_keeps_the_printed_precision() -> None:
     assert prose_form("0.70", 0.7) == "0.70"
     assert prose_form("Thirty-eight", 38.0) == "38"
+
+
+def test_fmt_p_drops_the_leading_zero_and_floors_small_values():
+    from intake_alliance.gluing import fmt_p
+
+    assert fmt_p(0.05304) == ".053"
+    assert fmt_p(1.0) == "1.000"
+    assert fmt_p(0.0004) == "< .001"
+    with pytest.raises(ValueError, match="p:"):
+        fmt_p(1.2)

@@ -120,3 +120,28 @@ def test_a_client_share_comparison_is_refused_by_name():
     st = pd.concat([st, row.to_frame().T], ignore_index=True)
     with pytest.raises(ValueError, match="S99"):
         rc.build_model(replace(t, statements=st))
+
+
+def test_model_scratch_removes_what_the_block_added_even_on_error():
+    m = rc.Model()
+    a = m.var("a")
+    m.add("keep", {a: 1}, 0, 1)
+    with pytest.raises(RuntimeError):
+        with m.scratch():
+            m.var("tmp")
+            m.add("tmp", {a: 1}, 1, 1)
+            raise RuntimeError("stop")
+    assert m.names == ["a"] and m.index == {"a": 0} and len(m.lb) == len(m.ub) == 1
+    assert [g for g, *_ in m.rows] == ["keep"]
+
+
+@pytest.mark.parametrize("a_val, b_val", [(0, 0), (0, 1), (1, 0), (1, 1)])
+def test_model_add_and_forces_the_conjunction(a_val, b_val):
+    m = rc.Model()
+    a, b, out = m.var("a"), m.var("b"), m.var("out")
+    m.add("fix", {a: 1}, a_val, a_val)
+    m.add("fix", {b: 1}, b_val, b_val)
+    m.add_and("and", out, a, b)
+    for sense in (1, -1):  # minimising and maximising `out` give the same value: it is forced
+        res = m.solve({out: 1}, sense=sense)
+        assert res.status == 0 and round(res.x[out]) == (a_val and b_val)

@@ -55,6 +55,7 @@ __all__ = [
     "odds_ratio",
     "chi2_test",
     "split_evidence",
+    "strict_anger_split",
     "evidence_intervals",
     "holm_envelope",
     "fisher_power",
@@ -172,15 +173,11 @@ def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int
     ro = built.roster
     var = built.x if respondent == "client" else built.y
     mz = [d for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"]
-    m = built.model
-    n_rows = len(m.rows)
-    try:
+    with built.model.scratch() as m:
         m.add("_split", {var[d, theme]: 1 for d in mz}, mizrahi, mizrahi)
         if coded_mizrahi is not None:
             m.add("_split", {built.coded[d]: 1 for d in mz}, coded_mizrahi, coded_mizrahi)
         res = m.solve(drop=frozenset(drop) | _block_drop(built, respondent), time_limit=time_limit)
-    finally:
-        del m.rows[n_rows:]
     if res.status == 0:
         return True
     if res.status == 2:
@@ -357,6 +354,24 @@ def split_evidence(splits: pd.DataFrame, feasible: str = "feasible_roster", conf
         out.append({"p_fisher": fisher_test(*args), "p_chi2": chi2_test(*args), "rd": rd, "rd_low": rd_lo,
                     "rd_high": rd_hi, "or": o, "or_low": o_lo, "or_high": o_hi})
     return pd.concat([ok.reset_index(drop=True), pd.DataFrame(out)], axis=1)
+
+
+def strict_anger_split(splits: pd.DataFrame) -> tuple[int, int, int, int]:
+    """Return the one therapist-anger split the strict 'only with Mizrahi clients' reading allows.
+
+    ``splits`` is the ``group_split_feasibility`` table; the result is
+    ``(mizrahi, n_mizrahi, ashkenazi, n_ashkenazi)``, ready for
+    :func:`fisher_test`, :func:`risk_difference` and :func:`odds_ratio`.
+    Raises ``ValueError`` unless exactly one split is feasible under that reading.
+    """
+    missing = {"reading", "feasible_outer", "mizrahi", "n_mizrahi", "ashkenazi", "n_ashkenazi"} - set(splits)
+    if missing:
+        raise ValueError(f"splits: missing columns {sorted(missing)}")
+    strict = splits[(splits.reading == "strict_anger") & splits.feasible_outer.astype(bool)]
+    if len(strict) != 1:
+        raise ValueError(f"splits: expected exactly one feasible split under the strict anger reading, found {len(strict)}")
+    r = strict.iloc[0]
+    return int(r.mizrahi), int(r.n_mizrahi), int(r.ashkenazi), int(r.n_ashkenazi)
 
 
 def evidence_intervals(evidence: pd.DataFrame) -> pd.DataFrame:
@@ -548,10 +563,9 @@ def valence_agreement_bounds(built: rc.Built | None = None) -> pd.DataFrame:
     dropped (``outer_*``).
     """
     b = rc.build_model() if built is None else built
-    m, ro = b.model, b.roster
-    before = (len(m.names), len(m.rows), dict(m.index))
+    ro = b.roster
     inf = np.inf
-    try:
+    with b.model.scratch() as m:
         nc, nt, ntc, both, dis = {}, {}, {}, {}, {}
         for d in range(ro.n_dyads):
             nc[d], nt[d] = m.var(f"_nc[{d}]"), m.var(f"_nt[{d}]")
@@ -561,13 +575,8 @@ def valence_agreement_bounds(built: rc.Built | None = None) -> pd.DataFrame:
                 m.add("_tone", {nt[d]: 1, b.y[d, th]: -1}, 0, inf)
             m.add("_tone", {nc[d]: 1, **{b.x[d, th]: -1 for th in NEGATIVE_THEMES}}, -inf, 0)
             m.add("_tone", {nt[d]: 1, **{b.y[d, th]: -1 for th in NEGATIVE_THEMES}}, -inf, 0)
-            c = b.coded[d]
-            m.add("_tone", {ntc[d]: 1, nt[d]: -1}, -inf, 0)  # ntc = nt AND coded
-            m.add("_tone", {ntc[d]: 1, c: -1}, -inf, 0)
-            m.add("_tone", {ntc[d]: 1, nt[d]: -1, c: -1}, -1, inf)
-            m.add("_tone", {both[d]: 1, nc[d]: -1}, -inf, 0)  # both = nc AND ntc
-            m.add("_tone", {both[d]: 1, ntc[d]: -1}, -inf, 0)
-            m.add("_tone", {both[d]: 1, nc[d]: -1, ntc[d]: -1}, -1, inf)
+            m.add_and("_tone", ntc[d], nt[d], b.coded[d])  # the therapist side counts only for coded dyads
+            m.add_and("_tone", both[d], nc[d], ntc[d])
             m.add("_tone", {dis[d]: 1, nc[d]: -1, ntc[d]: -1, both[d]: 2}, 0, 0)  # dis = XOR = nc + ntc - 2 both
         stats_ = {"client_negative": nc, "therapist_negative": ntc, "both_negative": both, "disagree": dis}
         rows = []
@@ -576,9 +585,6 @@ def valence_agreement_bounds(built: rc.Built | None = None) -> pd.DataFrame:
             for label, drop in (("roster", frozenset()), ("outer", rc.RELAXED)):
                 row[f"{label}_min"], row[f"{label}_max"] = rc.bounds({j: 1 for j in v.values()}, b, drop)
             rows.append(row)
-    finally:
-        del m.names[before[0]:], m.lb[before[0]:], m.ub[before[0]:], m.rows[before[1]:]
-        m.index = before[2]
     out = pd.DataFrame(rows)
     out.insert(1, "n_dyads", b.targets.n_client_interviews)
     return out

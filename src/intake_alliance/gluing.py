@@ -18,7 +18,8 @@ from typing import Any
 
 from . import data
 
-__all__ = ["Text", "glue", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "PUBLISHED_PREFIX"]
+__all__ = ["Text", "glue", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
+           "PUBLISHED_PREFIX"]
 
 PUBLISHED_PREFIX = "pub_"
 
@@ -45,6 +46,13 @@ def glue(name: str, value: Any, display: bool = False) -> Any:
         value = Text(value)
     _glue(name, value, display=display)
     return value
+
+
+def fmt_p(p: float) -> str:
+    """Return a p-value in APA style: three decimals without the leading zero, or '< .001'."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"p: expected a probability between 0 and 1, got {p!r}")
+    return "< .001" if p < 0.001 else fmt_number(p, 3).replace("0.", ".", 1)
 
 
 def fmt_number(value: float, decimals: int) -> str:

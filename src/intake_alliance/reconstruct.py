@@ -25,7 +25,9 @@ can produce the printed values at all).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -256,6 +258,22 @@ class Model:
 
     def groups(self) -> list[str]:
         return list(dict.fromkeys(g for g, *_ in self.rows))
+
+    def add_and(self, group: str, out: int, *inputs: int) -> None:
+        """Constrain the binary ``out`` to equal the AND of the binary ``inputs`` (linearised)."""
+        for j in inputs:
+            self.add(group, {out: 1, j: -1}, -np.inf, 0)
+        self.add(group, {out: 1, **{j: -1 for j in inputs}}, 1 - len(inputs), np.inf)
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[Model]:
+        """Add temporary variables and rows inside a ``with`` block; they are removed again on exit."""
+        n_vars, n_rows, index = len(self.names), len(self.rows), dict(self.index)
+        try:
+            yield self
+        finally:
+            del self.names[n_vars:], self.lb[n_vars:], self.ub[n_vars:], self.rows[n_rows:]
+            self.index = index
 
     def solve(self, objective: dict[int, float] | None = None, sense: int = 1,
               drop: set[str] | frozenset[str] = frozenset(), time_limit: float = 60.0):
@@ -586,18 +604,12 @@ def cooccurrence_bounds(respondent: str = "client", built: Built | None = None) 
     var = b.x if respondent == "client" else b.y
     rows = []
     for a, c in itertools.combinations(b.targets.themes, 2):
-        m = b.model
-        before = (len(m.names), len(m.rows), dict(m.index))
-        p = {d: m.var(f"p[{d},{a},{c}]") for d in range(b.roster.n_dyads)}
-        for d, pv in p.items():
-            m.add("_pair", {pv: 1, var[d, a]: -1}, -np.inf, 0)
-            m.add("_pair", {pv: 1, var[d, c]: -1}, -np.inf, 0)
-            m.add("_pair", {pv: 1, var[d, a]: -1, var[d, c]: -1}, -1, np.inf)
         row = {"respondent": respondent, "theme_a": a, "theme_b": c}
-        for label, drop in (("roster", frozenset()), ("outer", RELAXED)):
-            row[f"{label}_min"], row[f"{label}_max"] = bounds({pv: 1 for pv in p.values()}, b, drop)
-        # remove the temporary variables and rows again
-        del m.names[before[0]:], m.lb[before[0]:], m.ub[before[0]:], m.rows[before[1]:]
-        m.index = before[2]
+        with b.model.scratch() as m:
+            p = {d: m.var(f"p[{d},{a},{c}]") for d in range(b.roster.n_dyads)}
+            for d, pv in p.items():
+                m.add_and("_pair", pv, var[d, a], var[d, c])
+            for label, drop in (("roster", frozenset()), ("outer", RELAXED)):
+                row[f"{label}_min"], row[f"{label}_max"] = bounds({pv: 1 for pv in p.values()}, b, drop)
         rows.append(row)
     return pd.DataFrame(rows)
