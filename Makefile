@@ -35,17 +35,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
-# myst-nb's cache only looks at notebook sources; a change under data/ or src/
-# must re-execute everything, so the cache is dropped when their hash changes.
-_build/.inputs.sha256: $(STAMP) FORCE
-	@mkdir -p _build
-	@$(BIN)/python -m intake_alliance inputs-hash > _build/.inputs.new
-	@if ! cmp -s _build/.inputs.new $@; then rm -rf _build/.jupyter_cache; mv _build/.inputs.new $@; \
-	  echo "inputs changed: notebook cache cleared"; else rm _build/.inputs.new; fi
-
-FORCE:
-
-book: $(STAMP) _build/.inputs.sha256
+# build-book re-executes and re-renders every page when src/ or data/ changed since the last
+# successful build, and fails (naming the notebook and cell) when any notebook raises.
+book: $(STAMP)
 	@$(BIN)/python -m intake_alliance build-book --jobs $(JOBS)
 
 test: $(STAMP)

@@ -199,6 +199,52 @@ def _convert(raw: pd.Series, field: dict[str, Any], where: _Where) -> pd.Series:
     return out
 
 
+_OPS = {"<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
+
+
+def _numbers(frame: pd.DataFrame, operand: Any, rel: str) -> pd.Series:
+    """Return a rule operand as numbers: a column (a trailing '%' is dropped) or a constant."""
+    if isinstance(operand, (int, float)) and not isinstance(operand, bool):
+        return pd.Series(float(operand), index=frame.index)
+    if operand not in frame.columns:
+        raise DataIntegrityError(f"{rel}: row rule names column {operand!r}, which the file does not have")
+    col = frame[operand]
+    if col.dtype == object:
+        col = col.map(lambda v: None if v is None else str(v).rstrip("%"))
+    return pd.to_numeric(col, errors="raise").astype("float64")
+
+
+def _check_row_rules(frame: pd.DataFrame, rules: list[dict[str, Any]], rel: str) -> None:
+    """Check cross-field rules (``intake_alliance:rowRules``): ``left op right`` on every row they apply to.
+
+    A rule may be limited to rows whose columns hold given values (``when``);
+    rows where either side is empty are not judged.
+    """
+    for rule in rules:
+        if rule.get("op") not in _OPS:
+            raise DataIntegrityError(f"{rel}: row rule {rule!r} has an unknown op; use one of {sorted(_OPS)}")
+        mask = pd.Series(True, index=frame.index)
+        for col, value in rule.get("when", {}).items():
+            mask &= frame[col] == value
+        left, right = _numbers(frame, rule["left"], rel), _numbers(frame, rule["right"], rel)
+        judged = mask & left.notna() & right.notna()
+        bad = judged & ~_OPS[rule["op"]](left, right)
+        if bad.any():
+            i = int(bad.values.argmax())
+            raise DataIntegrityError(
+                f"{rel}: line {i + 2}: {rule['left']} = {frame[rule['left']].iloc[i]} is not {rule['op']} "
+                + (f"{rule['right']} = {frame[rule['right']].iloc[i]}" if isinstance(rule["right"], str)
+                   else f"{rule['right']}")
+                + f" ({rule['why']})"
+            )
+
+
+def _only_line_endings_changed(path: Path, expected: str) -> bool:
+    """Return whether the file matches ``expected`` once its CRLF line endings are turned back into LF."""
+    raw = path.read_bytes()
+    return b"\r\n" in raw and hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest() == expected
+
+
 def load(name: str, *, root: str | Path | None = None, verify_hash: bool = True) -> pd.DataFrame:
     """Return resource ``name`` as a DataFrame, checked against ``datapackage.json``.
 
@@ -230,14 +276,24 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool = True)
             raise DataIntegrityError(f"{rel}: datapackage.json records no sha256 hash")
         got = sha256(path)
         if got != expected.removeprefix("sha256:"):
+            if _only_line_endings_changed(path, expected.removeprefix("sha256:")):
+                raise DataIntegrityError(
+                    f"{rel}: its line endings were converted to CRLF (a Git checkout with core.autocrlf=true "
+                    "does this); the content is unchanged. Do not rehash: restore the committed bytes with "
+                    "`git rm -r --cached data && git checkout -- data` (the repository's .gitattributes keeps "
+                    "LF from then on)"
+                )
             raise DataIntegrityError(
                 f"{rel}: sha256 {got[:12]}… does not match the {expected.removeprefix('sha256:')[:12]}… "
                 "recorded in data/datapackage.json; the file changed since it was described "
                 "(restore it, or run `python -m intake_alliance rehash` if the change is intended)"
             )
+    if not path.read_bytes().strip():
+        raise DataIntegrityError(f"{rel}: file is empty (expected a header row with {len(res['schema']['fields'])} "
+                                 "columns and data rows)")
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataIntegrityError(f"{rel}: cannot be parsed as UTF-8 CSV ({exc})") from exc
     fields = res["schema"]["fields"]
     expected_cols = [f["name"] for f in fields]
@@ -255,6 +311,7 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool = True)
     out = pd.DataFrame(
         {f["name"]: _convert(raw[f["name"]], f, _Where(rel, f["name"])) for f in fields}, index=raw.index
     )
+    _check_row_rules(out, res["schema"].get("intake_alliance:rowRules", []), rel)
     pk = res["schema"].get("primaryKey")
     if pk:
         keys = [pk] if isinstance(pk, str) else list(pk)

@@ -1,4 +1,4 @@
-"""Execute the book's notebooks in parallel into myst-nb's jupyter-cache, before Sphinx runs.
+"""Build the book: execute its notebooks in parallel into myst-nb's jupyter-cache, then run Sphinx.
 
 With ``execute_notebooks: cache`` myst-nb executes each notebook, one after the
 other, while Sphinx reads the sources. :func:`fill_cache` does that work first,
@@ -9,19 +9,41 @@ uses the function myst-nb itself uses (``jupyter_cache``'s
 ``single_nb_execution``), in the notebook's own folder, with the timeout of
 _config.yml. A notebook that fails is not cached: the Sphinx build then runs
 it again and reports the error as usual.
+
+:func:`build_book` is what ``make book`` runs. It keeps the build honest:
+
+* when anything under ``src/`` or ``data/`` changed since the last build that
+  succeeded (:func:`inputs_hash`), both the executed notebooks (jupyter-cache)
+  and Sphinx's record of the pages it has read (``_build/.doctrees``) are
+  dropped, so every page is executed and rendered again -- myst-nb's cache
+  looks only at the notebooks' code and Sphinx only at the pages' files;
+* the hash is recorded only after a build that succeeded, so a build that
+  failed or was interrupted is followed by a clean one;
+* a notebook that fails in the parallel pre-execution stops the build before
+  Sphinx runs, naming the notebook and the cell; one that fails while Sphinx
+  runs fails the Sphinx build (``-W``), whose reports are printed;
+* Ctrl-C stops it within seconds, with one line and no traceback.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+import shutil
+import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 import nbformat
 import yaml
 
-__all__ = ["book_notebooks", "read_notebook", "execute_one", "fill_cache", "Executed"]
+__all__ = ["book_notebooks", "read_notebook", "execute_one", "fill_cache", "Executed", "failed_cell",
+           "inputs_hash", "build_book", "BuildInterrupted", "NotebookFailed", "run_pool"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,6 +89,26 @@ class Executed:
     seconds: float
     notebook: nbformat.NotebookNode | None
     error: str | None
+    #: index (from 1, among all cells) of the cell that raised, when known
+    cell: int | None = None
+
+    def describe(self, root: Path | None = None) -> str:
+        """Return 'path, cell N: last line of the error' for a failed execution."""
+        name = self.path.relative_to(root).as_posix() if root and self.path.is_relative_to(root) else self.path.name
+        last = [ln for ln in _ANSI.sub("", self.error or "").strip().splitlines() if ln.strip()]
+        where = f", cell {self.cell}" if self.cell else ""
+        return f"{name}{where}: {last[-1] if last else 'failed'}"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def failed_cell(nb: nbformat.NotebookNode) -> int | None:
+    """Return the 1-based index of the first cell whose outputs hold an error, or None."""
+    for i, cell in enumerate(nb.cells, start=1):
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return i
+    return None
 
 
 def execute_one(path: str | Path, timeout: int = 300) -> Executed:
@@ -79,8 +121,45 @@ def execute_one(path: str | Path, timeout: int = 300) -> Executed:
     result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True)
     seconds = time.perf_counter() - start
     if result.err is not None:
-        return Executed(path, seconds, None, result.exc_string or repr(result.err))
+        return Executed(path, seconds, None, result.exc_string or repr(result.err), failed_cell(nb))
     return Executed(path, seconds, nb, None)
+
+
+def _ignore_sigint() -> None:
+    # Worker processes leave Ctrl-C to the parent, which stops them; otherwise each prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_pool(paths: list[Path], workers: int, timeout: int,
+             on_done: Callable[[Executed], None] | None = None) -> list[Executed]:
+    """Execute ``paths`` in ``workers`` processes (in order); on Ctrl-C stop the workers at once and re-raise.
+
+    ``on_done`` is called with each result as it arrives (a progress bar).
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers: must be a positive integer, got {workers!r}")
+    on_done = on_done or (lambda ex: None)
+    done: list[Executed] = []
+    if workers == 1 or len(paths) == 1:
+        for p in paths:
+            done.append(execute_one(p, timeout))
+            on_done(done[-1])
+        return done
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)), initializer=_ignore_sigint)
+    try:
+        for ex in pool.map(execute_one, paths, [timeout] * len(paths)):
+            done.append(ex)
+            on_done(ex)
+    except KeyboardInterrupt:
+        procs = list((pool._processes or {}).values())  # noqa: SLF001 - no public way to stop running workers
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.join(5)
+        raise
+    pool.shutdown()
+    return done
 
 
 def fill_cache(cache_path: str | Path, root: str | Path = ROOT, workers: int = 2,
@@ -109,13 +188,114 @@ def fill_cache(cache_path: str | Path, root: str | Path = ROOT, workers: int = 2
             todo.append(path)
     if not todo:
         return []
-    if workers == 1 or len(todo) == 1:
-        done = [execute_one(p, timeout) for p in todo]
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            done = list(pool.map(execute_one, todo, [timeout] * len(todo)))
+    done = run_pool(todo, workers, timeout)
     for ex in done:
         if ex.notebook is not None:  # failures are left to the Sphinx build, which reports them
             cache.cache_notebook_bundle(CacheBundleIn(ex.notebook, str(ex.path), data={"execution_seconds": ex.seconds}),
                                         check_validity=False, overwrite=True)
     return done
+
+
+# --- the build -------------------------------------------------------------------
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised while it was executed; the message names the notebook and the cell."""
+
+
+class BuildInterrupted(Exception):
+    """The build was stopped with Ctrl-C."""
+
+
+def inputs_hash(root: str | Path = ROOT) -> str:
+    """Return a sha256 over the paths and bytes of every file under ``src/`` and ``data/``."""
+    root = Path(root)
+    h = hashlib.sha256()
+    for top in ("src", "data"):
+        for path in sorted((root / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and ".egg-info" not in str(path):
+                h.update(path.relative_to(root).as_posix().encode())
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def execution_settings(root: str | Path = ROOT) -> dict:
+    """Return the ``execute:`` section of ``_config.yml``."""
+    return yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8"))["execute"]
+
+
+def _forget_stale(build_dir: Path, current: str) -> bool:
+    """Drop executed notebooks and Sphinx's page records when the inputs changed; return whether they did."""
+    stamp = build_dir / ".inputs.sha256"
+    previous = stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None
+    stamp.unlink(missing_ok=True)  # written again only when this build succeeds
+    if previous == current:
+        return False
+    shutil.rmtree(build_dir / ".jupyter_cache", ignore_errors=True)
+    shutil.rmtree(build_dir / ".doctrees", ignore_errors=True)
+    return True
+
+
+def _run_sphinx(cmd: list[str], cwd: Path) -> int:
+    """Run the Sphinx build in its own session, so that Ctrl-C reaches only us; stop it on Ctrl-C."""
+    proc = subprocess.Popen(cmd, cwd=cwd, start_new_session=True)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+
+
+def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = ROOT) -> int:
+    """Build the book into ``out/_build`` (default ``root/_build``); return the exit status (0: built).
+
+    Raises
+    ------
+    ValueError
+        If ``jobs`` is not a positive integer.
+    BuildInterrupted
+        On Ctrl-C; the next build then starts clean.
+    """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs: must be a positive integer, got {jobs!r}")
+    root = Path(root)
+    build_dir = Path(out or root) / "_build"
+    build_dir.mkdir(parents=True, exist_ok=True)
+    current = inputs_hash(root)
+    try:
+        if _forget_stale(build_dir, current):
+            print("build-book: src/ or data/ changed since the last successful build: every page is executed "
+                  "and rendered again", flush=True)
+        cfg = execution_settings(root)
+        if jobs > 1 and cfg.get("execute_notebooks") == "cache" and not cfg.get("cache"):
+            start = time.perf_counter()
+            done = fill_cache(build_dir / ".jupyter_cache", root, workers=jobs, timeout=int(cfg.get("timeout", 300)))
+            failed = [d for d in done if d.error]
+            print(f"build-book: executed {len(done)} notebook(s) in {jobs} processes in "
+                  f"{time.perf_counter() - start:.1f} s", flush=True)
+            if failed:
+                for d in failed:
+                    print(f"\n=== notebook execution failed: {d.describe(root)} ===\n{d.error[-6000:]}",
+                          file=sys.stderr)
+                print("\nbuild-book: FAILED: " + "; ".join(d.describe(root) for d in failed), file=sys.stderr)
+                return 1
+        cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "html",
+               "-W", "-n", "--keep-going"]
+        if out is not None:
+            cmd += ["--path-output", str(out)]
+        code = _run_sphinx(cmd, root)
+    except KeyboardInterrupt:
+        raise BuildInterrupted("build-book: interrupted; the next build starts clean") from None
+    if code != 0:
+        for rep in sorted((build_dir / "html" / "reports").glob("**/*.err.log")):
+            print(f"\n=== notebook execution failed: {rep.name.removesuffix('.err.log')} ===", file=sys.stderr)
+            print(rep.read_text(encoding="utf-8", errors="replace")[-6000:], file=sys.stderr)
+        print("\nbuild-book: FAILED (see the messages above)", file=sys.stderr)
+        return code
+    (build_dir / ".inputs.sha256").write_text(current + "\n", encoding="utf-8")
+    return 0

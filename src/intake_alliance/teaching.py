@@ -32,7 +32,9 @@ Scoring rules
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,17 +109,62 @@ def _check_key(key: pd.DataFrame) -> pd.DataFrame:
     return key.reset_index(drop=True)
 
 
+#: Separators a spreadsheet may write: comma; semicolon (Excel and LibreOffice where the decimal mark is a
+#: comma, as in most of Europe); tab ("Unicode text" from Excel).
+SEPARATORS = (",", ";", "\t")
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """Return the text of a sheet: UTF-16 with its byte-order mark, UTF-8 (with or without one), else Windows-1252.
+
+    Excel's plain "CSV" format on Windows writes the Windows code page
+    (Windows-1252 in Western European locales), not UTF-8; its "Unicode text"
+    format writes tab-separated UTF-16.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}: starts like UTF-16 text but cannot be decoded as such (byte {exc.start})") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not a text file in UTF-8 or Windows-1252 encoding (byte {exc.start}); "
+                         "save the sheet as CSV") from exc
+
+
+def sniff_separator(text: str) -> str:
+    """Return the separator whose split of the header row names a ``vignette_id`` column (default a comma).
+
+    Only the header decides: notes further down may hold commas or semicolons
+    inside quotes, which would mislead a character count.
+    """
+    first = text.splitlines()[0] if text else ""
+    for sep in SEPARATORS:
+        fields = next(csv.reader([first], delimiter=sep), [])
+        if "vignette_id" in (f.strip().lower() for f in fields):
+            return sep
+    return ","
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ValueError(f"path_or_df: {path} does not exist or is not a file")
-    kw: dict[str, Any] = dict(dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+    text = _decode(path.read_bytes(), path)
+    if not text.strip():
+        raise ValueError(f"{path}: the file is empty; a coding sheet has the header {','.join(SHEET_COLUMNS)} "
+                         "and one row per vignette")
+    sep = sniff_separator(text)
     try:
-        raw = pd.read_csv(path, **kw)
-        if "theme" not in raw.columns and len(raw.columns) == 1 and ";" in raw.columns[0]:
-            # a spreadsheet saved with semicolons (common in some locales)
-            raw = pd.read_csv(path, sep=";", **kw)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: cannot be read as a UTF-8 CSV coding sheet ({exc})") from exc
+        raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
+    except pd.errors.ParserError as exc:
+        shown = {",": "comma", ";": "semicolon", "\t": "tab"}[sep]
+        raise ValueError(f"{path}: cannot be read as a {shown}-separated coding sheet ({exc})") from exc
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
     return raw
 
 

@@ -51,31 +51,39 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
 
 
 def collect(paths: list[Path] | None = None, timeout: int = 600, progress: bool = True,
-            env: dict[str, str] | None = None) -> pd.DataFrame:
-    """Execute notebooks from scratch; return every glued value that names a reported key."""
-    from nbclient import NotebookClient
+            env: dict[str, str] | None = None, jobs: int = 2) -> pd.DataFrame:
+    """Execute notebooks from scratch in ``jobs`` processes; return every glued value that names a reported key.
+
+    Raises
+    ------
+    NotebookFailed
+        Naming the notebook and the cell, when a notebook fails to execute.
+    KeyboardInterrupt
+        On Ctrl-C, after the worker processes have been stopped.
+    """
     from tqdm import tqdm
+
+    from .execution import NotebookFailed, run_pool
 
     keys = set(data.reported().index)
     rows = []
     paths = notebooks() if paths is None else paths
-    bar = tqdm(paths, desc="executing notebooks", unit="nb", disable=not progress, file=sys.stderr)
+    bar = tqdm(total=len(paths), desc="executing notebooks", unit="nb", disable=not progress, file=sys.stderr)
     old_env = dict(os.environ)
-    os.environ.update(env or {})
+    os.environ.update(env or {})  # the worker processes and their kernels inherit it
     try:
-        for path in bar:
-            bar.set_postfix_str(path.name)
-            nb = nbformat.read(path, as_version=4)
-            start = time.perf_counter()
-            NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
-            elapsed = time.perf_counter() - start
-            for name, text in glued_values(nb).items():
-                if name in keys and not name.startswith(PUBLISHED_PREFIX):
-                    rows.append({"key": name, "computed": text, "notebook": path.name, "seconds": elapsed})
+        done = run_pool(list(paths), jobs, timeout, on_done=lambda ex: bar.update(1))
     finally:
+        bar.close()
         os.environ.clear()
         os.environ.update(old_env)
+    failed = [ex for ex in done if ex.error]
+    if failed:
+        raise NotebookFailed("notebook execution failed: " + "; ".join(ex.describe(ROOT) for ex in failed))
+    for ex in done:
+        for name, text in glued_values(ex.notebook).items():
+            if name in keys and not name.startswith(PUBLISHED_PREFIX):
+                rows.append({"key": name, "computed": text, "notebook": ex.path.name, "seconds": ex.seconds})
     return pd.DataFrame(rows, columns=["key", "computed", "notebook", "seconds"])
 
 
@@ -126,19 +134,35 @@ def compare(collected: pd.DataFrame, root: str | Path | None = None) -> pd.DataF
 
 
 def summary_line(table: pd.DataFrame) -> str:
-    """Return the one-line summary printed at the end of ``verify``."""
+    """Return the one-line summary printed at the end of ``verify``.
+
+    It says how many published numbers were checked and, separately, how many
+    the book only quotes (``not recomputed``): verify cannot tell whether those
+    were copied correctly, and the reader should know how many there are.
+    """
     c = table.verdict.value_counts()
-    parts = [f"{c.get(v, 0)} {v}" for v in ("reproduced", "expected mismatch", "MISMATCH", "UNEXPECTED MATCH",
-                                             "not recomputed")]
+    parts = [f"{c.get(v, 0)} {v}" for v in ("reproduced", "expected mismatch", "MISMATCH", "UNEXPECTED MATCH")]
+    checked = len(table) - c.get("not recomputed", 0)
     # nothing recomputed means the notebooks glued nothing the verifier could read: a failure, not a pass
     ok = c.get("MISMATCH", 0) == 0 and c.get("UNEXPECTED MATCH", 0) == 0 and c.get("reproduced", 0) > 0
-    return ("VERIFIED: " if ok else "FAILED: ") + ", ".join(parts) + f" (of {len(table)} published numbers)"
+    return (("VERIFIED: " if ok else "FAILED: ") + ", ".join(parts)
+            + f" (of {checked} recomputed); {c.get('not recomputed', 0)} of the {len(table)} published numbers are "
+            "only quoted, not recomputed, and were NOT checked (--verbose lists them)")
 
 
-def main(data_root: str | Path | None = None, timeout: int = 600) -> int:
-    """Run the whole verification and print its table; return the exit status."""
+def main(data_root: str | Path | None = None, timeout: int = 600, jobs: int = 2, verbose: bool = False) -> int:
+    """Run the whole verification and print its table; return the exit status.
+
+    Raises
+    ------
+    DataIntegrityError, FileNotFoundError
+        When ``data_root`` is missing or does not match its data package
+        (checked before any notebook runs).
+    """
+    if data_root is not None:
+        data.check_all(root=data_root)
     env = {"INTAKE_ALLIANCE_DATA": str(Path(data_root).resolve())} if data_root else {}
-    collected = collect(timeout=timeout, env=env)
+    collected = collect(timeout=timeout, env=env, jobs=jobs)
     table = compare(collected, root=data_root)
     shown = table[table.verdict != "not recomputed"]
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 70, "display.width", 200):
@@ -148,5 +172,10 @@ def main(data_root: str | Path | None = None, timeout: int = 600) -> int:
             print("\nExplanations of expected mismatches:")
             for _, r in explained.iterrows():
                 print(f"  {r.key}: {r.explanation}")
-    print("\n" + summary_line(table))
-    return 0 if summary_line(table).startswith("VERIFIED") else 1
+        if verbose:
+            quoted = table[table.verdict == "not recomputed"]
+            print(f"\nNot recomputed ({len(quoted)}): quoted from the paper, not derived by any notebook:")
+            print("  " + "\n  ".join(f"{k} = {v}" for k, v in zip(quoted.key, quoted.printed)))
+    line = summary_line(table)
+    print("\n" + line)
+    return 0 if line.startswith("VERIFIED") else 1
