@@ -132,6 +132,22 @@ def _check_integer(value: object, name: str, minimum: int) -> int:
     return result
 
 
+#: Largest n x items that :func:`grim` examines: it lists every attainable sum, about
+#: n x items x 10**-decimals of them, and a mean of more than 10**decimals integers always passes anyway.
+GRIM_MAX_UNITS = 1_000_000
+#: Largest n x items that :func:`grimmer` examines: it pairs every attainable sum with every attainable
+#: sum of squares, which takes about 0.7 s at 500 and grows faster than n squared (16 s at 1,000).
+GRIMMER_MAX_UNITS = 500
+
+
+def _check_units(n: int, items: int, limit: int, func: str, name: str = "`n` x `items`") -> None:
+    """Refuse sample sizes whose enumeration would run for minutes, naming the limit."""
+    if n * items > limit:
+        raise ValueError(f"{name} = {n * items:,} exceeds {func}'s limit of {limit:,}: at that size the "
+                         "enumeration takes minutes, and a granularity test can no longer fail for a value "
+                         "printed to a few decimals.")
+
+
 def _check_convention(convention: object) -> str:
     """Return ``convention`` after checking it names one single convention."""
     if convention not in CONVENTIONS:
@@ -711,6 +727,7 @@ def grim(
     value = _parse_reported(reported, "reported")
     n = _check_integer(n, "n", 1)
     items = _check_integer(items, "items", 1)
+    _check_units(n, items, GRIM_MAX_UNITS, "grim")
     allowed = resolve_rounding(rounding)
     low, high = _check_scale(scale_min, scale_max)
     _check_in_scale(value, "reported", low, high)
@@ -1021,6 +1038,7 @@ def grimmer(
         raise ValueError(f"`reported_sd` must not be negative; got {reported_sd!r}.")
     n = _check_integer(n, "n", 1)
     items = _check_integer(items, "items", 1)
+    _check_units(n, items, GRIMMER_MAX_UNITS, "grimmer")
     allowed = resolve_rounding(rounding)
     wanted = _resolve_sd_definition(sd_definition)
     if n == 1 and wanted == ("sample",):
@@ -1251,6 +1269,7 @@ def percent_check(
     """
     value = _parse_percent(reported)
     n = _check_integer(n, "n", 1)
+    _check_units(n, 1, GRIM_MAX_UNITS, "percent_check", "`n`")
     allowed = resolve_rounding(rounding)
     try:
         first, last = n_range

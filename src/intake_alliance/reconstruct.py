@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -96,6 +97,10 @@ def default_roster(n_therapists: int = 22, n_mizrahi: int = 29, n_ashkenazi: int
     allows (1 to 5 clients per therapist) is used, and clients of the two groups
     alternate across therapists so that most therapists see both groups.
     """
+    for name, value, low in (("n_therapists", n_therapists, 1), ("n_mizrahi", n_mizrahi, 0),
+                             ("n_ashkenazi", n_ashkenazi, 0), ("max_caseload", max_caseload, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name}: must be an integer >= {low}, got {value!r}")
     n = n_mizrahi + n_ashkenazi
     if n_therapists < 1 or n < n_therapists:
         raise ValueError(f"n_therapists: need 1 <= n_therapists <= dyads ({n}), got {n_therapists}")
@@ -178,6 +183,9 @@ def published_targets(strict_anger: bool = False) -> Targets:
 
 def _interval(reported: str, convention: str) -> tuple[Fraction, Fraction, bool]:
     """Return [lo, hi] of true values that print as ``reported``; bool says whether hi is included."""
+    if not isinstance(reported, str) or not re.fullmatch(r"\d+(\.\d+)?", reported.strip()):
+        raise ValueError(f"reported value {reported!r} is not a printed non-negative decimal such as '1.30'")
+    reported = reported.strip()
     value = Fraction(Decimal(reported))
     decimals = -Decimal(reported).as_tuple().exponent
     step = Fraction(1, 10**decimals)
@@ -206,6 +214,7 @@ def sd_attainability(targets: Targets | None = None) -> pd.DataFrame:
     squared per-interview counts ``Q``, an integer with the parity of the total.
     """
     t = published_targets() if targets is None else targets
+    _check_targets(t)
     rows = []
     for resp, counts, n, mean, sd in (
         ("client", t.client_n, t.n_client_interviews, t.client_mean, t.client_sd),
@@ -339,6 +348,7 @@ def build_model(targets: Targets | None = None, roster: Roster | None = None, co
     statement (``S01``...).
     """
     t = published_targets() if targets is None else targets
+    _check_targets(t)
     ro = default_roster() if roster is None else roster
     m = Model()
     D, T = range(ro.n_dyads), range(ro.n_therapists)
@@ -440,6 +450,10 @@ def reconstruct(targets: Targets | None = None, roster: Roster | None = None, co
 
 
 def _check_targets(t: Targets) -> None:
+    for name in ("client_mean", "client_sd", "therapist_mean", "therapist_sd"):
+        value = getattr(t, name)
+        if not isinstance(value, str) or not re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+            raise ValueError(f"targets.{name}: {value!r} is not a printed non-negative decimal such as '1.30'")
     for th in t.themes:
         if not 0 <= t.client_n[th] <= t.n_client_interviews:
             raise InfeasibleConstraintsError(
@@ -497,6 +511,16 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
                          ddof: int = 1) -> pd.DataFrame:
     """Re-derive every constraint from an interview-level table; return one row per check with ``ok``."""
     t = published_targets() if targets is None else targets
+    _check_targets(t)
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"df: expected an interview-level DataFrame, got {type(df).__name__}")
+    needed = ["respondent", "dyad_id", "therapist_id", "client_group", "concordant", *t.themes]
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise ValueError(f"df: missing column(s) {missing}; an interview-level table has {needed}")
+    for resp in ("client", "therapist"):
+        if not (df.respondent == resp).any():
+            raise ValueError(f"df: has no {resp} interviews (respondent == {resp!r}); both kinds are checked")
     checks = []
     cl = df[df.respondent == "client"]
     tr = df[df.respondent == "therapist"]

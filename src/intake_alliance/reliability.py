@@ -143,6 +143,20 @@ class _Coded:
         return self.counts.shape[1]
 
 
+#: The largest count of raters for one unit and category that ``counts=`` accepts: far above any coding
+#: study, and small enough that sums over units cannot overflow 64-bit integers.
+MAX_RATERS = 1_000_000
+
+
+def _check_n_resamples(n_resamples: Any, minimum: int) -> int:
+    """Return ``n_resamples`` as an int after checking it is an integer that is 0 or at least ``minimum``."""
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
+        raise ValueError(f"`n_resamples` must be an integer; got {type(n_resamples).__name__} {n_resamples!r}.")
+    if n_resamples < 0 or 0 < n_resamples < minimum:
+        raise ValueError(f"`n_resamples` must be 0 (no bootstrap) or an integer >= {minimum}; got {n_resamples}.")
+    return int(n_resamples)
+
+
 def _check_confidence(confidence: float) -> float:
     if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
         raise ValueError(f"`confidence` must be a number strictly between 0 and 1; got {confidence!r}.")
@@ -188,6 +202,11 @@ def _coded_from_counts(
         raise ValueError(f"`counts` must be a 2-D units x categories table; got {arr.ndim} dimension(s).")
     if np.isnan(arr).any():
         raise ValueError("`counts` contains NaN; a count table cannot have missing entries (use 0).")
+    if np.isinf(arr).any():
+        raise ValueError("`counts` contains an infinite entry; counts of raters must be finite whole numbers.")
+    if (arr > MAX_RATERS).any():
+        raise ValueError(f"`counts` contains {arr.max():.6g}, above the limit of {MAX_RATERS:,} raters for one unit; "
+                         "a count table counts the raters who chose each category.")
     if (arr < 0).any():
         raise ValueError("`counts` contains negative entries; counts of raters must be >= 0.")
     if not np.all(arr == np.round(arr)):
@@ -258,6 +277,14 @@ def _coded_from_ratings(
         observed = list(dict.fromkeys(present.tolist()))
     except TypeError as exc:
         raise ValueError("`ratings` contains unhashable labels; use str, int or other hashable labels.") from exc
+    by_text: dict[str, list] = {}
+    for lab in observed:
+        by_text.setdefault(str(lab), []).append(lab)
+    clash = next((labs for labs in by_text.values() if len(labs) > 1), None)
+    if clash:
+        shown = " and ".join(f"{lab!r} ({type(lab).__name__})" for lab in clash[:2])
+        raise ValueError(f"`ratings` mixes label types that print alike: {shown} would count as different "
+                         "categories; convert the labels to one type first.")
     if categories is None:
         cats = _sort_labels(observed)
         if len(cats) < 2:
@@ -481,13 +508,28 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         if col not in df.columns:
             df[col] = np.nan
     df = df[_BASE_COLUMNS + extra]
+    if "note" in df.columns:
+        df["note"] = df["note"].fillna("")
     df["n_units"] = df["n_units"].astype("int64")
     df["n_raters"] = df["n_raters"].astype("int64")
     return df.reset_index(drop=True)
 
 
+def _undefined_note(est: float, coded: _Coded) -> str:
+    """Return why an estimate is NaN ('' when it is a number)."""
+    if np.isfinite(est):
+        return ""
+    used = [c for c, total in zip(coded.categories, coded.counts.sum(axis=0)) if total > 0]
+    if len(used) < 2:
+        return (f"undefined (0/0): every rating is {used[0]!r}, so chance agreement is 1 and there is no "
+                "disagreement to correct for; report percent agreement instead")
+    return ("undefined (0/0): expected agreement is 1 (or expected disagreement 0) for these data, so the "
+            "chance correction divides by zero")
+
+
 def _row(coefficient: str, est: float, se: float, ci: tuple[float, float], coded: _Coded,
          ci_method: str, confidence: float, **extra: Any) -> dict[str, Any]:
+    extra.setdefault("note", _undefined_note(est, coded))
     return {
         "coefficient": coefficient,
         "estimate": float(est),
@@ -504,7 +546,7 @@ def _row(coefficient: str, est: float, se: float, ci: tuple[float, float], coded
 
 def _with_bootstrap(table: pd.DataFrame, name: str, coded: _Coded, n_resamples: int, seed: SeedLike,
                     confidence: float, **kwargs: Any) -> pd.DataFrame:
-    if not n_resamples:
+    if not _check_n_resamples(n_resamples, 2):
         return table
     boot = _bootstrap_coded(name, coded, n_resamples=n_resamples, confidence=confidence,
                             method="percentile", seed=seed, **kwargs)
@@ -1181,7 +1223,7 @@ def agreement_table(
             reason = "needs ratings: a count table does not say which rater gave which label"
         else:
             try:
-                parts.append(call().assign(note=""))
+                parts.append(call())  # its note says why an estimate is undefined
                 continue
             except ValueError as exc:
                 reason = str(exc)
@@ -1628,7 +1670,7 @@ def bootstrap_ci(
     conf = _check_confidence(confidence)
     if method not in ("percentile", "bca"):
         raise ValueError(f"`method` must be 'percentile' or 'bca'; got {method!r}.")
-    if not (isinstance(n_resamples, (int, np.integer)) and n_resamples >= 2):
+    if _check_n_resamples(n_resamples, 2) < 2:
         raise ValueError(f"`n_resamples` must be an integer >= 2; got {n_resamples!r}.")
     name = _statistic_name(statistic)
     if name is not None:
