@@ -187,3 +187,71 @@ def test_theme_frequencies_agree_with_reported_values() -> None:
     built = frequencies.published_table()
     stored = data.load("theme_frequencies")
     pd.testing.assert_frame_equal(built.reset_index(drop=True), stored.reset_index(drop=True), check_dtype=False)
+
+
+# --- line endings, empty files and cross-field rules ------------------------------------
+
+
+def test_crlf_checkout_passes_check_data(tmp_path: Path) -> None:
+    """A clone made as Git for Windows makes it (core.autocrlf=true) keeps the data byte-exact."""
+    import subprocess
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "-c", "core.autocrlf=true", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)],
+                   check=True, capture_output=True)
+    subprocess.run(["git", "config", "core.autocrlf", "true"], cwd=clone, check=True)
+    # the committed .gitattributes is what protects the data; check it is the one in the working tree
+    assert (clone / ".gitattributes").read_bytes() == (ROOT / ".gitattributes").read_bytes(), \
+        "commit .gitattributes: the clone was made from HEAD"
+    subprocess.run(["git", "rm", "-r", "--cached", "--quiet", "."], cwd=clone, check=True)
+    subprocess.run(["git", "reset", "--hard", "--quiet"], cwd=clone, check=True)  # re-checkout under autocrlf
+    assert all(b"\r\n" not in p.read_bytes() for p in (clone / "data").rglob("*.csv"))
+    rows = data.check_all(root=clone / "data")
+    assert rows["reported_values"] > 100
+
+
+def test_crlf_converted_file_is_told_apart_from_an_edit(data_copy: Path) -> None:
+    path = data_copy / "published" / "themes.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    with pytest.raises(data.DataIntegrityError, match=r"themes\.csv: its line endings were converted to CRLF"):
+        data.load("themes", root=data_copy)
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"empathy", b"empathz", 1))
+    with pytest.raises(data.DataIntegrityError, match=r"themes\.csv: sha256 .* does not match") as err:
+        data.load("themes", root=data_copy)
+    assert "line endings" not in str(err.value)
+
+
+def test_emptied_file_is_named_even_after_rehash(data_copy: Path) -> None:
+    (data_copy / "teaching" / "codebook.csv").write_text("")
+    with pytest.raises(data.DataIntegrityError, match=r"data/teaching/codebook\.csv: file is empty"):
+        data.rehash(root=data_copy)
+
+
+@pytest.mark.parametrize("file, old, new, message", [
+    ("published/theme_frequencies.csv", ",22,43.1%,51,", ",52,43.1%,51,", r"n = 52 is not <= denominator = 51"),
+    ("published/theme_frequencies.csv", ",22,43.1%,51,", ",22,143.1%,51,", r"percent_reported = 143.1% is not <= 100"),
+    ("published/reported_values.csv", "client_theme_trust_pct,43.1,43.1%", "client_theme_trust_pct,143.1,143.1%",
+     r"value = 143.1 is not <= 100 \(a percentage is at most 100 %\)"),
+    ("derived/cooccurrence_bounds.csv", None, None, r"roster_min = .* is not <= roster_max"),
+])
+def test_cross_field_rules_are_checked_after_rehash(data_copy: Path, file: str, old: str | None, new: str | None,
+                                                     message: str) -> None:
+    path = data_copy / file
+    text = path.read_text(encoding="utf-8")
+    if old is None:  # swap a minimum above its maximum in the first row with a gap between them
+        lines = text.splitlines(keepends=True)
+        head = lines[0].rstrip("\n").split(",")
+        lo_i, hi_i = head.index("roster_min"), head.index("roster_max")
+        for i, line in enumerate(lines[1:], start=1):
+            cells = line.rstrip("\n").split(",")
+            if int(cells[lo_i]) < int(cells[hi_i]):
+                cells[lo_i] = str(int(cells[hi_i]) + 1)
+                lines[i] = ",".join(cells) + "\n"
+                break
+        text = "".join(lines)
+    else:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(data.DataIntegrityError, match=message):
+        data.rehash(root=data_copy)  # rehash validates first, so the broken file is never blessed

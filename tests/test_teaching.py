@@ -11,11 +11,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from sklearn.metrics import cohen_kappa_score  # noqa: E402
 
+from conftest import ROOT  # noqa: E402
 from intake_alliance import data, teaching  # noqa: E402
 
 THEMES = ["understood", "comfortable", "openness", "trust", "empathy", "frustration", "anger", "disengagement"]
@@ -332,3 +334,52 @@ def test_one_coder_using_a_single_theme_gives_kappa_zero_with_zero_se() -> None:
     res = teaching.score_sheet(sheet(["anger"] * 10, "B"), sheet(a, "A"), key=TINY_KEY)
     assert res.kappa == pytest.approx(0.0, abs=1e-12)
     assert res.kappa_se == 0.0 and res.kappa_low == res.kappa_upp == pytest.approx(0.0, abs=1e-12)
+
+
+# --- the example sheets as spreadsheets save them -------------------------------------------
+
+_NOTES = {0: "unsure, maybe trust; or openness", 1: 'she said "fine", then went quiet', 2: "café; naïve, à propos"}
+
+
+def _saved(tmp_path: Path, name: str, sep: str, encoding: str, newline: str) -> Path:
+    """The careful example sheet, with notes holding commas, semicolons and quotes, saved one way."""
+    df = pd.read_csv(ROOT / "data" / "teaching" / "sheet_careful.csv", dtype=str, keep_default_na=False)
+    for i, note in _NOTES.items():
+        df.loc[i, "note"] = note
+    path = tmp_path / f"{name}.csv"
+    df.to_csv(path, sep=sep, index=False, encoding=encoding, lineterminator=newline)
+    return path
+
+
+@pytest.mark.parametrize("name, sep, encoding, newline", [
+    ("libreoffice_comma_utf8", ",", "utf-8", "\n"),
+    ("excel_utf8_semicolon", ";", "utf-8-sig", "\r\n"),  # Excel "CSV UTF-8" in a European locale: BOM, CRLF
+    ("excel_ansi_semicolon", ";", "cp1252", "\r\n"),  # Excel "CSV" in a European locale: Windows-1252
+    ("libreoffice_semicolon", ";", "utf-8", "\n"),
+    ("excel_unicode_text", "\t", "utf-16", "\r\n"),  # Excel "Unicode text": tab-separated UTF-16
+])
+def test_example_sheet_saved_each_way_scores_like_the_comma_sheet(tmp_path: Path, name: str, sep: str,
+                                                                  encoding: str, newline: str) -> None:
+    reference = teaching.score_sheet(ROOT / "data" / "teaching" / "sheet_careful.csv")
+    path = _saved(tmp_path, name, sep, encoding, newline)
+    got = teaching.score_sheet(path)
+    assert got.summary().drop("coder").equals(reference.summary().drop("coder"))
+    sheet = teaching.read_sheet(path)
+    assert sheet["note"].iloc[0] == _NOTES[0] and sheet["note"].iloc[2] == _NOTES[2]
+
+
+def test_separator_is_read_from_the_header_not_the_notes() -> None:
+    assert teaching.sniff_separator("vignette_id;theme;coder;note\nV01;trust;me;a, b, c, d\n") == ";"
+    assert teaching.sniff_separator('vignette_id,theme,coder,note\nV01,trust,me,"a; b; c"\n') == ","
+    assert teaching.sniff_separator("vignette_id\ttheme\nV01\ttrust\n") == "\t"
+
+
+def test_empty_and_binary_sheets_are_named(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(ValueError, match=r"empty\.csv: the file is empty"):
+        teaching.read_sheet(empty)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x81\x8d\x8f\x90\x9d")  # bytes neither UTF-8 nor Windows-1252 can decode
+    with pytest.raises(ValueError, match=r"binary\.csv: not a text file"):
+        teaching.read_sheet(binary)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -447,14 +447,19 @@ def _fisher_rejections(n1: int, n2: int, alpha: float) -> np.ndarray:
     return rej
 
 
+_TINY = 1e-300
+
+
 def fisher_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) -> float:
     """Return the exact power of the two-sided Fisher test for true proportions ``p1`` and ``p2``."""
     n1, n2 = _count("n1", n1, 1), _count("n2", n2, 1)
     for name, p in (("p1", p1), ("p2", p2)):
-        if not 0 <= p <= 1:
+        if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= p <= 1:
             raise ValueError(f"{name}: expected a proportion in [0, 1], got {p!r}")
-    if not 0 < alpha < 1:
+    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha < 1:
         raise ValueError(f"alpha: expected a number strictly between 0 and 1, got {alpha!r}")
+    # a subnormal proportion overflows scipy's binomial pmf; it differs from 0 by less than 1e-300 in the power
+    p1, p2 = (0.0 if p < _TINY else float(p) for p in (p1, p2))
     rej = _fisher_rejections(n1, n2, float(alpha))
     f1 = stats.binom.pmf(np.arange(n1 + 1), n1, p1)
     f2 = stats.binom.pmf(np.arange(n2 + 1), n2, p2)

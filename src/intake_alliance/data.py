@@ -279,9 +279,9 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool = True)
             if _only_line_endings_changed(path, expected.removeprefix("sha256:")):
                 raise DataIntegrityError(
                     f"{rel}: its line endings were converted to CRLF (a Git checkout with core.autocrlf=true "
-                    "does this); the content is unchanged. Do not rehash: restore the committed bytes with "
-                    "`git rm -r --cached data && git checkout -- data` (the repository's .gitattributes keeps "
-                    "LF from then on)"
+                    "does this); the content is unchanged. Do not rehash: restore the committed bytes by deleting "
+                    "the data folder and running `git checkout -- data` (the repository's .gitattributes keeps "
+                    "LF line endings there)"
                 )
             raise DataIntegrityError(
                 f"{rel}: sha256 {got[:12]}… does not match the {expected.removeprefix('sha256:')[:12]}… "

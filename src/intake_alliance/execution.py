@@ -36,8 +36,8 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 import yaml
@@ -146,17 +146,18 @@ def run_pool(paths: list[Path], workers: int, timeout: int,
             on_done(done[-1])
         return done
     pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)), initializer=_ignore_sigint)
+    futures = [pool.submit(execute_one, p, timeout) for p in paths]
     try:
-        for ex in pool.map(execute_one, paths, [timeout] * len(paths)):
-            done.append(ex)
-            on_done(ex)
+        for future in futures:  # in order; not pool.map, which cancels its futures on Ctrl-C and so
+            done.append(future.result())  # makes the pool's manager thread fail loudly once we stop it
+            on_done(done[-1])
     except KeyboardInterrupt:
         procs = list((pool._processes or {}).values())  # noqa: SLF001 - no public way to stop running workers
-        pool.shutdown(wait=False, cancel_futures=True)
         for proc in procs:
-            proc.terminate()
+            proc.kill()  # their kernels notice that their parent is gone and exit
         for proc in procs:
             proc.join(5)
+        pool.shutdown(wait=True)  # the pool is broken now: this returns at once
         raise
     pool.shutdown()
     return done
