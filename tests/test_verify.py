@@ -74,3 +74,21 @@ def test_verify_passes_on_the_repository() -> None:
                           capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "VERIFIED:" in proc.stdout
+
+
+def test_summary_says_how_many_numbers_are_not_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    table = verify.compare(_collected({"client_theme_trust_pct": 100 * 22 / 51}))
+    quoted = int((table.verdict == "not recomputed").sum())
+    line = verify.summary_line(table)
+    assert line.startswith("VERIFIED: 1 reproduced")
+    assert f"{quoted} of the {len(table)} published numbers are only quoted" in line and "NOT checked" in line
+
+
+def test_verbose_lists_every_number_it_cannot_check(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(verify, "collect", lambda **kw: _collected({"client_theme_trust_pct": 100 * 22 / 51}))
+    assert verify.main(verbose=True) == 0
+    out = capsys.readouterr().out
+    table = verify.compare(_collected({"client_theme_trust_pct": 100 * 22 / 51}))
+    for key in table.key[table.verdict == "not recomputed"]:
+        assert f"  {key} = " in out

@@ -6,6 +6,12 @@ codebook, one theme per vignette, in a copy of
 ``data/teaching/coding_sheet_blank.csv``.  This module reads such a sheet and
 compares it with the answer key or with another student's sheet.
 
+Sheets are read as spreadsheets save them: comma, semicolon (Excel and
+LibreOffice in locales with a decimal comma) or tab separated, the separator
+taken from the header row (so commas and semicolons inside quoted notes do
+no harm); UTF-8 with or without a byte-order mark, Windows-1252 (Excel's plain
+"CSV" on Windows) or UTF-16 ("Unicode text"); LF or CRLF line endings.
+
 Scoring rules
 -------------
 * Each vignette gets exactly one theme.  Theme names are matched after
