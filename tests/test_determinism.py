@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_book_into
-from intake_alliance.__main__ import inputs_hash
+from intake_alliance.execution import inputs_hash
 
 
 

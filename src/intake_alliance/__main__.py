@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .execution import ROOT, BuildInterrupted, NotebookFailed, inputs_hash
 
-__all__ = ["main", "inputs_hash"]
+__all__ = ["main", "parser"]
 
 #: Exceptions that mean "the input or the request is wrong", not "the program is broken".
 USER_ERRORS = (ValueError, FileNotFoundError, NotADirectoryError, KeyError)
@@ -156,44 +156,37 @@ def parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = ap.add_subparsers(dest="command", required=True)
-    add = sub.add_parser
 
-    def sub_add_parser(name: str, **kw) -> argparse.ArgumentParser:
-        return add(name, parents=[common], **kw)
+    def add(name: str, func, **kw) -> argparse.ArgumentParser:
+        """A subcommand that runs ``func`` and, like every subcommand, takes --debug too."""
+        cmd = sub.add_parser(name, parents=[common], **kw)
+        cmd.set_defaults(func=func)
+        return cmd
 
-    sub.add_parser = sub_add_parser  # every subcommand takes --debug too
-
-    v = sub.add_parser("verify", help="re-execute the notebooks and compare with the paper")
+    v = add("verify", cmd_verify, help="re-execute the notebooks and compare with the paper")
     v.add_argument("--data-root", type=Path, default=None, help="a data folder to compare against (tests)")
     v.add_argument("--timeout", type=_positive_int, default=600, help="per-notebook timeout in seconds")
     v.add_argument("--jobs", type=_positive_int, default=2, help="notebooks executed at once")
     v.add_argument("--verbose", action="store_true", help="also list the published numbers that are not recomputed")
-    v.set_defaults(func=cmd_verify)
 
-    bb = sub.add_parser("build-book", help="build the book, warnings as errors")
+    bb = add("build-book", cmd_build_book, help="build the book, warnings as errors")
     bb.add_argument("--jobs", type=_positive_int, default=2,
                     help="processes executing notebooks before the build (1: myst-nb alone)")
     bb.add_argument("--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")
-    bb.set_defaults(func=cmd_build_book)
 
-    sub.add_parser("inputs-hash", help="hash of src/ and data/").set_defaults(func=cmd_inputs_hash)
-    sub.add_parser("check-data", help="validate every data file").set_defaults(func=cmd_check_data)
-    sub.add_parser("rehash", help="record new hashes after an intended data edit").set_defaults(func=cmd_rehash)
+    add("inputs-hash", cmd_inputs_hash, help="hash of src/ and data/")
+    add("check-data", cmd_check_data, help="validate every data file")
+    add("rehash", cmd_rehash, help="record new hashes after an intended data edit")
 
-    dv = sub.add_parser("derive", help="regenerate data/derived/ (reconstruction and its bounds)")
+    dv = add("derive", cmd_derive, help="regenerate data/derived/ (reconstruction and its bounds)")
     dv.add_argument("--skip-bounds", action="store_true", help="only the reconstruction (seconds, not minutes)")
-    dv.set_defaults(func=cmd_derive)
 
-    for name, text, func in (("site-weight", "page and site weight of the built book against the budgets",
-                              cmd_site_weight),
-                             ("check-links", "check internal links and anchors of the built book", cmd_check_links)):
-        sw = sub.add_parser(name, help=text)
-        sw.add_argument("html_dir", type=Path, nargs="?", default=ROOT / "_build" / "html")
-        sw.set_defaults(func=func)
+    for name, func, text in (("site-weight", cmd_site_weight, "page and site weight of the built book against the budgets"),
+                             ("check-links", cmd_check_links, "check internal links and anchors of the built book")):
+        add(name, func, help=text).add_argument("html_dir", type=Path, nargs="?", default=ROOT / "_build" / "html")
 
-    w = sub.add_parser("write-env-files", help="write requirements.lock and environment.yml")
-    w.add_argument("freeze", type=Path)
-    w.set_defaults(func=cmd_write_env_files)
+    add("write-env-files", cmd_write_env_files, help="write requirements.lock and environment.yml").add_argument(
+        "freeze", type=Path)
     return ap
 
 

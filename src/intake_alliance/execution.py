@@ -125,6 +125,13 @@ def execute_one(path: str | Path, timeout: int = 300) -> Executed:
     return Executed(path, seconds, nb, None)
 
 
+def _check_workers(value: object, name: str) -> int:
+    """Return ``value`` after checking it is a positive integer (bools refused); the message names ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name}: must be a positive integer, got {value!r}")
+    return value
+
+
 def _ignore_sigint() -> None:
     # Worker processes leave Ctrl-C to the parent, which stops them; otherwise each prints a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -136,8 +143,7 @@ def run_pool(paths: list[Path], workers: int, timeout: int,
 
     ``on_done`` is called with each result as it arrives (a progress bar).
     """
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers: must be a positive integer, got {workers!r}")
+    _check_workers(workers, "workers")
     on_done = on_done or (lambda ex: None)
     done: list[Executed] = []
     if workers == 1 or len(paths) == 1:
@@ -178,8 +184,7 @@ def fill_cache(cache_path: str | Path, root: str | Path = ROOT, workers: int = 2
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
-        raise ValueError(f"workers: must be a positive integer, got {workers!r}")
+    _check_workers(workers, "workers")
     cache = get_cache(str(cache_path))
     todo = []
     for path in book_notebooks(root):
@@ -262,8 +267,7 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
     BuildInterrupted
         On Ctrl-C; the next build then starts clean.
     """
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"jobs: must be a positive integer, got {jobs!r}")
+    _check_workers(jobs, "jobs")
     root = Path(root)
     build_dir = Path(out or root) / "_build"
     build_dir.mkdir(parents=True, exist_ok=True)

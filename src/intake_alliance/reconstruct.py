@@ -181,9 +181,13 @@ def published_targets(strict_anger: bool = False) -> Targets:
     )
 
 
+#: A printed mean or SD as the paper prints them: digits, optionally a decimal point and more digits.
+_PRINTED_DECIMAL = re.compile(r"\d+(\.\d+)?")
+
+
 def _interval(reported: str, convention: str) -> tuple[Fraction, Fraction, bool]:
     """Return [lo, hi] of true values that print as ``reported``; bool says whether hi is included."""
-    if not isinstance(reported, str) or not re.fullmatch(r"\d+(\.\d+)?", reported.strip()):
+    if not isinstance(reported, str) or not _PRINTED_DECIMAL.fullmatch(reported.strip()):
         raise ValueError(f"reported value {reported!r} is not a printed non-negative decimal such as '1.30'")
     reported = reported.strip()
     value = Fraction(Decimal(reported))
@@ -441,8 +445,7 @@ def reconstruct(targets: Targets | None = None, roster: Roster | None = None, co
         When no dataset meets the constraints, naming the constraint sets that conflict.
     """
     t = published_targets() if targets is None else targets
-    _check_targets(t)
-    built = build_model(t, roster, convention, ddof)
+    built = build_model(t, roster, convention, ddof)  # checks the targets first
     res = built.model.solve()
     if res.status != 0:
         raise InfeasibleConstraintsError(f"reconstruction is infeasible: {_diagnose(built)}")
@@ -452,7 +455,7 @@ def reconstruct(targets: Targets | None = None, roster: Roster | None = None, co
 def _check_targets(t: Targets) -> None:
     for name in ("client_mean", "client_sd", "therapist_mean", "therapist_sd"):
         value = getattr(t, name)
-        if not isinstance(value, str) or not re.fullmatch(r"\d+(\.\d+)?", value.strip()):
+        if not isinstance(value, str) or not _PRINTED_DECIMAL.fullmatch(value.strip()):
             raise ValueError(f"targets.{name}: {value!r} is not a printed non-negative decimal such as '1.30'")
     for th in t.themes:
         if not 0 <= t.client_n[th] <= t.n_client_interviews:

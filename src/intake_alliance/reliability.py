@@ -148,12 +148,13 @@ class _Coded:
 MAX_RATERS = 1_000_000
 
 
-def _check_n_resamples(n_resamples: Any, minimum: int) -> int:
-    """Return ``n_resamples`` as an int after checking it is an integer that is 0 or at least ``minimum``."""
+def _check_n_resamples(n_resamples: Any, *, allow_zero: bool) -> int:
+    """Return ``n_resamples`` as an int: at least 2, or 0 (no bootstrap) where ``allow_zero``."""
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
         raise ValueError(f"`n_resamples` must be an integer; got {type(n_resamples).__name__} {n_resamples!r}.")
-    if n_resamples < 0 or 0 < n_resamples < minimum:
-        raise ValueError(f"`n_resamples` must be 0 (no bootstrap) or an integer >= {minimum}; got {n_resamples}.")
+    if n_resamples < 2 and not (allow_zero and n_resamples == 0):
+        wanted = "0 (no bootstrap) or an integer >= 2" if allow_zero else "an integer >= 2"
+        raise ValueError(f"`n_resamples` must be {wanted}; got {n_resamples}.")
     return int(n_resamples)
 
 
@@ -546,7 +547,7 @@ def _row(coefficient: str, est: float, se: float, ci: tuple[float, float], coded
 
 def _with_bootstrap(table: pd.DataFrame, name: str, coded: _Coded, n_resamples: int, seed: SeedLike,
                     confidence: float, **kwargs: Any) -> pd.DataFrame:
-    if not _check_n_resamples(n_resamples, 2):
+    if not _check_n_resamples(n_resamples, allow_zero=True):
         return table
     boot = _bootstrap_coded(name, coded, n_resamples=n_resamples, confidence=confidence,
                             method="percentile", seed=seed, **kwargs)
@@ -1670,8 +1671,7 @@ def bootstrap_ci(
     conf = _check_confidence(confidence)
     if method not in ("percentile", "bca"):
         raise ValueError(f"`method` must be 'percentile' or 'bca'; got {method!r}.")
-    if _check_n_resamples(n_resamples, 2) < 2:
-        raise ValueError(f"`n_resamples` must be an integer >= 2; got {n_resamples!r}.")
+    _check_n_resamples(n_resamples, allow_zero=False)
     name = _statistic_name(statistic)
     if name is not None:
         if counts is not None and name in _NEEDS_RATINGS:

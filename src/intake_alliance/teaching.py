@@ -117,7 +117,7 @@ def _check_key(key: pd.DataFrame) -> pd.DataFrame:
 
 #: Separators a spreadsheet may write: comma; semicolon (Excel and LibreOffice where the decimal mark is a
 #: comma, as in most of Europe); tab ("Unicode text" from Excel).
-SEPARATORS = (",", ";", "\t")
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -168,8 +168,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.ParserError as exc:
-        shown = {",": "comma", ";": "semicolon", "\t": "tab"}[sep]
-        raise ValueError(f"{path}: cannot be read as a {shown}-separated coding sheet ({exc})") from exc
+        raise ValueError(f"{path}: cannot be read as a {SEPARATORS[sep]}-separated coding sheet ({exc})") from exc
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     return raw
 
