@@ -1,10 +1,10 @@
 """The literature module: conversions against textbook values, design effects, simulations, and the
-numbers of data/published/literature.csv against the project's verified notes."""
+numbers of data/published/literature.csv against the record of where each was verified
+(tests/fixtures/literature_verification.csv)."""
 
 from __future__ import annotations
 
 import math
-import os
 import re
 from pathlib import Path
 
@@ -311,8 +311,8 @@ def test_nested_default_icc_is_kondrat_share() -> None:
 
 # --- every number of literature.csv against the verified notes ----------------------------
 
-# (finding_id, column) -> (value, the string as it stands in that study's row of
-# research/literature_facts.md, or in the seed document named in source_of_number)
+# (finding_id, column) -> (value, the figure as the source prints it, recorded with the source in
+# tests/fixtures/literature_verification.csv)
 VERIFIED = {
     ("fluckiger2018_face_to_face", "result_value"): (0.278, "r = .278"),
     ("fluckiger2018_face_to_face", "ci_low"): (0.256, "[.256, .299]"),
@@ -364,39 +364,28 @@ def test_every_number_in_literature_csv_is_a_verified_one() -> None:
     assert table.loc[table.n_total.notna(), "n_total_qualifier"].eq("more_than").all()
 
 
-def _shared_dir() -> Path | None:
-    # The project's research notes sit beside the repository (../shared); INTAKE_ALLIANCE_SHARED overrides.
-    for cand in (os.environ.get("INTAKE_ALLIANCE_SHARED"), ROOT.parent / "shared"):
-        if cand and (Path(cand) / "research" / "literature_facts.md").is_file():
-            return Path(cand)
-    return None
+#: Where each number of literature.csv was checked: the exact figure as the source prints it, and the source.
+VERIFICATION = ROOT / "tests" / "fixtures" / "literature_verification.csv"
 
 
-def _facts_rows(path: Path) -> dict[str, str]:
-    rows = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 3 and re.fullmatch(r"[a-z]+[0-9]{4}[a-z]+", cells[1]):
-            rows[cells[1]] = line
-    return rows
-
-
-def test_verified_strings_stand_in_literature_facts() -> None:
-    shared = _shared_dir()
-    if shared is None:
-        pytest.skip("../shared/research/literature_facts.md is not available (set INTAKE_ALLIANCE_SHARED)")
-    facts = _facts_rows(shared / "research" / "literature_facts.md")
+def test_every_verified_number_names_where_it_was_checked() -> None:
+    record = pd.read_csv(VERIFICATION, dtype=str, keep_default_na=False)
+    assert (record.verified_against.str.len() > 10).all(), "every row names the source it was checked against"
+    texts = record.groupby("study_key").verified_text.agg(list)
     table = lit.literature_table()
     for (fid, col), (_, text) in VERIFIED.items():
         key = table.at[fid, "study_key"]
-        assert key in facts, f"{key} has no row in literature_facts.md"
-        assert text in facts[key], f"{fid}.{col}: {text!r} not in the {key} row of literature_facts.md"
+        assert key in texts.index, f"{key} has no row in {VERIFICATION.name}"
+        assert text in texts[key], f"{fid}.{col}: {text!r} is not recorded as verified for {key}"
 
 
-def test_seed_documents_carry_the_seeded_numbers() -> None:
-    shared = _shared_dir()
-    if shared is None:
-        pytest.skip("../shared/seeds is not available (set INTAKE_ALLIANCE_SHARED)")
-    seeds = {p.name[:3]: p.read_text(encoding="utf-8", errors="replace") for p in (shared / "seeds").glob("*.txt")}
-    assert "160 people" in seeds["003"] and "about 11%" in seeds["003"]
-    assert "Sessions 3, 12, 20 and 40" in seeds["002"]
+def test_numbers_read_from_the_neighbouring_documents_are_recorded() -> None:
+    # Kondrat & Early (2010) and Nissen-Lie et al. (2015) were read in full; their figures are in literature.csv
+    table = lit.literature_table()
+    kondrat = table.loc["kondrat2010_case_manager_share"]
+    assert (kondrat.n_patients, kondrat.result_value) == (160, 0.11)
+    assert table.at["nissenlie2015_perspectives", "sessions_assessed"] == "3;12;20;40"
+    record = pd.read_csv(VERIFICATION, dtype=str, keep_default_na=False)
+    recorded = set(zip(record.study_key, record.verified_text))
+    assert {("kondrat2010exploration", "about 11%"), ("kondrat2010exploration", "N = 160 consumers"),
+            ("nissenlie2015patient", "sessions 3, 12, 20 and 40")} <= recorded
