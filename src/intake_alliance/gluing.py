@@ -38,14 +38,17 @@ class Text(str):
         return str.__repr__(self)
 
 
-def glue(name: str, value: Any, display: bool = False) -> Any:
-    """Glue ``value`` under ``name`` (thin wrapper so notebooks import one module)."""
+def glue(name: str, value: Any, display: bool = False) -> None:
+    """Glue ``value`` under ``name`` (thin wrapper so notebooks import one module).
+
+    Returns nothing, so that a cell ending with a glue call shows no stray output
+    (the value itself, such as ``'therapists'``) on the page.
+    """
     from myst_nb import glue as _glue
 
     if isinstance(value, str) and not isinstance(value, Text):
         value = Text(value)
     _glue(name, value, display=display)
-    return value
 
 
 def fmt_p(p: float) -> str:
@@ -84,7 +87,8 @@ def glue_computed(key: str, value: float) -> float:
     """Glue a computed ``value`` under reported key ``key`` (checked by ``verify``)."""
     if key not in data.reported().index:
         raise KeyError(f"key: {key!r} is not in data/published/reported_values.csv")
-    return glue(key, float(value))
+    glue(key, float(value))
+    return float(value)
 
 
 def glue_published(key: str) -> str:
