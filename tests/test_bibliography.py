@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from intake_alliance import bibliography
+from intake_alliance.book import bibliography
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from intake_alliance.site import html_pages, serve
+from intake_alliance.book.site import html_pages, serve
 from test_book import toc_files
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -74,7 +74,7 @@ def test_rebuild_shows_valid_changes_and_fails_on_broken_ones(repo_copy: Path) -
     assert MARKER in lab.read_text(encoding="utf-8"), "the rebuilt coding lab still shows the old vignette"
 
     # a breaking change under src/ fails the build, in the parallel pre-execution and in Sphinx alike
-    plots = copy / "src" / "intake_alliance" / "plots.py"
+    plots = copy / "src" / "intake_alliance" / "figures" / "style.py"
     plots_before = plots.read_bytes()
     plots.write_bytes(plots_before + b"\nraise RuntimeError('broken on purpose by the rebuild test')\n")
     for jobs in (2, 1):
@@ -166,7 +166,7 @@ def test_tampered_data_root_is_refused_before_any_notebook_runs(data_copy: Path)
 
 
 def test_inputs_hash_covers_src_and_data(tmp_path: Path) -> None:
-    from intake_alliance.execution import inputs_hash
+    from intake_alliance.book.execution import inputs_hash
 
     for top in ("src", "data"):
         (tmp_path / top).mkdir()

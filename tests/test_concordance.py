@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake_alliance import concordance as cc
-from intake_alliance import data
-from intake_alliance import reconstruct as rc
+from intake_alliance import data, stats
+from intake_alliance.study import concordance as cc
+from intake_alliance.study import reconstruct as rc
 
 
 @pytest.fixture(scope="module")
@@ -123,38 +123,38 @@ def test_negative_themes_match_the_codebook() -> None:
 
 def test_fisher_tea_tasting() -> None:
     # Fisher's lady tasting tea: 3 of 4 cups right in each row; p = 34/70 two-sided, 17/70 one-sided
-    assert cc.fisher_test(3, 4, 1, 4) == pytest.approx(34 / 70)
-    assert cc.fisher_test(3, 4, 1, 4, alternative="greater") == pytest.approx(17 / 70)
-    assert cc.fisher_test(4, 4, 0, 4) == pytest.approx(2 / 70)
+    assert stats.fisher_test(3, 4, 1, 4) == pytest.approx(34 / 70)
+    assert stats.fisher_test(3, 4, 1, 4, alternative="greater") == pytest.approx(17 / 70)
+    assert stats.fisher_test(4, 4, 0, 4) == pytest.approx(2 / 70)
 
 
 def test_risk_difference_newcombe_examples() -> None:
     # Newcombe (1998), Table II, method 10: 56/70 - 48/80 and 9/10 - 3/10
-    est, lo, hi = cc.risk_difference(56, 70, 48, 80)
+    est, lo, hi = stats.risk_difference(56, 70, 48, 80)
     assert est == pytest.approx(0.2)
     assert (round(lo, 4), round(hi, 4)) == (0.0524, 0.3339)
-    est, lo, hi = cc.risk_difference(9, 10, 3, 10)
+    est, lo, hi = stats.risk_difference(9, 10, 3, 10)
     assert est == pytest.approx(0.6)
     assert (round(lo, 4), round(hi, 4)) == (0.1705, 0.8090)
 
 
 def test_odds_ratio_woolf_and_zero_cell() -> None:
     # a = 10, b = 20, c = 5, d = 25: OR = 2.5, log-OR SE = sqrt(1/10 + 1/20 + 1/5 + 1/25)
-    o, lo, hi = cc.odds_ratio(10, 30, 5, 30)
+    o, lo, hi = stats.odds_ratio(10, 30, 5, 30)
     se = np.sqrt(1 / 10 + 1 / 20 + 1 / 5 + 1 / 25)
     assert o == pytest.approx(2.5)
     assert lo == pytest.approx(2.5 * np.exp(-1.959964 * se), rel=1e-5)
     assert hi == pytest.approx(2.5 * np.exp(1.959964 * se), rel=1e-5)
     # zero cell: Haldane-Anscombe 0.5 added to every cell -> (5.5 * 26.5) / (24.5 * 0.5)
-    o, lo, _ = cc.odds_ratio(5, 29, 0, 26)
+    o, lo, _ = stats.odds_ratio(5, 29, 0, 26)
     assert o == pytest.approx(5.5 * 26.5 / (24.5 * 0.5))
     se0 = np.sqrt(1 / 5.5 + 1 / 24.5 + 1 / 0.5 + 1 / 26.5)
     assert lo == pytest.approx(o * np.exp(-1.959964 * se0), rel=1e-5)
 
 
 def test_chi2_only_with_large_expected_counts() -> None:
-    assert np.isnan(cc.chi2_test(5, 29, 0, 26))
-    p = cc.chi2_test(20, 40, 10, 40)
+    assert np.isnan(stats.chi2_test(5, 29, 0, 26))
+    p = stats.chi2_test(20, 40, 10, 40)
     from scipy.stats import chi2_contingency
 
     assert p == pytest.approx(chi2_contingency([[20, 20], [10, 30]], correction=True).pvalue)
@@ -165,16 +165,16 @@ def test_chi2_only_with_large_expected_counts() -> None:
     ((1.5, 4, 1, 4), "x1"),
 ])
 def test_2x2_functions_reject_bad_counts(args: tuple, match: str) -> None:
-    for f in (cc.fisher_test, cc.risk_difference, cc.odds_ratio, cc.chi2_test):
+    for f in (stats.fisher_test, stats.risk_difference, stats.odds_ratio, stats.chi2_test):
         with pytest.raises(ValueError, match=match):
             f(*args)
 
 
 def test_bad_options() -> None:
     with pytest.raises(ValueError, match="alternative"):
-        cc.fisher_test(1, 4, 1, 4, alternative="bigger")
+        stats.fisher_test(1, 4, 1, 4, alternative="bigger")
     with pytest.raises(ValueError, match="confidence"):
-        cc.risk_difference(1, 4, 1, 4, confidence=95)
+        stats.risk_difference(1, 4, 1, 4, confidence=95)
 
 
 # --- evidence intervals and Holm ------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_evidence_intervals_on_a_hand_made_split_table() -> None:
                        "feasible_outer": True})
     ev = cc.split_evidence(sp)
     iv = cc.evidence_intervals(ev).iloc[0]
-    assert iv.p_min == pytest.approx(cc.fisher_test(5, 29, 0, 26))
+    assert iv.p_min == pytest.approx(stats.fisher_test(5, 29, 0, 26))
     assert iv.p_max == pytest.approx(1.0)  # 3/29 vs 2/26 is as even as it gets
     assert iv.split_p_min == "5/29 : 0/26"
     assert iv.rd_max == pytest.approx(5 / 29)
@@ -229,23 +229,23 @@ def test_holm_envelope_labels() -> None:
 
 
 def test_fisher_power_is_size_under_the_null_and_grows() -> None:
-    size = cc.fisher_power(0.3, 0.3, 29, 26)
+    size = stats.fisher_power(0.3, 0.3, 29, 26)
     assert 0 < size <= 0.05  # Fisher's test is conservative
-    assert cc.fisher_power(0.6, 0.3, 29, 26) > cc.fisher_power(0.5, 0.3, 29, 26)
+    assert stats.fisher_power(0.6, 0.3, 29, 26) > stats.fisher_power(0.5, 0.3, 29, 26)
     # brute force for a tiny design
     from scipy.stats import binom, fisher_exact
 
     want = sum(binom.pmf(i, 3, 0.9) * binom.pmf(j, 4, 0.1)
                for i in range(4) for j in range(5)
                if fisher_exact([[i, 3 - i], [j, 4 - j]]).pvalue <= 0.05)
-    assert cc.fisher_power(0.9, 0.1, 3, 4) == pytest.approx(want)
+    assert stats.fisher_power(0.9, 0.1, 3, 4) == pytest.approx(want)
 
 
 def test_detectable_difference_normal_matches_statsmodels() -> None:
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
 
-    d = cc.detectable_difference(29, 26, [0.1, 0.3]).set_index("base_rate")
+    d = stats.detectable_difference(29, 26, [0.1, 0.3]).set_index("base_rate")
     for p0 in (0.1, 0.3):
         h = proportion_effectsize(d.at[p0, "detectable_rate"], p0)
         pw = NormalIndPower().power(h, nobs1=29, ratio=26 / 29, alpha=0.05)
@@ -253,9 +253,9 @@ def test_detectable_difference_normal_matches_statsmodels() -> None:
 
 
 def test_detectable_difference_fisher_reaches_power() -> None:
-    d = cc.detectable_difference(29, 26, [0.2], method="fisher").iloc[0]
-    assert cc.fisher_power(d.detectable_rate, 0.2, 29, 26) >= 0.8
-    assert cc.fisher_power(d.detectable_rate - 0.001, 0.2, 29, 26) < 0.8
+    d = stats.detectable_difference(29, 26, [0.2], method="fisher").iloc[0]
+    assert stats.fisher_power(d.detectable_rate, 0.2, 29, 26) >= 0.8
+    assert stats.fisher_power(d.detectable_rate - 0.001, 0.2, 29, 26) < 0.8
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -264,7 +264,7 @@ def test_detectable_difference_fisher_reaches_power() -> None:
 ])
 def test_detectable_difference_rejects_bad_arguments(kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        cc.detectable_difference(29, 26, **kwargs)
+        stats.detectable_difference(29, 26, **kwargs)
 
 
 # --- congruence of tone ----------------------------------------------------------------------------
@@ -307,9 +307,9 @@ def test_stored_valence_bounds_contain_the_reconstruction() -> None:
 
 def test_detectable_difference_names_a_bad_grid_step():
     with pytest.raises(ValueError, match="grid_step"):
-        cc.detectable_difference(29, 26, [0.1], method="fisher", grid_step=0)
+        stats.detectable_difference(29, 26, [0.1], method="fisher", grid_step=0)
     with pytest.raises(ValueError, match="grid_step"):
-        cc.detectable_difference(29, 26, [0.1], method="fisher", grid_step=-0.01)
+        stats.detectable_difference(29, 26, [0.1], method="fisher", grid_step=-0.01)
 
 
 def test_holm_envelope_rejects_values_that_are_not_p_values():

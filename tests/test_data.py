@@ -182,7 +182,7 @@ def test_method_and_results_numbers_are_covered() -> None:
 
 
 def test_theme_frequencies_agree_with_reported_values() -> None:
-    from intake_alliance import frequencies
+    from intake_alliance.study import frequencies
 
     built = frequencies.published_table()
     stored = data.load("theme_frequencies")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from intake_alliance import data, design
+from intake_alliance import data, figures
+from intake_alliance.study import design
 
 
 def test_flow_counts_come_from_the_data() -> None:
@@ -89,6 +90,6 @@ def test_checkpoints_and_mapping() -> None:
 def test_figures_draw() -> None:
     import matplotlib.pyplot as plt
 
-    for fig in (design.plot_recruitment_flow(), design.plot_analysis_timeline()):
+    for fig in (figures.plot_recruitment_flow(), figures.plot_analysis_timeline()):
         assert fig.axes
         plt.close(fig)

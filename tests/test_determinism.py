@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_book_into
-from intake_alliance.execution import inputs_hash
+from intake_alliance.book.execution import inputs_hash
 
 
 
@@ -123,7 +123,7 @@ def test_pages_are_byte_identical(built_book: Path, second_build: Path) -> None:
 def test_styled_table_text_has_no_memory_address() -> None:
     import pandas as pd
 
-    from intake_alliance.plots import styler_text
+    from intake_alliance.figures import styler_text
 
     text = styler_text(pd.DataFrame({"a": [1, 2], "b": [3, 4]}).style)
     assert text == "<pandas Styler: 2 rows x 2 columns>" and "0x" not in text

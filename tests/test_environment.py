@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from intake_alliance import envfiles
+from intake_alliance.book import envfiles
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,7 +74,7 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 
 def test_build_environment_compares_installed_with_locked(tmp_path):
-    from intake_alliance import envfiles
+    from intake_alliance.book import envfiles
 
     env = envfiles.build_environment()
     assert set(envfiles.KEY_PACKAGES) <= set(env["component"])
@@ -89,7 +89,7 @@ def test_build_environment_compares_installed_with_locked(tmp_path):
 def test_build_environment_names_a_missing_package():
     import pytest
 
-    from intake_alliance import envfiles
+    from intake_alliance.book import envfiles
 
     with pytest.raises(ValueError, match="no-such-package-xyz"):
         envfiles.build_environment(("no-such-package-xyz",))

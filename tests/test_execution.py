@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from intake_alliance import execution
+from intake_alliance.book import execution
 
 
 def test_book_notebooks_are_the_executed_pages() -> None:

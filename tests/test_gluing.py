@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from myst_nb.core.variables import format_plain_text
 
-from intake_alliance.gluing import Text, fmt_number, prose_form
+from intake_alliance.book.gluing import Text, fmt_number, prose_form
 
 
 @pytest.mark.parametrize("text", ["0.70", "1.00", "0.10", "47.36%", "4", "feeling understood, trust", "it's"])
@@ -26,7 +26,7 @@ def test_prose_form_keeps_the_printed_precision() -> None:
 
 
 def test_fmt_p_drops_the_leading_zero_and_floors_small_values():
-    from intake_alliance.gluing import fmt_p
+    from intake_alliance.book.gluing import fmt_p
 
     assert fmt_p(0.05304) == ".053"
     assert fmt_p(1.0) == "1.000"

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intake_alliance import data
-from intake_alliance import literature as lit
+from intake_alliance import figures, stats
+from intake_alliance.study import literature as lit
 
 matplotlib.use("Agg")
 
@@ -28,76 +29,76 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_r_to_d_reproduces_fluckiger_2018() -> None:
     # Flückiger et al. (2018) report r = .278 and, for the same result, d = .579.
-    assert lit.r_to_d(0.278) == pytest.approx(0.579, abs=5e-4)
-    assert lit.d_to_r(0.579) == pytest.approx(0.278, abs=5e-4)
+    assert stats.r_to_d(0.278) == pytest.approx(0.579, abs=5e-4)
+    assert stats.d_to_r(0.579) == pytest.approx(0.278, abs=5e-4)
 
 
 def test_borenstein_worked_examples() -> None:
     # Borenstein et al. (2009), ch. 7: d = 0.5 with V = 0.0205 gives r = 0.2425, V = 0.0043;
     # r = 0.50 with V = 0.0058 gives d = 1.1547, V = 0.0550.
-    assert lit.d_to_r(0.5) == pytest.approx(0.2425, abs=1e-4)
-    assert lit.var_d_to_var_r(0.0205, 0.5) == pytest.approx(0.0043, abs=5e-5)
-    assert lit.r_to_d(0.5) == pytest.approx(1.1547, abs=1e-4)
-    assert lit.var_r_to_var_d(0.0058, 0.5) == pytest.approx(0.0550, abs=5e-5)
+    assert stats.d_to_r(0.5) == pytest.approx(0.2425, abs=1e-4)
+    assert stats.var_d_to_var_r(0.0205, 0.5) == pytest.approx(0.0043, abs=5e-5)
+    assert stats.r_to_d(0.5) == pytest.approx(1.1547, abs=1e-4)
+    assert stats.var_r_to_var_d(0.0058, 0.5) == pytest.approx(0.0550, abs=5e-5)
 
 
 def test_unequal_groups_factor() -> None:
     # a = (n1 + n2)^2 / (n1 n2); for 30 and 10 it is 16/3, and the conversion uses sqrt(a)
     a = 40**2 / (30 * 10)
-    assert lit.r_to_d(0.3, a=a) == pytest.approx(math.sqrt(a) * 0.3 / math.sqrt(1 - 0.09))
-    assert lit.d_to_r(lit.r_to_d(0.3, a=a), a=a) == pytest.approx(0.3)
+    assert stats.r_to_d(0.3, a=a) == pytest.approx(math.sqrt(a) * 0.3 / math.sqrt(1 - 0.09))
+    assert stats.d_to_r(stats.r_to_d(0.3, a=a), a=a) == pytest.approx(0.3)
 
 
 def test_conversions_accept_arrays() -> None:
     r = np.array([-0.5, 0.0, 0.278])
-    d = lit.r_to_d(r)
+    d = stats.r_to_d(r)
     assert isinstance(d, np.ndarray) and d.shape == (3,)
-    assert d[1] == 0.0 and d[0] == pytest.approx(-lit.r_to_d(0.5))
-    assert isinstance(lit.r_to_d(0.2), float)
+    assert d[1] == 0.0 and d[0] == pytest.approx(-stats.r_to_d(0.5))
+    assert isinstance(stats.r_to_d(0.2), float)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.floats(min_value=-0.995, max_value=0.995), st.floats(min_value=4, max_value=50))
 def test_r_d_round_trip(r: float, a: float) -> None:
-    assert lit.d_to_r(lit.r_to_d(r, a), a) == pytest.approx(r, abs=1e-12)
+    assert stats.d_to_r(stats.r_to_d(r, a), a) == pytest.approx(r, abs=1e-12)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.floats(min_value=-0.99, max_value=0.99), st.floats(min_value=1e-6, max_value=0.5))
 def test_variance_round_trip(r: float, var_r: float) -> None:
-    back = lit.var_d_to_var_r(lit.var_r_to_var_d(var_r, r), lit.r_to_d(r))
+    back = stats.var_d_to_var_r(stats.var_r_to_var_d(var_r, r), stats.r_to_d(r))
     assert back == pytest.approx(var_r, rel=1e-9)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.floats(min_value=-0.999, max_value=0.999))
 def test_fisher_z_round_trip(r: float) -> None:
-    assert lit.inverse_fisher_z(lit.fisher_z(r)) == pytest.approx(r, abs=1e-12)
+    assert stats.inverse_fisher_z(stats.fisher_z(r)) == pytest.approx(r, abs=1e-12)
 
 
 def test_fisher_z_textbook_values() -> None:
-    assert lit.fisher_z(0.5) == pytest.approx(0.5493, abs=1e-4)
+    assert stats.fisher_z(0.5) == pytest.approx(0.5493, abs=1e-4)
     # r = .30 with n = 100: the usual 95% interval is [.11, .47]
-    low, high = lit.fisher_ci(0.30, 100)
+    low, high = stats.fisher_ci(0.30, 100)
     assert (round(low, 2), round(high, 2)) == (0.11, 0.47)
 
 
 def test_fisher_ci_for_pooled_correlation_uses_n_minus_3k() -> None:
-    low, high = lit.fisher_ci(0.278, 30000, k=295)
+    low, high = stats.fisher_ci(0.278, 30000, k=295)
     se = 1 / math.sqrt(30000 - 3 * 295)
     assert low == pytest.approx(math.tanh(math.atanh(0.278) - 1.959964 * se), abs=1e-6)
     assert high == pytest.approx(math.tanh(math.atanh(0.278) + 1.959964 * se), abs=1e-6)
     # the fixed-effect interval is narrower than the published random-effects one [.256, .299]
     assert 0.256 < low < 0.278 < high < 0.299
-    wide = lit.fisher_ci(0.278, 30000, k=295, level=0.99)
+    wide = stats.fisher_ci(0.278, 30000, k=295, level=0.99)
     assert wide[0] < low and wide[1] > high
 
 
 def test_convert_interval_moves_fluckiger_ci_to_d() -> None:
-    low, high = lit.convert_interval(0.256, 0.299, "r", "d")
+    low, high = stats.convert_interval(0.256, 0.299, "r", "d")
     assert (round(low, 3), round(high, 3)) == (0.530, 0.627)
-    assert lit.convert_interval(0.1, 0.2, "d", "d") == (0.1, 0.2)
-    r_low, r_high = lit.convert_interval(low, high, "d", "r")
+    assert stats.convert_interval(0.1, 0.2, "d", "d") == (0.1, 0.2)
+    r_low, r_high = stats.convert_interval(low, high, "d", "r")
     assert (r_low, r_high) == pytest.approx((0.256, 0.299))
 
 
@@ -106,11 +107,11 @@ def test_convert_interval_moves_fluckiger_ci_to_d() -> None:
 
 def test_design_effect_by_hand() -> None:
     # 22 therapists, 55 clients: m = 2.5; 1 + 1.5 * 0.11 = 1.165
-    assert lit.design_effect(55 / 22, 0.11) == pytest.approx(1.165)
-    assert lit.design_effect(20, 0.11) == pytest.approx(1 + 19 * 0.11)
-    assert lit.design_effect(1, 0.5) == 1.0
-    assert lit.design_effect(8, 0.0) == 1.0
-    assert lit.effective_sample_size(55, 2.5, 0.11) == pytest.approx(55 / 1.165)
+    assert stats.design_effect(55 / 22, 0.11) == pytest.approx(1.165)
+    assert stats.design_effect(20, 0.11) == pytest.approx(1 + 19 * 0.11)
+    assert stats.design_effect(1, 0.5) == 1.0
+    assert stats.design_effect(8, 0.0) == 1.0
+    assert stats.effective_sample_size(55, 2.5, 0.11) == pytest.approx(55 / 1.165)
 
 
 # --- bad input ---------------------------------------------------------------------
@@ -119,48 +120,48 @@ def test_design_effect_by_hand() -> None:
 @pytest.mark.parametrize(
     ("call", "argument"),
     [
-        (lambda: lit.r_to_d(1.0), "r"),
-        (lambda: lit.r_to_d(-1.2), "r"),
-        (lambda: lit.r_to_d(float("nan")), "r"),
-        (lambda: lit.r_to_d("strong"), "r"),
-        (lambda: lit.r_to_d(0.3, a=2), "a"),
-        (lambda: lit.d_to_r(float("inf")), "d"),
-        (lambda: lit.var_r_to_var_d(-0.1, 0.3), "var_r"),
-        (lambda: lit.var_d_to_var_r(-0.1, 0.3), "var_d"),
-        (lambda: lit.fisher_ci(0.3, 3), "n"),
-        (lambda: lit.fisher_ci(0.3, 100, k=40), "n"),
-        (lambda: lit.fisher_ci(0.3, 100, k=0), "k"),
-        (lambda: lit.fisher_ci(0.3, 100.0), "n"),
-        (lambda: lit.fisher_ci(0.3, 100, level=1.0), "level"),
-        (lambda: lit.convert_interval(0.1, 0.2, "z", "d"), "kind"),
-        (lambda: lit.convert_interval(0.1, 0.2, "r", "or"), "to"),
-        (lambda: lit.convert_interval(0.3, 0.2, "r", "d"), "low"),
-        (lambda: lit.design_effect(0.5, 0.11), "m"),
-        (lambda: lit.design_effect(3, 1.0), "icc"),
-        (lambda: lit.design_effect(3, -0.1), "icc"),
-        (lambda: lit.effective_sample_size(0, 2, 0.1), "n"),
-        (lambda: lit.simulate_nested_alliance(1, 5, seed=1), "n_helpers"),
-        (lambda: lit.simulate_nested_alliance(3, [2, 2], seed=1), "per_helper"),
-        (lambda: lit.simulate_nested_alliance(3, 0, seed=1), "per_helper"),
-        (lambda: lit.simulate_nested_alliance(3, 2.5, seed=1), "per_helper"),
-        (lambda: lit.simulate_nested_alliance(3, 2, icc=1.2, seed=1), "icc"),
-        (lambda: lit.simulate_nested_alliance(3, 2, seed=None), "seed"),
-        (lambda: lit.simulate_nested_alliance(3, 2, seed=-4), "seed"),
-        (lambda: lit.simulate_nested_alliance(3, 2, seed=1, sd=0), "sd"),
-        (lambda: lit.fit_nested_alliance(pd.DataFrame({"helper": [1, 2]})), "df"),
-        (lambda: lit.fit_nested_alliance(pd.DataFrame({"helper": [1, 1], "alliance": [1.0, 2.0]})), "df"),
-        (lambda: lit.simulate_icc_estimates(5, 3, n_reps=0), "n_reps"),
-        (lambda: lit.simulate_growth_curves(1, 3, seed=1), "n_therapists"),
-        (lambda: lit.simulate_growth_curves(4, 0, seed=1), "patients_per_therapist"),
-        (lambda: lit.simulate_growth_curves(4, 3, sessions=(3,), seed=1), "sessions"),
-        (lambda: lit.simulate_growth_curves(4, 3, sessions=(3, 12, 12), seed=1), "sessions"),
-        (lambda: lit.simulate_growth_curves(4, 3, sessions="3,12", seed=1), "sessions"),
-        (lambda: lit.fit_growth_curves(pd.DataFrame({"alliance": [1.0]})), "df"),
-        (lambda: lit.growth_curve_means(lit.simulate_growth_curves(3, 2, seed=1), by="age"), "by"),
+        (lambda: stats.r_to_d(1.0), "r"),
+        (lambda: stats.r_to_d(-1.2), "r"),
+        (lambda: stats.r_to_d(float("nan")), "r"),
+        (lambda: stats.r_to_d("strong"), "r"),
+        (lambda: stats.r_to_d(0.3, a=2), "a"),
+        (lambda: stats.d_to_r(float("inf")), "d"),
+        (lambda: stats.var_r_to_var_d(-0.1, 0.3), "var_r"),
+        (lambda: stats.var_d_to_var_r(-0.1, 0.3), "var_d"),
+        (lambda: stats.fisher_ci(0.3, 3), "n"),
+        (lambda: stats.fisher_ci(0.3, 100, k=40), "n"),
+        (lambda: stats.fisher_ci(0.3, 100, k=0), "k"),
+        (lambda: stats.fisher_ci(0.3, 100.0), "n"),
+        (lambda: stats.fisher_ci(0.3, 100, level=1.0), "level"),
+        (lambda: stats.convert_interval(0.1, 0.2, "z", "d"), "kind"),
+        (lambda: stats.convert_interval(0.1, 0.2, "r", "or"), "to"),
+        (lambda: stats.convert_interval(0.3, 0.2, "r", "d"), "low"),
+        (lambda: stats.design_effect(0.5, 0.11), "m"),
+        (lambda: stats.design_effect(3, 1.0), "icc"),
+        (lambda: stats.design_effect(3, -0.1), "icc"),
+        (lambda: stats.effective_sample_size(0, 2, 0.1), "n"),
+        (lambda: stats.simulate_nested_alliance(1, 5, seed=1), "n_helpers"),
+        (lambda: stats.simulate_nested_alliance(3, [2, 2], seed=1), "per_helper"),
+        (lambda: stats.simulate_nested_alliance(3, 0, seed=1), "per_helper"),
+        (lambda: stats.simulate_nested_alliance(3, 2.5, seed=1), "per_helper"),
+        (lambda: stats.simulate_nested_alliance(3, 2, icc=1.2, seed=1), "icc"),
+        (lambda: stats.simulate_nested_alliance(3, 2, seed=None), "seed"),
+        (lambda: stats.simulate_nested_alliance(3, 2, seed=-4), "seed"),
+        (lambda: stats.simulate_nested_alliance(3, 2, seed=1, sd=0), "sd"),
+        (lambda: stats.fit_nested_alliance(pd.DataFrame({"helper": [1, 2]})), "df"),
+        (lambda: stats.fit_nested_alliance(pd.DataFrame({"helper": [1, 1], "alliance": [1.0, 2.0]})), "df"),
+        (lambda: stats.simulate_icc_estimates(5, 3, n_reps=0), "n_reps"),
+        (lambda: stats.simulate_growth_curves(1, 3, seed=1), "n_therapists"),
+        (lambda: stats.simulate_growth_curves(4, 0, seed=1), "patients_per_therapist"),
+        (lambda: stats.simulate_growth_curves(4, 3, sessions=(3,), seed=1), "sessions"),
+        (lambda: stats.simulate_growth_curves(4, 3, sessions=(3, 12, 12), seed=1), "sessions"),
+        (lambda: stats.simulate_growth_curves(4, 3, sessions="3,12", seed=1), "sessions"),
+        (lambda: stats.fit_growth_curves(pd.DataFrame({"alliance": [1.0]})), "df"),
+        (lambda: stats.growth_curve_means(stats.simulate_growth_curves(3, 2, seed=1), by="age"), "by"),
     ],
 )
 def test_bad_input_raises_value_error_naming_the_argument(call, argument: str) -> None:
-    with pytest.raises(ValueError, match=rf"^{argument}: "):
+    with pytest.raises(ValueError, match=rf"^`{argument}`[ :]"):
         call()
 
 
@@ -168,9 +169,9 @@ def test_bad_input_raises_value_error_naming_the_argument(call, argument: str) -
 
 
 def test_nested_simulation_is_seeded_and_labelled() -> None:
-    a = lit.simulate_nested_alliance(10, 4, seed=3)
-    b = lit.simulate_nested_alliance(10, 4, seed=3)
-    c = lit.simulate_nested_alliance(10, 4, seed=4)
+    a = stats.simulate_nested_alliance(10, 4, seed=3)
+    b = stats.simulate_nested_alliance(10, 4, seed=3)
+    c = stats.simulate_nested_alliance(10, 4, seed=4)
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a.alliance, c.alliance)
     assert a.attrs["simulated"] is True and set(a.data_kind) == {"simulated"}
@@ -180,31 +181,31 @@ def test_nested_simulation_is_seeded_and_labelled() -> None:
 
 def test_unequal_caseloads() -> None:
     sizes = [1, 2, 3, 4, 5]
-    sim = lit.simulate_nested_alliance(5, sizes, seed=2)
+    sim = stats.simulate_nested_alliance(5, sizes, seed=2)
     assert sim.groupby("helper").size().tolist() == sizes
-    pd.testing.assert_frame_equal(sim, lit.simulate_nested_alliance(5, np.array(sizes), seed=2))
+    pd.testing.assert_frame_equal(sim, stats.simulate_nested_alliance(5, np.array(sizes), seed=2))
 
 
 def test_mixedlm_recovers_icc_in_a_large_seeded_sample() -> None:
-    sim = lit.simulate_nested_alliance(400, 20, icc=0.11, seed=2021)
-    fit = lit.fit_nested_alliance(sim).iloc[0]
+    sim = stats.simulate_nested_alliance(400, 20, icc=0.11, seed=2021)
+    fit = stats.fit_nested_alliance(sim).iloc[0]
     assert fit.converged
     assert fit.icc_true == 0.11
     assert abs(fit.icc_estimated - 0.11) < 0.03  # the standard error is about 0.01 here
     assert fit.design_effect_estimated == pytest.approx(1 + 19 * fit.icc_estimated)
-    assert abs(fit.design_effect_estimated - lit.design_effect(20, 0.11)) < 0.03 * 19
+    assert abs(fit.design_effect_estimated - stats.design_effect(20, 0.11)) < 0.03 * 19
 
 
 def test_mixedlm_and_anova_agree_for_equal_caseloads() -> None:
     for seed in range(5):
-        sim = lit.simulate_nested_alliance(30, 6, icc=0.2, seed=seed)
-        fit = lit.fit_nested_alliance(sim).iloc[0]
+        sim = stats.simulate_nested_alliance(30, 6, icc=0.2, seed=seed)
+        fit = stats.fit_nested_alliance(sim).iloc[0]
         if not fit.at_boundary:
-            assert fit.icc_estimated == pytest.approx(lit.icc_anova(sim), abs=1e-3)
+            assert fit.icc_estimated == pytest.approx(stats.icc_anova(sim), abs=1e-3)
 
 
 def test_icc_estimates_replications() -> None:
-    reps = lit.simulate_icc_estimates(40, 10, icc=0.11, n_reps=200, seed=5)
+    reps = stats.simulate_icc_estimates(40, 10, icc=0.11, n_reps=200, seed=5)
     assert len(reps) == 200 and set(reps.data_kind) == {"simulated"} and reps.attrs["simulated"]
     assert reps.icc_estimated.between(0, 1).all()
     assert abs(reps.icc_estimated.mean() - 0.11) < 0.02
@@ -215,8 +216,8 @@ def test_icc_estimates_replications() -> None:
 
 @pytest.fixture(scope="module")
 def growth() -> tuple[pd.DataFrame, pd.DataFrame]:
-    sim = lit.simulate_growth_curves(40, 6, seed=2015)
-    return sim, lit.fit_growth_curves(sim)
+    sim = stats.simulate_growth_curves(40, 6, seed=2015)
+    return sim, stats.fit_growth_curves(sim)
 
 
 def test_growth_simulation_shape_and_labels(growth) -> None:
@@ -227,14 +228,14 @@ def test_growth_simulation_shape_and_labels(growth) -> None:
     assert sim.attrs["simulated"] and set(sim.data_kind) == {"simulated"}
     # therapist-level predictors are constant within a therapist
     assert (sim.groupby("therapist")[["neg", "flow"]].nunique() == 1).all().all()
-    again = lit.simulate_growth_curves(40, 6, seed=2015)
+    again = stats.simulate_growth_curves(40, 6, seed=2015)
     pd.testing.assert_frame_equal(sim, again)
 
 
 def test_growth_fit_recovers_the_diverging_perspectives(growth) -> None:
     _, fit = growth
     assert fit.converged.all()
-    assert set(fit.term) == set(lit.GROWTH_TRUTH.term)
+    assert set(fit.term) == set(stats.GROWTH_TRUTH.term)
     assert ((fit.estimate - fit.true_value).abs() < 4 * fit.se).all()
     est = fit.set_index(["perspective", "term"])
     # negative reactions: patient ratings only; flow: therapist ratings only
@@ -246,7 +247,7 @@ def test_growth_fit_recovers_the_diverging_perspectives(growth) -> None:
 
 def test_growth_curve_means(growth) -> None:
     sim, _ = growth
-    means = lit.growth_curve_means(sim, "neg")
+    means = stats.growth_curve_means(sim, "neg")
     assert len(means) == 2 * 2 * 4
     assert set(means.group) == {"fewer negative reactions", "more negative reactions"}
 
@@ -270,10 +271,10 @@ def test_common_scale_table() -> None:
 def test_figures_draw() -> None:
     import matplotlib.pyplot as plt
 
-    fig = lit.plot_comparable_scales()
+    fig = figures.plot_comparable_scales()
     assert len(fig.axes) >= 2
     plt.close(fig)
-    fig = lit.plot_growth_curves(lit.simulate_growth_curves(6, 3, seed=1))
+    fig = figures.plot_growth_curves(stats.simulate_growth_curves(6, 3, seed=1))
     assert len(fig.axes) == 2
     plt.close(fig)
 
@@ -297,7 +298,7 @@ def test_growth_default_sessions_are_nissen_lie_sessions() -> None:
     import inspect
 
     row = lit.literature_table().loc["nissenlie2015_perspectives"]
-    default = inspect.signature(lit.simulate_growth_curves).parameters["sessions"].default
+    default = inspect.signature(stats.simulate_growth_curves).parameters["sessions"].default
     assert tuple(int(s) for s in row.sessions_assessed.split(";")) == default
 
 
@@ -305,7 +306,7 @@ def test_nested_default_icc_is_kondrat_share() -> None:
     import inspect
 
     row = lit.literature_table().loc["kondrat2010_case_manager_share"]
-    default = inspect.signature(lit.simulate_nested_alliance).parameters["icc"].default
+    default = inspect.signature(stats.simulate_nested_alliance).parameters["icc"].default
     assert default == row.result_value
 
 

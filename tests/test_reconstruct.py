@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from intake_alliance import data, reconstruct as rc
+from intake_alliance import data
+from intake_alliance.study import reconstruct as rc
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for intake_alliance.reliability.
+"""Tests for the agreement coefficients (intake_alliance.stats) and the rater models.
 
 Published worked examples are asserted to the precision at which they were
 printed; each test names its source. Cross-checks against statsmodels,
@@ -18,13 +18,13 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy import stats
+import scipy.stats
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-from intake_alliance import reliability as rel
-from intake_alliance.reliability import (
+from intake_alliance import stats
+from intake_alliance.stats import (
     agreement_table,
     bootstrap_ci,
     cohen_kappa,
@@ -373,7 +373,7 @@ FAST_NAMES = ["percent_agreement", "fleiss_kappa", "gwet_ac1", "krippendorff_alp
 @pytest.mark.parametrize("method", ["percentile", "bca"])
 def test_fast_bootstrap_equals_loop(name, method):
     data = random_ratings(5, n_units=30, n_raters=2 if name == "cohen_kappa" else 3)
-    func = getattr(rel, name)
+    func = getattr(stats, name)
     fast, fast_reps = bootstrap_ci(name, data, n_resamples=150, method=method, seed=7, return_replicates=True)
     slow, slow_reps = bootstrap_ci(lambda d: func(d), data, n_resamples=150, method=method, seed=7,
                                    return_replicates=True)
@@ -386,7 +386,7 @@ def test_fast_bootstrap_equals_loop(name, method):
 def test_fast_bootstrap_with_missing_ratings_equals_loop():
     data = random_ratings(6, n_units=30, n_raters=4, p_missing=0.25)
     for name in ("krippendorff_alpha", "gwet_ac1", "light_kappa", "percent_agreement"):
-        func = getattr(rel, name)
+        func = getattr(stats, name)
         _, fast = bootstrap_ci(name, data, n_resamples=100, seed=2, return_replicates=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -414,7 +414,7 @@ def test_bootstrap_matches_scipy(method):
     # the same generator the intervals must agree to rounding error.
     data = random_ratings(9, n_units=40)
     n = len(data)
-    ref = stats.bootstrap((np.arange(n),), lambda i: one(gwet_ac1(data[i])), paired=True, vectorized=False,
+    ref = scipy.stats.bootstrap((np.arange(n),), lambda i: one(gwet_ac1(data[i])), paired=True, vectorized=False,
                           n_resamples=999, method=method, confidence_level=0.9, rng=np.random.default_rng(11))
     mine = bootstrap_ci("gwet_ac1", data, n_resamples=999, method=method.lower(), confidence=0.9,
                         seed=np.random.default_rng(11))
@@ -564,14 +564,14 @@ def test_bounds_hold(table):
 @given(rating_tables(missing=True))
 def test_fast_path_point_estimate_equals_public_function(table):
     data, q = table
-    coded = rel._prepare("t", data, None, range(q), allow_missing=True)
+    coded = stats.coding._prepare("t", data, None, range(q), allow_missing=True)
     ones = np.ones((1, coded.n_units))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for name in ("percent_agreement", "gwet_ac1", "krippendorff_alpha", "pabak", "light_kappa"):
-            fast = rel._weighted_evaluator(name, coded)(ones)[0]
+            fast = stats.bootstrap._weighted_evaluator(name, coded)(ones)[0]
             try:
-                public = one(getattr(rel, name)(data, categories=range(q)))
+                public = one(getattr(stats, name)(data, categories=range(q)))
             except ValueError:  # e.g. a rater pair sharing fewer than two units
                 continue
             assert fast == pytest.approx(public, abs=1e-10, nan_ok=True), name
@@ -701,14 +701,19 @@ def test_interpret_accepts_result_tables():
 
 
 def test_docstring_examples_run():
-    result = doctest.testmod(rel, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 15
-    assert result.failed == 0
+    attempted = 0
+    for module in (stats.coding, stats.agreement, stats.agreement_batch, stats.bootstrap, stats.benchmarks,
+                   stats.rater_models, stats.kappa_precision):
+        result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted > 15
 
 
 def test_public_api_is_documented():
-    for name in rel.__all__:
-        doc = getattr(rel, name).__doc__
+    for name in stats.agreement.__all__ + stats.agreement_batch.__all__ + ["bootstrap_ci", "count_table",
+                                                                            "interpret", "interpretation_scales"]:
+        doc = getattr(stats, name).__doc__
         assert doc and "Examples" in doc and "Returns" in doc, name
 
 
@@ -716,24 +721,23 @@ def test_public_api_is_documented():
 # intake_alliance.reliability_study: simulation, pooling, sample size
 # --------------------------------------------------------------------------
 
-from intake_alliance import reliability_study as rs  # noqa: E402
 
 
 def _ratings_from_patterns(patterns) -> np.ndarray:
-    rows = [list(rs._BITS[k].astype(int)) for k, c in enumerate(patterns) for _ in range(int(c))]
+    rows = [list(stats.rater_models._BITS[k].astype(int)) for k, c in enumerate(patterns) for _ in range(int(c))]
     return np.array(rows)
 
 
 def test_reliability_study_doctests() -> None:
-    result = doctest.testmod(rs, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(stats.rater_models, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
 
 
 def test_pattern_coefficients_match_the_reference_functions() -> None:
-    tabs = rs.random_pattern_tables(6, 1, 30, seed=11)[:, 0]
+    tabs = stats.random_pattern_tables(6, 1, 30, seed=11)[:, 0]
     for t in tabs:
         r = _ratings_from_patterns(t)
-        v = rs.pattern_coefficients(t)
+        v = stats.pattern_coefficients(t)
         assert v["fleiss_kappa"] == pytest.approx(one(fleiss_kappa(r)), abs=1e-10)
         assert v["light_kappa"] == pytest.approx(one(light_kappa(r)), abs=1e-10)
         assert v["krippendorff_alpha"] == pytest.approx(one(krippendorff_alpha(r)), abs=1e-10)
@@ -742,65 +746,65 @@ def test_pattern_coefficients_match_the_reference_functions() -> None:
 
 def test_pattern_coefficients_reject_bad_input() -> None:
     with pytest.raises(ValueError, match="patterns"):
-        rs.pattern_coefficients([1, 2, 3])
+        stats.pattern_coefficients([1, 2, 3])
     with pytest.raises(ValueError, match="non-negative"):
-        rs.pattern_coefficients([1, -1, 0, 0, 0, 0, 0, 3])
+        stats.pattern_coefficients([1, -1, 0, 0, 0, 0, 0, 3])
 
 
 def test_simulation_population_kappa_is_accuracy_squared() -> None:
-    a = rs.accuracy_for_kappa(0.64)
+    a = stats.accuracy_for_kappa(0.64)
     assert a == pytest.approx(0.8)
-    counts = rs.simulate_presence_counts(0.3, a, n_units=20000, n_reps=1, seed=5)
+    counts = stats.simulate_presence_counts(0.3, a, n_units=20000, n_reps=1, seed=5)
     assert fleiss_kappa_batch(counts)[0] == pytest.approx(0.64, abs=0.02)
     # every rater's marginal equals the prevalence
     assert counts[0, :, 1].sum() / counts[0].sum() == pytest.approx(0.3, abs=0.01)
 
 
 def test_simulation_is_seeded_and_validates() -> None:
-    one_run = rs.simulate_presence_counts([0.1, 0.5, 0.2], 0.9, n_reps=3, seed=2)
-    assert np.array_equal(one_run, rs.simulate_presence_counts([0.1, 0.5, 0.2], 0.9, n_reps=3, seed=2))
+    one_run = stats.simulate_presence_counts([0.1, 0.5, 0.2], 0.9, n_reps=3, seed=2)
+    assert np.array_equal(one_run, stats.simulate_presence_counts([0.1, 0.5, 0.2], 0.9, n_reps=3, seed=2))
     assert one_run.shape == (3, 3, 2) and (one_run.sum(axis=2) == 3).all()
     with pytest.raises(ValueError, match="accuracy"):
-        rs.simulate_presence_counts(0.3, 1.5, n_units=4)
+        stats.simulate_presence_counts(0.3, 1.5, n_units=4)
     with pytest.raises(ValueError, match="n_units"):
-        rs.simulate_presence_counts(0.3, 0.5)
+        stats.simulate_presence_counts(0.3, 0.5)
     with pytest.raises(ValueError, match="prevalence"):
-        rs.simulate_presence_counts([0.3, 0.0], 0.5)
+        stats.simulate_presence_counts([0.3, 0.0], 0.5)
 
 
 def test_calibration_hits_the_target_and_pooling_over_themes_needs_less_accuracy() -> None:
     prev = np.repeat([0.05, 0.5], 100)
-    res = rs.calibrate_accuracy(0.71, prev, n_reps=300, seed=1)
+    res = stats.calibrate_accuracy(0.71, prev, n_reps=300, seed=1)
     assert res["mean_kappa"] == pytest.approx(0.71, abs=0.005)
     # mixed prevalences raise the pooled kappa, so less accuracy than sqrt(kappa) is needed
     assert res["accuracy"] < res["accuracy_analytic"]
     with pytest.raises(ValueError, match="target_kappa"):
-        rs.calibrate_accuracy(1.2, prev)
+        stats.calibrate_accuracy(1.2, prev)
 
 
 def test_segment_prevalence_inverts_interview_share() -> None:
-    s = rs.segment_prevalence([0.2, 0.9], 10)
+    s = stats.segment_prevalence([0.2, 0.9], 10)
     assert np.allclose(1 - (1 - s) ** 10, [0.2, 0.9])
     with pytest.raises(ValueError, match="segments_per_interview"):
-        rs.segment_prevalence(0.2, 0)
+        stats.segment_prevalence(0.2, 0)
 
 
 def test_per_theme_kappas_shape_and_values() -> None:
-    counts = rs.simulate_presence_counts(np.repeat([0.2, 0.4], 50), 0.9, n_reps=4, seed=3)
-    out = rs.per_theme_kappas(counts, ["a", "b"])
+    counts = stats.simulate_presence_counts(np.repeat([0.2, 0.4], 50), 0.9, n_reps=4, seed=3)
+    out = stats.per_theme_kappas(counts, ["a", "b"])
     assert len(out) == 8 and set(out.theme) == {"a", "b"}
     first = out[(out.rep == 0) & (out.theme == "b")].kappa.iloc[0]
     assert first == pytest.approx(one(fleiss_kappa(counts=counts[0, 50:])))
     with pytest.raises(ValueError, match="multiple"):
-        rs.per_theme_kappas(counts, ["a", "b", "c"])
+        stats.per_theme_kappas(counts, ["a", "b", "c"])
 
 
 def test_ratings_from_cells_round_trip() -> None:
-    r = rs.ratings_from_cells(40, 9, 6, 45)
+    r = stats.ratings_from_cells(40, 9, 6, 45)
     assert len(r) == 100
     assert one(percent_agreement(r)) == pytest.approx(0.85)
     with pytest.raises(ValueError, match="first_only"):
-        rs.ratings_from_cells(1, -1, 0, 3)
+        stats.ratings_from_cells(1, -1, 0, 3)
 
 
 @given(st.lists(st.lists(st.integers(0, 12), min_size=8, max_size=8), min_size=2, max_size=4))
@@ -809,9 +813,9 @@ def test_pooled_fleiss_kappa_is_never_below_every_part(parts) -> None:
     for pat in parts:
         if sum(pat) < 2:
             return
-        k = rs._BITS[:, :].sum(axis=1)
+        k = stats.rater_models._BITS[:, :].sum(axis=1)
         tables.append(np.repeat(np.stack([3 - k, k], axis=1), pat, axis=0))
-    dec = rs.fleiss_pooling_decomposition(tables)
+    dec = stats.fleiss_pooling_decomposition(tables)
     kap = dec.kappa.iloc[:-1]
     pooled = dec.iloc[-1]
     if not (np.isfinite(kap).all() and np.isfinite(pooled.kappa)):
@@ -823,11 +827,11 @@ def test_pooled_fleiss_kappa_is_never_below_every_part(parts) -> None:
 
 def test_pooling_decomposition_gain_is_zero_for_equal_prevalence() -> None:
     a = np.array([[3, 0], [0, 3], [2, 1], [1, 2]])
-    dec = rs.fleiss_pooling_decomposition([a, a[::-1]])
+    dec = stats.fleiss_pooling_decomposition([a, a[::-1]])
     assert dec.iloc[-1].prevalence_gain == pytest.approx(0.0, abs=1e-12)
     assert dec.iloc[-1].kappa == pytest.approx(dec.kappa.iloc[0])
     with pytest.raises(ValueError, match="same number of ratings"):
-        rs.fleiss_pooling_decomposition([a, np.array([[2, 0], [0, 2]])])
+        stats.fleiss_pooling_decomposition([a, np.array([[2, 0], [0, 2]])])
 
 
 def test_light_kappa_can_pool_below_every_part() -> None:
@@ -835,21 +839,21 @@ def test_light_kappa_can_pool_below_every_part() -> None:
     part1 = [30, 0, 0, 0, 0, 0, 0, 30]
     part1[1] = 8  # pattern 1: only rater 0 codes present
     part2 = [30, 0, 8, 0, 0, 0, 0, 30]  # pattern 2: only rater 1 codes present
-    parts = rs.pattern_coefficients(np.array([part1, part2]))["light_kappa"]
-    pooled = rs.pattern_coefficients(np.array(part1) + np.array(part2))["light_kappa"]
+    parts = stats.pattern_coefficients(np.array([part1, part2]))["light_kappa"]
+    pooled = stats.pattern_coefficients(np.array(part1) + np.array(part2))["light_kappa"]
     assert pooled < parts.min()
-    found = rs.search_pooled_below_parts(np.array([[part1, part2]])).set_index("coefficient")
+    found = stats.search_pooled_below_parts(np.array([[part1, part2]])).set_index("coefficient")
     assert found.at["light_kappa", "n_below"] == 1 and found.at["fleiss_kappa", "n_below"] == 0
 
 
 def test_pooling_consistency_rules() -> None:
-    assert not rs.pooling_consistency(["0.82", "0.71", "0.71"], "0.70")["consistent"]
-    assert not rs.pooling_consistency(["0.82", "0.71", "0.71"], "0.70", rule="truncate")["consistent"]
-    assert rs.pooling_consistency(["0.82", "0.71", "0.70"], "0.72")["consistent"]
+    assert not stats.pooling_consistency(["0.82", "0.71", "0.71"], "0.70")["consistent"]
+    assert not stats.pooling_consistency(["0.82", "0.71", "0.71"], "0.70", rule="truncate")["consistent"]
+    assert stats.pooling_consistency(["0.82", "0.71", "0.70"], "0.72")["consistent"]
     with pytest.raises(ValueError, match="rule"):
-        rs.pooling_consistency(["0.8", "0.7"], "0.7", rule="floor")
+        stats.pooling_consistency(["0.8", "0.7"], "0.7", rule="floor")
     with pytest.raises(ValueError, match="same number of decimals"):
-        rs.pooling_consistency(["0.8", "0.71"], "0.70")
+        stats.pooling_consistency(["0.8", "0.71"], "0.70")
 
 
 def test_cohen_se_on_expected_table_matches_statsmodels() -> None:
@@ -858,26 +862,25 @@ def test_cohen_se_on_expected_table_matches_statsmodels() -> None:
     q = 1 - p
     table = n * np.array([[q * q + k * p * q, (1 - k) * p * q], [(1 - k) * p * q, p * p + k * p * q]])
     ref = sm_ck(table)
-    assert float(rs.cohen_kappa_se_expected(k, p, n)[0]) == pytest.approx(ref.std_kappa, rel=1e-9)
+    assert float(stats.cohen_kappa_se_expected(k, p, n)[0]) == pytest.approx(ref.std_kappa, rel=1e-9)
     assert float(ref.kappa) == pytest.approx(k)
     with pytest.raises(ValueError, match="n_units"):
-        rs.cohen_kappa_se_expected(0.7, 0.3, [1.5])
+        stats.cohen_kappa_se_expected(0.7, 0.3, [1.5])
 
 
 def test_simulated_halfwidth_shrinks_and_units_needed() -> None:
-    res = rs.simulated_kappa_halfwidth(0.7, 0.3, [20, 80, 320], n_reps=400, seed=4)
+    res = stats.simulated_kappa_halfwidth(0.7, 0.3, [20, 80, 320], n_reps=400, seed=4)
     assert res.halfwidth.is_monotonic_decreasing
     assert res.mean_kappa.iloc[-1] == pytest.approx(0.7, abs=0.03)
-    assert rs.units_needed([10, 20, 40, 80], [0.3, 0.09, 0.11, 0.05]) == 80
-    assert rs.units_needed([10, 20], [0.3, 0.2]) is None
+    assert stats.units_needed([10, 20, 40, 80], [0.3, 0.09, 0.11, 0.05]) == 80
+    assert stats.units_needed([10, 20], [0.3, 0.2]) is None
     with pytest.raises(ValueError, match="same length"):
-        rs.units_needed([10, 20], [0.3])
+        stats.units_needed([10, 20], [0.3])
 
 
 def test_reliability_study_errors_name_the_argument():
-    from intake_alliance import reliability_study as rs
 
     with pytest.raises(ValueError, match="`tables`"):
-        rs.search_pooled_below_parts(np.zeros((2, 3, 5)))
+        stats.search_pooled_below_parts(np.zeros((2, 3, 5)))
     with pytest.raises(ValueError, match="`parts` and `pooled`"):
-        rs.pooling_consistency(["0.8x", "0.71"], "0.70")
+        stats.pooling_consistency(["0.8x", "0.71"], "0.70")

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from intake_alliance import offline_mathjax, page_fixes, repository_buttons, site
+from intake_alliance.book import site
+from intake_alliance.book.sphinx import offline_mathjax, page_fixes, repository_buttons
 
 
 # --- page weight -------------------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def test_config_leaves_buttons_off_without_a_url() -> None:
     cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert cfg["repository"]["url"] == ""  # not Jupyter Book's default, which points at its own repository
     assert not cfg["html"]["use_repository_button"] and not cfg["html"]["use_issues_button"]
-    assert "intake_alliance.repository_buttons" in cfg["sphinx"]["extra_extensions"]
+    assert "intake_alliance.book.sphinx.repository_buttons" in cfg["sphinx"]["extra_extensions"]
 
 
 @pytest.mark.slow

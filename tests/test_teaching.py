@@ -18,7 +18,8 @@ from hypothesis import strategies as st  # noqa: E402
 from sklearn.metrics import cohen_kappa_score  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
-from intake_alliance import data, teaching  # noqa: E402
+from intake_alliance import data, figures  # noqa: E402
+from intake_alliance.study import teaching  # noqa: E402
 
 THEMES = ["understood", "comfortable", "openness", "trust", "empathy", "frustration", "anger", "disengagement"]
 
@@ -48,7 +49,7 @@ THEMES = ["understood", "comfortable", "openness", "trust", "empathy", "frustrat
 #   B = (1 - kappa)^2 * sum_{i != j} p_ij (c_i + r_j)^2 = 0.09765625 * (0.1*0.64 + 0.1*0.64) = 0.0125
 #   C = (kappa - p_e (1 - kappa))^2 = (0.6875 - 0.1125)^2 = 0.330625
 #   var = (A + B - C) / (1 - p_e)^2 / n = 0.1725 / 0.4096 / 10 = 0.042114...
-#   SE = 0.205218; 95% CI = 0.6875 -/+ 1.959964 * 0.205218 = (0.28528, 1.08972)
+#   SE = 0.205218; 95% CI = 0.6875 -/+ 1.959964 * 0.205218 = (0.28528, 1.08972), clipped to (0.28528, 1)
 # (the Wald interval passes 1: with ten items it is crude, and the module does not clip it)
 
 TINY_IDS = [f"T{i:02d}" for i in range(1, 11)]
@@ -69,7 +70,7 @@ def test_two_coders_match_the_hand_computation() -> None:
     assert res.kappa_se == pytest.approx(np.sqrt(0.1725 / 0.4096 / 10))
     assert res.kappa_se == pytest.approx(0.205218, abs=1e-6)
     assert res.kappa_low == pytest.approx(0.28528, abs=1e-5)
-    assert res.kappa_upp == pytest.approx(1.08972, abs=1e-5)
+    assert res.kappa_upp == 1.0  # the Wald limit 1.08972 is clipped at 1, as in stats.cohen_kappa
     conf = res.confusion  # rows = reference (A), columns = coded (B)
     assert conf.loc["understood", "understood"] == 3
     assert conf.loc["understood", "empathy"] == 1
@@ -184,7 +185,7 @@ def test_unknown_vignette_and_missing_column_are_refused(tmp_path: Path) -> None
         teaching.read_sheet(bad, key=TINY_KEY)
     with pytest.raises(ValueError, match=r"path_or_df: .*does not exist"):
         teaching.read_sheet(tmp_path / "absent.csv", key=TINY_KEY)
-    with pytest.raises(ValueError, match=r"path_or_df: expected a CSV path or a DataFrame"):
+    with pytest.raises(ValueError, match=r"`path_or_df` must be a CSV path or a DataFrame"):
         teaching.read_sheet(42, key=TINY_KEY)
 
 
@@ -213,7 +214,7 @@ def test_labels_case_spaces_bom_and_semicolons_are_accepted(tmp_path: Path) -> N
 
 
 def test_bad_against_and_bad_key_are_refused() -> None:
-    with pytest.raises(ValueError, match=r"against: expected 'key' or a completed sheet"):
+    with pytest.raises(ValueError, match=r"`against` must be 'key' or a completed sheet"):
         teaching.score_sheet(sheet(CODER_A, "A"), against=3, key=TINY_KEY)
     with pytest.raises(ValueError, match=r"key: row 0 \(vignette T01\): primary_theme 'joy'"):
         teaching.score_sheet(sheet(CODER_A, "A"), key=TINY_KEY.assign(primary_theme=["joy"] + CODER_A[1:]))
@@ -295,14 +296,14 @@ def test_scoring_is_deterministic() -> None:
 
 def test_plot_confusion_returns_a_figure() -> None:
     res = teaching.score_sheet(teaching.example_sheet("sheet_confused"))
-    fig = teaching.plot_confusion(res)
+    fig = figures.plot_confusion(res)
     assert isinstance(fig, matplotlib.figure.Figure)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == THEMES
     assert "answer key" in ax.get_ylabel()
     plt.close(fig)
     with pytest.raises(ValueError, match=r"result: expected the SheetScore"):
-        teaching.plot_confusion(res.as_dict())
+        figures.plot_confusion(res.as_dict())
 
 
 # --- properties against scikit-learn ---------------------------------------------------
@@ -383,3 +384,16 @@ def test_empty_and_binary_sheets_are_named(tmp_path: Path) -> None:
     binary.write_bytes(b"\x81\x8d\x8f\x90\x9d")  # bytes neither UTF-8 nor Windows-1252 can decode
     with pytest.raises(ValueError, match=r"binary\.csv: not a text file"):
         teaching.read_sheet(binary)
+
+
+def test_sheet_kappa_interval_is_the_reliability_modules() -> None:
+    """One kappa, one interval: the lab's scorer and stats.cohen_kappa agree, clipped at 1 (issue 15)."""
+    from intake_alliance import stats
+
+    score = teaching.score_sheet(teaching.example_sheet("sheet_careful"))
+    labels = list(teaching.themes()["key"])
+    ref = stats.cohen_kappa(score.items[["reference", "coded"]], categories=labels).iloc[0]
+    assert (score.kappa, score.kappa_se) == (ref.estimate, ref.se)
+    assert (score.kappa_low, score.kappa_upp) == (ref.ci_low, ref.ci_high)
+    assert score.kappa_upp == 1.0  # the unclipped Wald limit would be 1.0079
+    assert score.kappa + 1.959964 * score.kappa_se > 1

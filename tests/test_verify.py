@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from intake_alliance import data, verify
+from intake_alliance import data
+from intake_alliance.book import verify
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -38,7 +38,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .execution import ROOT, BuildInterrupted, NotebookFailed, inputs_hash
+from .book.execution import BuildInterrupted, NotebookFailed, inputs_hash
+from .paths import ROOT
 
 __all__ = ["main", "parser"]
 
@@ -57,13 +58,13 @@ def _positive_int(text: str) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from . import verify
+    from .book import verify
 
     return verify.main(data_root=args.data_root, timeout=args.timeout, jobs=args.jobs, verbose=args.verbose)
 
 
 def cmd_build_book(args: argparse.Namespace) -> int:
-    from .execution import build_book
+    from .book.execution import build_book
 
     return build_book(args.path_output, jobs=args.jobs)
 
@@ -98,7 +99,8 @@ def cmd_derive(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
-    from . import concordance, data, reconstruct
+    from . import data
+    from .study import concordance, reconstruct
 
     target = data.data_dir()
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".derive-") as tmp:
@@ -117,7 +119,7 @@ def cmd_derive(args: argparse.Namespace) -> int:
 
 
 def cmd_site_weight(args: argparse.Namespace) -> int:
-    from . import site
+    from .book import site
 
     report, ok = site.weight_report(args.html_dir)
     print(report)
@@ -126,7 +128,7 @@ def cmd_site_weight(args: argparse.Namespace) -> int:
 
 
 def cmd_check_links(args: argparse.Namespace) -> int:
-    from . import site
+    from .book import site
 
     proc = site.check_links(args.html_dir)
     print(proc.stdout)
@@ -134,7 +136,7 @@ def cmd_check_links(args: argparse.Namespace) -> int:
 
 
 def cmd_write_env_files(args: argparse.Namespace) -> int:
-    from . import envfiles
+    from .book import envfiles
 
     header = (
         "# Exact versions installed by 'make' (pip install -r requirements.lock).\n"
@@ -165,7 +167,8 @@ def parser() -> argparse.ArgumentParser:
 
     v = add("verify", cmd_verify, help="re-execute the notebooks and compare with the paper")
     v.add_argument("--data-root", type=Path, default=None, help="a data folder to compare against (tests)")
-    v.add_argument("--timeout", type=_positive_int, default=600, help="per-notebook timeout in seconds")
+    v.add_argument("--timeout", type=_positive_int, default=None,
+                   help="per-notebook timeout in seconds (default: execute.timeout of _config.yml)")
     v.add_argument("--jobs", type=_positive_int, default=2, help="notebooks executed at once")
     v.add_argument("--verbose", action="store_true", help="also list the published numbers that are not recomputed")
 

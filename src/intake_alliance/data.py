@@ -31,6 +31,8 @@ from typing import Any
 
 import pandas as pd
 
+from .paths import ROOT
+
 __all__ = [
     "DataIntegrityError",
     "DATA_DIR",
@@ -60,16 +62,12 @@ def _find_data_dir() -> Path:
         if not (path / "datapackage.json").is_file():
             raise FileNotFoundError(f"INTAKE_ALLIANCE_DATA: {path} has no datapackage.json")
         return path
-    # The package is installed in editable mode from the repository, so the
-    # data folder sits two levels above ``src/intake_alliance``.
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "data" / "datapackage.json"
-        if candidate.is_file():
-            return candidate.parent
+    candidate = ROOT / "data"
+    if (candidate / "datapackage.json").is_file():
+        return candidate
     raise FileNotFoundError(
-        "data/datapackage.json not found above "
-        f"{here}; intake_alliance must be installed from the repository (pip install -e .)"
+        f"{candidate / 'datapackage.json'} not found; intake_alliance must be installed from the "
+        "repository (pip install -e .)"
     )
 
 

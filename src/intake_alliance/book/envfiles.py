@@ -18,10 +18,11 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from ..paths import ROOT
+
 __all__ = ["read_lock", "read_environment", "read_pyproject", "disagreements", "environment_yml",
            "KEY_PACKAGES", "build_environment"]
 
-ROOT = Path(__file__).resolve().parents[2]
 _PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;#]+)$")
 
 
@@ -116,7 +117,7 @@ def environment_yml(lock: dict[str, str], python: str = "3.11") -> str:
 
 
 #: The packages whose versions decide what the book computes and how it looks.
-KEY_PACKAGES = ("numpy", "scipy", "pandas", "statsmodels", "pingouin", "scikit-learn", "krippendorff",
+KEY_PACKAGES = ("numpy", "scipy", "pandas", "statsmodels", "pingouin", "krippendorff",
                 "matplotlib", "seaborn", "jupyter-book", "myst-nb", "sphinx", "nbclient", "ipykernel")
 
 

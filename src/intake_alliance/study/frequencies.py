@@ -9,27 +9,13 @@ counts, and gives each proportion a confidence interval.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from statsmodels.stats.proportion import proportion_confint
+from .. import data
+from ..stats.rounding import fmt_number
 
-from . import data
-from .gluing import fmt_number
-
-__all__ = [
-    "UNITS",
-    "codebook",
-    "published_table",
-    "recomputed_percentages",
-    "proportion_intervals",
-    "plot_theme_intervals",
-    "themes_per_interview",
-    "themes_per_interview_observed",
-    "cooccurrence",
-    "plot_cooccurrence",
-]
+__all__ = ["UNITS", "codebook", "published_table", "recomputed_percentages", "proportion_intervals", "themes_per_interview", "cooccurrence", "themes_per_interview_observed"]
 
 UNITS = {
     "client": ("client_interviews", "client"),
@@ -97,41 +83,13 @@ def proportion_intervals(table: pd.DataFrame | None = None, method: str = "wilso
         (``"wilson"``, ``"beta"`` for Clopper-Pearson, ...).
     """
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha: must lie strictly between 0 and 1, got {alpha}")
+        raise ValueError(f"`alpha` must lie strictly between 0 and 1; got {alpha}")
     t = data.load("theme_frequencies") if table is None else table.copy()
     low, high = proportion_confint(t["n"].to_numpy(), t["denominator"].to_numpy(), alpha=alpha, method=method)
     t["proportion"] = t["n"] / t["denominator"]
     t["ci_low"], t["ci_high"] = np.asarray(low), np.asarray(high)
     t["ci_method"] = method
     return t
-
-
-def plot_theme_intervals(intervals: pd.DataFrame | None = None) -> plt.Figure:
-    """Dot-and-interval plot: each theme's client, therapist and therapist-interview proportions side by side."""
-    t = proportion_intervals() if intervals is None else intervals
-    labels = data.load("themes").set_index("key")["label"]
-    order = data.load("themes").sort_values("order")["key"].tolist()
-    unit_label = {"client_interviews": "clients (per interview)", "therapists": "therapists (per therapist)",
-                  "therapist_interviews": "therapists (per interview)"}
-    palette = dict(zip(unit_label.values(), ["#7570b3", "#1b9e77", "#66c2a5"]))
-    offsets = dict(zip(unit_label.values(), [-0.25, 0.0, 0.25]))
-    fig, ax = plt.subplots(figsize=(8.5, 6.2))
-    for unit, sub in t.groupby("unit", sort=False):
-        name = unit_label[unit]
-        y = np.array([order.index(k) for k in sub.theme]) + offsets[name]
-        ax.errorbar(sub.proportion, y, xerr=[sub.proportion - sub.ci_low, sub.ci_high - sub.proportion],
-                    fmt="o", color=palette[name], ms=5, capsize=2.5, lw=1.3, label=name)
-    ax.set_yticks(range(len(order)), [labels[k] for k in order])
-    ax.invert_yaxis()
-    ax.axhline(4.5, color="#bbbbbb", lw=0.8, ls="--")
-    ax.text(1.0, 4.42, "negative valence below", ha="right", va="bottom", fontsize=7.5, color="#777777")
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_xlabel(f"share reporting the theme, with {t.ci_method.iloc[0].title()} 95% interval")
-    sns.despine(ax=ax)
-    ax.legend(frameon=False, loc="lower right", fontsize=8)
-    fig.tight_layout()
-    return fig
 
 
 def themes_per_interview(reported: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -161,30 +119,13 @@ def themes_per_interview(reported: pd.DataFrame | None = None) -> pd.DataFrame:
 def cooccurrence(interviews: pd.DataFrame, respondent: str) -> pd.DataFrame:
     """Return the theme x theme matrix of interviews coded with both themes (diagonal: with the theme)."""
     if respondent not in ("client", "therapist"):
-        raise ValueError(f"respondent: expected 'client' or 'therapist', got {respondent!r}")
+        raise ValueError(f"`respondent` must be 'client' or 'therapist'; got {respondent!r}")
     themes = data.load("themes").sort_values("order")["key"].tolist()
     missing = [t for t in themes if t not in interviews.columns]
     if missing:
         raise ValueError(f"interviews: missing theme columns {missing}")
     x = interviews.loc[interviews.respondent == respondent, themes].to_numpy(dtype=int)
     return pd.DataFrame(x.T @ x, index=themes, columns=themes)
-
-
-def plot_cooccurrence(interviews: pd.DataFrame) -> plt.Figure:
-    """Heatmaps of theme co-occurrence for clients and therapists in a reconstructed dataset."""
-    labels = data.load("themes").sort_values("order")["label"].tolist()
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
-    for ax, resp in zip(axes, ("client", "therapist")):
-        m = cooccurrence(interviews, resp)
-        m.index, m.columns = labels, labels
-        mask = np.triu(np.ones_like(m, dtype=bool), k=1)
-        sns.heatmap(m, mask=mask, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, square=True,
-                    annot_kws={"fontsize": 8})
-        ax.set_title(f"{resp} interviews (one reconstruction)", fontsize=10)
-        ax.tick_params(labelsize=8)
-    fig.suptitle("RECONSTRUCTED data: one of many datasets consistent with the paper", fontsize=10, color="#b35806")
-    fig.tight_layout()
-    return fig
 
 
 def themes_per_interview_observed(interviews: pd.DataFrame) -> pd.DataFrame:

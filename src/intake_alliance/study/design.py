@@ -1,4 +1,4 @@
-"""Study design: recruitment flow, sample tables and the analytic timeline.
+"""Study design: recruitment flow, sample tables and the analytic steps.
 
 Everything here is read from ``data/published/reported_values.csv``; the
 functions only arrange the printed numbers and do the arithmetic the paper
@@ -8,26 +8,10 @@ leaves to its reader, flagging where the numbers do not add up.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.patches import FancyBboxPatch
+from .. import data
 
-from . import data
-
-__all__ = [
-    "FlowBox",
-    "recruitment_flow",
-    "flow_gaps",
-    "plot_recruitment_flow",
-    "therapist_sample_table",
-    "client_sample_table",
-    "implied_denominators",
-    "reliability_checkpoints",
-    "plot_analysis_timeline",
-    "braun_clarke_mapping",
-    "units_of_analysis",
-]
+__all__ = ["FlowBox", "recruitment_flow", "flow_gaps", "therapist_sample_table", "client_sample_table", "implied_denominators", "reliability_checkpoints", "braun_clarke_mapping", "units_of_analysis"]
 
 
 @dataclass(frozen=True)
@@ -141,84 +125,6 @@ def flow_gaps(flow: pd.DataFrame | None = None) -> pd.DataFrame:
     return out
 
 
-def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None = None) -> plt.Figure:
-    """Draw a CONSORT-style flow diagram of therapists and clients; gaps drawn hatched in orange."""
-    import textwrap
-
-    f = (recruitment_flow() if flow is None else flow).set_index("box")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(12, 8.6))
-    else:
-        fig = ax.figure
-    ax.set_xlim(0, 100)
-    ax.set_ylim(3, 100)
-    ax.axis("off")
-    colours = {"reported": ("#eef3fb", "#1f4e9c"), "derived": ("#f4f4f4", "#666666"), "gap": ("#fde0c5", "#d95f02")}
-
-    def box(name: str, x: float, y: float, w: float, h: float = 7.0, extra: str = "") -> None:
-        row = f.loc[name]
-        kind = "gap" if name.startswith("gap") and bool(row["gap"]) else row["source"]
-        face, edge = colours[kind]
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.3,rounding_size=1.0",
-                                    fc=face, ec=edge, lw=1.4, hatch="////" if kind == "gap" else None))
-        label = textwrap.fill(row["label"] + extra, width=max(12, int(w * 1.45)))
-        # a solid backing keeps text legible over the hatching of gap boxes
-        backing = dict(fc=face, ec="none", pad=0.8) if kind == "gap" else None
-        ax.text(x, y + h / 2 - 1.6, f"n = {row['n']}", ha="center", va="center", fontsize=10, weight="bold",
-                color=edge, bbox=backing)
-        ax.text(x, y - 0.9, label, ha="center", va="center", fontsize=7, linespacing=1.15, bbox=backing)
-
-    def down(x0: float, y0: float, x1: float, y1: float) -> None:
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="-|>", color="#444444", lw=1.1))
-
-    # Therapists: main column at x = 11, side boxes at x = 30.
-    ax.text(19, 98.5, "Therapists", ha="center", fontsize=12, weight="bold")
-    box("therapists_approached", 11, 91, 18)
-    box("therapists_agreed", 11, 70, 18)
-    box("therapists_declined", 30, 80.5, 14, 6.5)
-    box("therapists_not_analysed", 30, 53, 16, 11)
-    box("therapists_analysed", 11, 30, 18)
-    down(11, 87.5, 11, 73.5)
-    down(11, 80.5, 22.9, 80.5)
-    down(11, 66.5, 11, 33.5)
-    down(11, 53, 21.9, 53)
-
-    # Clients: main column at x = 57, exclusions to the right at x = 86.
-    ax.text(70, 98.5, "Clients", ha="center", fontsize=12, weight="bold")
-    reasons = " (" + "; ".join(f"{f.loc[k, 'label']}: {f.loc[k, 'n']}" for k in
-                               ["clients_declined_no_time", "clients_declined_unwell", "clients_declined_recording"]) + ")"
-    box("clients_invited", 57, 91, 20)
-    box("clients_not_agreed", 86, 91, 24)
-    box("clients_declined", 86, 80.5, 26, 9.5, extra=reasons)
-    box("gap_declines_unexplained", 86, 69, 26, 8)
-    box("clients_agreed", 57, 70, 20)
-    box("clients_no_post_interview", 86, 58.5, 22, 6.5)
-    box("clients_excluded_recording", 86, 50.5, 22, 6.5)
-    box("clients_usable", 57, 45, 22, 8)
-    box("gap_not_in_analysis", 86, 39, 26, 9)
-    box("clients_mizrahi", 46, 26, 18, 7.5)
-    box("clients_ashkenazi", 68, 26, 18, 7.5)
-    box("clients_analysed", 57, 9, 22, 7)
-    down(57, 87.5, 57, 73.5)
-    down(67, 91, 73.9, 91)
-    down(86, 87.5, 86, 85.3)
-    down(86, 75.7, 86, 73.0)
-    down(57, 66.5, 57, 49)
-    down(57, 58.5, 74.9, 58.5)
-    down(57, 50.5, 74.9, 50.5)
-    down(68, 42, 72.9, 39)
-    down(52, 41, 46, 29.8)
-    down(62, 41, 68, 29.8)
-    down(46, 22.2, 54, 12.5)
-    down(68, 22.2, 60, 12.5)
-    ax.plot([20, 46], [30, 12], color="#999999", lw=0.8, ls=":")
-    ax.text(30, 19.5, "each client seen by\none of these therapists", fontsize=7, color="#777777", ha="center")
-    ax.text(1, 4, "Blue: printed in the paper.   Grey: arithmetic on printed numbers.   "
-            "Orange, hatched: people the printed numbers leave unaccounted for.", fontsize=8, color="#333333")
-    fig.tight_layout()
-    return fig
-
-
 def _row(r: pd.DataFrame, label: str, keys: list[str], fmt: str = "{}") -> dict[str, str]:
     shown = fmt.format(*[r.at[k, "reported"] for k in keys])
     return {"characteristic": label, "as printed": shown, "keys": ", ".join(keys)}
@@ -268,9 +174,9 @@ def implied_denominators(keys: list[str] | None = None, n_max: int = 200,
 
     A percentage is attainable with denominator ``n`` when some whole count
     ``k`` gives ``100 k / n`` that rounds (half-up or half-down) to the printed
-    string; :func:`intake_alliance.audit.percent_check` decides it exactly.
+    string; :func:`intake_alliance.stats.percent_check` decides it exactly.
     """
-    from .audit import percent_check
+    from ..stats.percentages import percent_check
 
     r = data.reported() if reported is None else reported
     if keys is None:
@@ -309,42 +215,6 @@ def reliability_checkpoints(reported: pd.DataFrame | None = None) -> pd.DataFram
                      "kappa": float(r.at[f"kappa_{resp}_overall", "value"]),
                      "kappa_reported": r.at[f"kappa_{resp}_overall", "reported"], "key": f"kappa_{resp}_overall"})
     return pd.DataFrame(rows)
-
-
-def plot_analysis_timeline(reported: pd.DataFrame | None = None) -> plt.Figure:
-    """Draw the coding process on an axis of 'share of interviews coded', with checkpoint kappas."""
-    r = data.reported() if reported is None else reported
-    cp = reliability_checkpoints(r)
-    cp = cp[cp.checkpoint != "overall"]
-    share_codebook = float(r.at["codebook_share_pct", "value"])
-    fig, (ax, axk) = plt.subplots(2, 1, figsize=(9.5, 5.4), sharex=True, gridspec_kw={"height_ratios": [1.1, 1.6]})
-    ax.set_ylim(0, 3)
-    ax.axis("off")
-    ax.barh(2.1, share_codebook, left=0, height=0.55, color="#9ecae1", ec="#3182bd")
-    ax.text(share_codebook / 2, 2.1, f"codebooks built\n({r.at['codebook_share_pct', 'reported']}, "
-            f"n = {r.at['codebook_interviews_n', 'reported']})", ha="center", va="center", fontsize=8)
-    ax.barh(1.0, 100, left=0, height=0.55, color="#eeeeee", ec="#999999")
-    ax.text(50, 1.0, "remaining interviews divided among the three coders; weekly team meetings; "
-            "disagreements settled by consensus", ha="center", va="center", fontsize=8)
-    for share in sorted(cp.share_coded_pct.unique()):
-        ax.plot([share, share], [0.6, 1.45], color="#d95f02", lw=2)
-        ax.text(share, 0.3, f"all three raters code\n{r.at['reliability_interviews_per_checkpoint', 'reported']} interviews", ha="center", va="center", fontsize=7, color="#d95f02")
-    sns_colors = {"therapist": "#1b9e77", "client": "#7570b3"}
-    for resp, sub in cp.groupby("respondent"):
-        offset = -0.8 if resp == "therapist" else 0.8
-        axk.plot(sub.share_coded_pct + offset, sub.kappa, "o-", color=sns_colors[resp], label=f"{resp} interviews")
-        for _, row in sub.iterrows():
-            axk.annotate(row.kappa_reported, (row.share_coded_pct + offset, row.kappa),
-                         textcoords="offset points", xytext=(0, 7 if resp == "therapist" else -13),
-                         ha="center", fontsize=8, color=sns_colors[resp])
-    axk.set_ylim(0.55, 0.9)
-    axk.set_xlim(0, 100)
-    axk.set_xlabel("share of interviews coded when reliability was checked (%)")
-    axk.set_ylabel("kappa (3 raters)")
-    axk.legend(frameon=False, loc="lower left", fontsize=8)
-    axk.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
 
 
 def braun_clarke_mapping() -> pd.DataFrame:

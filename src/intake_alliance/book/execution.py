@@ -42,24 +42,13 @@ from typing import Callable
 import nbformat
 import yaml
 
+from ..paths import ROOT, toc_files
+
 __all__ = ["book_notebooks", "read_notebook", "execute_one", "fill_cache", "Executed", "failed_cell",
-           "inputs_hash", "build_book", "BuildInterrupted", "NotebookFailed", "run_pool"]
-
-ROOT = Path(__file__).resolve().parents[2]
+           "inputs_hash", "execution_timeout", "execution_settings", "build_book", "BuildInterrupted", "NotebookFailed", "run_pool"]
 
 
-def _toc_files(root: Path) -> list[Path]:
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
-    out = []
-    for name in names:
-        for suffix in (".ipynb", ".md"):
-            if (root / name).with_suffix(suffix).is_file():
-                out.append((root / name).with_suffix(suffix))
-                break
-        else:
-            raise ValueError(f"_toc.yml: {name} has no .ipynb or .md file")
-    return out
+
 
 
 def book_notebooks(root: str | Path = ROOT) -> list[Path]:
@@ -67,7 +56,7 @@ def book_notebooks(root: str | Path = ROOT) -> list[Path]:
     from myst_nb.core.read import is_myst_markdown_notebook
 
     root = Path(root)
-    return [p for p in _toc_files(root)
+    return [p for p in toc_files(root)
             if p.suffix == ".ipynb" or is_myst_markdown_notebook(p.read_text(encoding="utf-8"))]
 
 
@@ -111,7 +100,7 @@ def failed_cell(nb: nbformat.NotebookNode) -> int | None:
     return None
 
 
-def execute_one(path: str | Path, timeout: int = 300) -> Executed:
+def execute_one(path: str | Path, timeout: int) -> Executed:
     """Execute one notebook in its own folder, as myst-nb does; return it with its outputs (or the error)."""
     from jupyter_cache.executors.utils import single_nb_execution
 
@@ -170,7 +159,7 @@ def run_pool(paths: list[Path], workers: int, timeout: int,
 
 
 def fill_cache(cache_path: str | Path, root: str | Path = ROOT, workers: int = 2,
-               timeout: int = 300) -> list[Executed]:
+               timeout: int | None = None) -> list[Executed]:
     """Execute every notebook of the book not yet in the jupyter-cache at ``cache_path`` and cache it.
 
     Returns one :class:`Executed` per notebook that was run (already cached
@@ -194,7 +183,7 @@ def fill_cache(cache_path: str | Path, root: str | Path = ROOT, workers: int = 2
             todo.append(path)
     if not todo:
         return []
-    done = run_pool(todo, workers, timeout)
+    done = run_pool(todo, workers, execution_timeout(root) if timeout is None else timeout)
     for ex in done:
         if ex.notebook is not None:  # failures are left to the Sphinx build, which reports them
             cache.cache_notebook_bundle(CacheBundleIn(ex.notebook, str(ex.path), data={"execution_seconds": ex.seconds}),
@@ -228,6 +217,17 @@ def inputs_hash(root: str | Path = ROOT) -> str:
 def execution_settings(root: str | Path = ROOT) -> dict:
     """Return the ``execute:`` section of ``_config.yml``."""
     return yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8"))["execute"]
+
+
+def execution_timeout(root: str | Path = ROOT) -> int:
+    """Return the per-notebook execution timeout in seconds: ``execute.timeout`` of ``_config.yml``.
+
+    One number serves the Sphinx build, the parallel pre-execution and ``verify``.
+    """
+    value = execution_settings(root).get("timeout")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"_config.yml: execute.timeout must be a positive number of seconds; got {value!r}")
+    return value
 
 
 def _forget_stale(build_dir: Path, current: str) -> bool:
@@ -279,7 +279,7 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
         cfg = execution_settings(root)
         if jobs > 1 and cfg.get("execute_notebooks") == "cache" and not cfg.get("cache"):
             start = time.perf_counter()
-            done = fill_cache(build_dir / ".jupyter_cache", root, workers=jobs, timeout=int(cfg.get("timeout", 300)))
+            done = fill_cache(build_dir / ".jupyter_cache", root, workers=jobs, timeout=execution_timeout(root))
             failed = [d for d in done if d.error]
             print(f"build-book: executed {len(done)} notebook(s) in {jobs} processes in "
                   f"{time.perf_counter() - start:.1f} s", flush=True)

@@ -9,7 +9,7 @@ extension copies only what the CommonHTML TeX component needs (the combined
 the accessibility components the menu loads on request) and points Sphinx's
 ``mathjax_path`` at the copy.
 
-Enable with ``extra_extensions: [intake_alliance.offline_mathjax]`` in _config.yml.
+Enable with ``extra_extensions: [intake_alliance.book.sphinx.offline_mathjax]`` in _config.yml.
 """
 
 from __future__ import annotations

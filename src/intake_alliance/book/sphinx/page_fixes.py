@@ -11,7 +11,7 @@
   the template variable ``default_mode``; left empty, a first visit logs "Got
   invalid theme mode". It defaults to ``auto`` here (follow the reader's system).
 
-Enable with ``extra_extensions: [intake_alliance.page_fixes]`` in _config.yml.
+Enable with ``extra_extensions: [intake_alliance.book.sphinx.page_fixes]`` in _config.yml.
 """
 
 from __future__ import annotations

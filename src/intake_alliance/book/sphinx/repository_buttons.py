@@ -9,7 +9,7 @@ gets a repository button, an issues button, and on executable pages launch
 buttons for Binder and (for GitHub repositories) Colab; without it none of
 them is rendered, so none can be broken.
 
-Enable with ``extra_extensions: [intake_alliance.repository_buttons]`` in _config.yml.
+Enable with ``extra_extensions: [intake_alliance.book.sphinx.repository_buttons]`` in _config.yml.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import data
+from .. import data
+from ..stats.rounding import fmt_number
 
 __all__ = ["Text", "glue", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
            "PUBLISHED_PREFIX"]
@@ -58,15 +59,6 @@ def fmt_p(p: float) -> str:
     return "< .001" if p < 0.001 else fmt_number(p, 3).replace("0.", ".", 1)
 
 
-def fmt_number(value: float, decimals: int) -> str:
-    """Return ``value`` rounded half-up to ``decimals`` places as a string (trailing zeros kept)."""
-    from decimal import Decimal
-
-    from .audit import round_to
-
-    # repr() gives the shortest decimal that reads back as the float, so a
-    # computed 45.45 is rounded as the decimal 45.45, not its binary neighbour.
-    return str(round_to(Decimal(repr(float(value))), decimals, "half_up"))
 
 
 def prose_form(reported: str, value: float) -> str:

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock
-import yaml
 
-__all__ = ["ROOT", "bib_keys", "duplicate_keys", "toc_files", "cited_keys", "check"]
+from ..paths import ROOT, toc_files
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["bib_keys", "duplicate_keys", "cited_keys", "check"]
+
 
 _CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 
@@ -55,36 +55,6 @@ def duplicate_keys(path: str | Path) -> list[str]:
     return sorted(k for k, n in counts.items() if n > 1)
 
 
-def toc_files(root: str | Path = ROOT) -> list[Path]:
-    """The source files (``.md`` or ``.ipynb``) of every page listed in ``root/_toc.yml``."""
-    root = Path(root)
-    toc_path = root / "_toc.yml"
-    if not toc_path.is_file():
-        raise FileNotFoundError(f"no _toc.yml in {root}")
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    names: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if isinstance(node.get(key), str):
-                    names.append(node[key])
-            for value in node.values():
-                if isinstance(value, (list, dict)):
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    files = []
-    for name in names:
-        candidates = [root / f"{name}{ext}" for ext in (".md", ".ipynb")] + [root / name]
-        found = [c for c in candidates if c.is_file()]
-        if not found:
-            raise FileNotFoundError(f"_toc.yml lists {name!r}, but neither {name}.md nor {name}.ipynb exists")
-        files.append(found[0])
-    return files
 
 
 def _markdown_of(path: Path) -> str:

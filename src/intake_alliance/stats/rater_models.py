@@ -1,7 +1,8 @@
-"""What the study's kappas can and cannot tell: simulation, pooling and sample size.
+"""Raters who code a binary decision: simulated agreement, rating patterns and pooled kappas.
 
-The coefficients themselves live in :mod:`intake_alliance.reliability`; this
-module asks questions *about* the published values of Nakash et al. (2021):
+The coefficients themselves live in :mod:`intake_alliance.stats.agreement`;
+this module asks questions *about* kappa values such as those published by
+Nakash et al. (2021):
 
 * **Simulation** (:func:`simulate_presence_counts`, :func:`calibrate_accuracy`):
   three raters decide whether each theme is present in each segment of an
@@ -17,9 +18,9 @@ module asks questions *about* the published values of Nakash et al. (2021):
   For Fleiss' kappa it cannot (Notes of :func:`fleiss_pooling_decomposition`);
   for Light's kappa (the mean of pairwise Cohen's kappas) it can, when the
   raters' individual tendencies to code change from part to part.
-* **Sample size** (:func:`cohen_kappa_se_expected`,
-  :func:`simulated_kappa_halfwidth`, :func:`units_needed`): how many units give
-  a confidence interval of a chosen half-width around a kappa of about .70.
+* **Printed values** (:func:`pooling_consistency`): whether a printed pooled
+  kappa can sit with printed part kappas, through the exact rounding intervals
+  of :mod:`intake_alliance.stats.rounding`.
 
 Three raters and a binary decision (theme present / absent) are the running
 case. The eight rating patterns of three raters are indexed by the bits of the
@@ -32,65 +33,17 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import Union
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
+from ._checks import SeedLike, check_int, check_unit_interval, make_rng
+from .agreement_batch import fleiss_kappa_batch
 
-from .reliability import fleiss_kappa_batch, interpretation_scales
+__all__ = ["N_PATTERNS", "accuracy_for_kappa", "segment_prevalence", "simulate_presence_counts", "calibrate_accuracy", "per_theme_kappas", "ratings_from_cells", "pattern_coefficients", "random_pattern_tables", "biased_rater_tables", "fleiss_pooling_decomposition", "search_pooled_below_parts", "pooling_consistency"]
 
-__all__ = [
-    "accuracy_for_kappa",
-    "segment_prevalence",
-    "simulate_presence_counts",
-    "calibrate_accuracy",
-    "per_theme_kappas",
-    "ratings_from_cells",
-    "pattern_coefficients",
-    "random_pattern_tables",
-    "fleiss_pooling_decomposition",
-    "search_pooled_below_parts",
-    "pooling_consistency",
-    "biased_rater_tables",
-    "cohen_kappa_se_expected",
-    "simulated_kappa_halfwidth",
-    "units_needed",
-    "plot_kappas_with_bands",
-    "plot_halfwidth",
-]
-
-SeedLike = Union[int, np.random.Generator, None]
 N_PATTERNS = 8  # rating patterns of three raters on a binary decision
+
 _BITS = ((np.arange(N_PATTERNS)[:, None] >> np.arange(3)[None, :]) & 1).astype(float)  # (8, 3)
-
-
-def _rng(seed: SeedLike) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-
-
-def _check_unit_interval(name: str, value, *, open_low: bool = True, open_high: bool = True) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if np.isnan(arr).any():
-        raise ValueError(f"`{name}` contains NaN.")
-    low_bad = (arr <= 0) if open_low else (arr < 0)
-    high_bad = (arr >= 1) if open_high else (arr > 1)
-    if (low_bad | high_bad).any():
-        lo, hi = ("(" if open_low else "["), (")" if open_high else "]")
-        raise ValueError(f"`{name}` must lie in {lo}0, 1{hi}; got {value!r}.")
-    return arr
-
-
-def _check_positive_int(name: str, value, minimum: int = 1) -> int:
-    if not (isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= minimum):
-        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}.")
-    return int(value)
-
-
-# --------------------------------------------------------------------------
-# Simulation model
-# --------------------------------------------------------------------------
 
 
 def accuracy_for_kappa(kappa: float | Sequence[float]) -> np.ndarray | float:
@@ -109,7 +62,7 @@ def accuracy_for_kappa(kappa: float | Sequence[float]) -> np.ndarray | float:
     >>> round(float(accuracy_for_kappa(0.81)), 6)
     0.9
     """
-    k = _check_unit_interval("kappa", kappa, open_low=False, open_high=False)
+    k = check_unit_interval(kappa, "kappa", open_low=False, open_high=False)
     out = np.sqrt(k)
     return float(out) if out.ndim == 0 else out
 
@@ -126,8 +79,8 @@ def segment_prevalence(interview_share: float | Sequence[float], segments_per_in
     >>> segment_prevalence([0.5], 1).tolist()
     [0.5]
     """
-    share = _check_unit_interval("interview_share", interview_share)
-    s = _check_positive_int("segments_per_interview", segments_per_interview)
+    share = check_unit_interval(interview_share, "interview_share")
+    s = check_int(segments_per_interview, "segments_per_interview")
     return np.atleast_1d(1.0 - (1.0 - share) ** (1.0 / s))
 
 
@@ -149,7 +102,7 @@ def _counts_from_draws(draws: dict[str, np.ndarray], prevalence: np.ndarray, acc
 
 
 def _prevalence_vector(prevalence, n_units: int | None) -> np.ndarray:
-    p = np.atleast_1d(_check_unit_interval("prevalence", prevalence))
+    p = np.atleast_1d(check_unit_interval(prevalence, "prevalence"))
     if p.ndim != 1:
         raise ValueError("`prevalence` must be a number or a 1-D sequence (one value per unit).")
     if p.size == 1 and n_units is not None:
@@ -191,7 +144,7 @@ def simulate_presence_counts(
     -------
     ndarray of shape (n_reps, n_units, 2)
         Column 0 counts "absent", column 1 "present"; ready for
-        :func:`intake_alliance.reliability.fleiss_kappa_batch`.
+        :func:`intake_alliance.stats.fleiss_kappa_batch`.
 
     Examples
     --------
@@ -199,14 +152,14 @@ def simulate_presence_counts(
     (2, 5, 2)
     """
     if n_units is not None:
-        _check_positive_int("n_units", n_units, 2)
+        check_int(n_units, "n_units", 2)
     p = _prevalence_vector(prevalence, n_units)
     if p.size < 2:
         raise ValueError("`n_units` must be given (>= 2) when `prevalence` is a single number.")
-    a = float(_check_unit_interval("accuracy", accuracy, open_low=False, open_high=False))
-    r = _check_positive_int("n_raters", n_raters, 2)
-    reps = _check_positive_int("n_reps", n_reps)
-    return _counts_from_draws(_draws(_rng(seed), reps, p.size, r), p, a)
+    a = float(check_unit_interval(accuracy, "accuracy", open_low=False, open_high=False))
+    r = check_int(n_raters, "n_raters", 2)
+    reps = check_int(n_reps, "n_reps")
+    return _counts_from_draws(_draws(make_rng(seed), reps, p.size, r), p, a)
 
 
 def calibrate_accuracy(
@@ -237,15 +190,15 @@ def calibrate_accuracy(
     >>> abs(res["mean_kappa"] - 0.7) < 0.01
     True
     """
-    target = float(_check_unit_interval("target_kappa", target_kappa))
+    target = float(check_unit_interval(target_kappa, "target_kappa"))
     if n_units is not None:
-        _check_positive_int("n_units", n_units, 2)
+        check_int(n_units, "n_units", 2)
     p = _prevalence_vector(prevalence, n_units)
     if p.size < 2:
         raise ValueError("`n_units` must be given (>= 2) when `prevalence` is a single number.")
-    r = _check_positive_int("n_raters", n_raters, 2)
-    reps = _check_positive_int("n_reps", n_reps, 10)
-    draws = _draws(_rng(seed), reps, p.size, r)
+    r = check_int(n_raters, "n_raters", 2)
+    reps = check_int(n_reps, "n_reps", 10)
+    draws = _draws(make_rng(seed), reps, p.size, r)
 
     def mean_kappa(a: float) -> float:
         return float(np.nanmean(fleiss_kappa_batch(_counts_from_draws(draws, p, a))))
@@ -295,11 +248,6 @@ def per_theme_kappas(counts: np.ndarray, themes: Sequence[str]) -> pd.DataFrame:
                          "kappa": kap, "percent_agreement": pa, "prevalence_coded": coded})
 
 
-# --------------------------------------------------------------------------
-# Two-rater tables (kappa paradox)
-# --------------------------------------------------------------------------
-
-
 def ratings_from_cells(both: int, first_only: int, second_only: int, neither: int,
                        labels: tuple[str, str] = ("absent", "present")) -> pd.DataFrame:
     """Expand a two-rater 2 x 2 table into a units x raters table of labels.
@@ -319,18 +267,13 @@ def ratings_from_cells(both: int, first_only: int, second_only: int, neither: in
     """
     cells = {"both": both, "first_only": first_only, "second_only": second_only, "neither": neither}
     for name, v in cells.items():
-        _check_positive_int(name, v, 0)
+        check_int(v, name, 0)
     if sum(cells.values()) < 2:
         raise ValueError("the four cells must add up to at least two units.")
     absent, present = labels
     rows = ([[present, present]] * both + [[present, absent]] * first_only
             + [[absent, present]] * second_only + [[absent, absent]] * neither)
     return pd.DataFrame(rows, columns=["rater_1", "rater_2"])
-
-
-# --------------------------------------------------------------------------
-# Pooling
-# --------------------------------------------------------------------------
 
 
 def _check_patterns(patterns, name: str = "patterns") -> np.ndarray:
@@ -365,7 +308,7 @@ def pattern_coefficients(patterns) -> dict[str, np.ndarray]:
 
     Notes
     -----
-    Vectorised versions of the definitions in :mod:`intake_alliance.reliability`
+    Vectorised versions of the definitions in :mod:`intake_alliance.stats.agreement`
     (tests compare them). Light's kappa is the mean over the three rater pairs
     of Cohen's kappa, whose chance term uses each rater's own marginal; Fleiss'
     kappa and alpha use the marginal pooled over raters.
@@ -408,12 +351,12 @@ def random_pattern_tables(n_tables: int, n_parts: int, n_units: int, *, concentr
     (high or low prevalence, one rater coding more than the others) that
     make pooling effects visible.
     """
-    t = _check_positive_int("n_tables", n_tables)
-    k = _check_positive_int("n_parts", n_parts)
-    n = _check_positive_int("n_units", n_units, 2)
+    t = check_int(n_tables, "n_tables")
+    k = check_int(n_parts, "n_parts")
+    n = check_int(n_units, "n_units", 2)
     if not (isinstance(concentration, (int, float)) and concentration > 0):
         raise ValueError(f"`concentration` must be a positive number; got {concentration!r}.")
-    rng = _rng(seed)
+    rng = make_rng(seed)
     probs = rng.dirichlet(np.full(N_PATTERNS, float(concentration)), size=(t, k))
     return rng.multinomial(n, probs).astype(float)
 
@@ -440,14 +383,14 @@ def biased_rater_tables(n_tables: int, n_parts: int, n_units: int, *,
     -------
     ndarray of shape (n_tables, n_parts, 8)
     """
-    t = _check_positive_int("n_tables", n_tables)
-    k = _check_positive_int("n_parts", n_parts)
-    n = _check_positive_int("n_units", n_units, 2)
+    t = check_int(n_tables, "n_tables")
+    k = check_int(n_parts, "n_parts")
+    n = check_int(n_units, "n_units", 2)
     for name, rng_ in (("prevalence", prevalence), ("accuracy", accuracy)):
         lo_hi = np.asarray(rng_, dtype=float)
         if lo_hi.shape != (2,) or not (0 <= lo_hi[0] <= lo_hi[1] <= 1):
             raise ValueError(f"`{name}` must be a (low, high) pair with 0 <= low <= high <= 1; got {rng_!r}.")
-    rng = _rng(seed)
+    rng = make_rng(seed)
     p = rng.uniform(*prevalence, size=(t, 1 if same_prevalence else k, 1))
     a = rng.uniform(*accuracy, size=(t, k, 1))
     g = rng.uniform(0, 1, size=(t, k, 3))
@@ -611,186 +554,3 @@ def pooling_consistency(parts: Sequence[str], pooled: str, *, rule: str = "half_
     lowest = min(float(t) for t in parts) - (half if rule == "half_up" else 0.0)
     highest = float(pooled) + (half if rule == "half_up" else step)
     return {"min_part_lowest": lowest, "pooled_highest": highest, "consistent": bool(highest > lowest + 1e-12)}
-
-
-# --------------------------------------------------------------------------
-# Sample size
-# --------------------------------------------------------------------------
-
-
-def cohen_kappa_se_expected(kappa: float, prevalence: float, n_units: int | Sequence[int]) -> np.ndarray:
-    """Large-sample SE of Cohen's kappa for two unbiased raters, evaluated on the expected table.
-
-    The expected 2 x 2 table has cells :math:`p^2 + \\kappa p q`, :math:`(1 -
-    \\kappa) p q` twice and :math:`q^2 + \\kappa p q` (:math:`q = 1-p`), i.e.
-    both raters code "present" with probability *p* and agree with kappa
-    :math:`\\kappa`. The variance is that of Fleiss, Cohen and Everitt (1969)
-    (the non-null ``std_kappa`` of statsmodels), divided by ``n_units``.
-
-    Examples
-    --------
-    >>> bool(cohen_kappa_se_expected(0.7, 0.5, 100)[0] > cohen_kappa_se_expected(0.7, 0.5, 400)[0])
-    True
-    """
-    k = float(_check_unit_interval("kappa", kappa, open_low=False, open_high=True))
-    p = float(_check_unit_interval("prevalence", prevalence))
-    n = np.atleast_1d(np.asarray(n_units))
-    if n.ndim != 1 or not np.all(n == np.round(n)) or (n < 2).any():
-        raise ValueError(f"`n_units` must be whole numbers >= 2; got {n_units!r}.")
-    q = 1 - p
-    tab = np.array([[q * q + k * p * q, (1 - k) * p * q], [(1 - k) * p * q, p * p + k * p * q]])
-    row, col = tab.sum(axis=1), tab.sum(axis=0)
-    pe = float(row @ col)
-    diag = sum(tab[i, i] * (1 - (row[i] + col[i]) * (1 - k)) ** 2 for i in range(2))
-    off = (1 - k) ** 2 * sum(tab[i, j] * (col[i] + row[j]) ** 2 for i in range(2) for j in range(2) if i != j)
-    var1 = (diag + off - (k - pe * (1 - k)) ** 2) / (1 - pe) ** 2
-    return np.sqrt(var1 / n.astype(float))
-
-
-def simulated_kappa_halfwidth(kappa: float, prevalence: float, n_units: Sequence[int], *, n_raters: int = 3,
-                              n_reps: int = 2000, confidence: float = 0.95, seed: SeedLike = 0) -> pd.DataFrame:
-    """Half-width of the central interval of simulated Fleiss' kappas, for each number of units.
-
-    Data come from :func:`simulate_presence_counts` with accuracy
-    ``sqrt(kappa)``. ``halfwidth`` is half the distance between the
-    (1 - confidence)/2 and (1 + confidence)/2 quantiles of the simulated
-    kappas, ``halfwidth_sd`` is the normal-theory z * SD.
-
-    Returns
-    -------
-    DataFrame
-        ``n_units, mean_kappa, sd, halfwidth, halfwidth_sd, share_undefined``.
-    """
-    if not (isinstance(confidence, float) and 0 < confidence < 1):
-        raise ValueError(f"`confidence` must be a float strictly between 0 and 1; got {confidence!r}.")
-    a = accuracy_for_kappa(kappa)
-    rng = _rng(seed)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    rows = []
-    for n in n_units:
-        n = _check_positive_int("n_units", n, 2)
-        counts = simulate_presence_counts(prevalence, a, n_units=n, n_raters=n_raters, n_reps=n_reps, seed=rng)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            kap = fleiss_kappa_batch(counts)
-        ok = kap[np.isfinite(kap)]
-        lo, hi = np.quantile(ok, [0.5 - confidence / 2, 0.5 + confidence / 2])
-        rows.append({"n_units": n, "mean_kappa": float(ok.mean()), "sd": float(ok.std(ddof=1)),
-                     "halfwidth": float((hi - lo) / 2), "halfwidth_sd": float(z * ok.std(ddof=1)),
-                     "share_undefined": float(1 - ok.size / kap.size)})
-    return pd.DataFrame(rows)
-
-
-def units_needed(n_units: Sequence[int], halfwidth: Sequence[float], target: float = 0.10) -> int | None:
-    """Return the smallest number of units from which the half-width stays at or below ``target``.
-
-    ``None`` if the half-width never gets that small on the grid.
-
-    Examples
-    --------
-    >>> units_needed([10, 20, 40], [0.3, 0.12, 0.08])
-    40
-    """
-    n = np.asarray(n_units)
-    h = np.asarray(halfwidth, dtype=float)
-    if n.shape != h.shape or n.ndim != 1:
-        raise ValueError("`n_units` and `halfwidth` must be 1-D sequences of the same length.")
-    if not (isinstance(target, (int, float)) and target > 0):
-        raise ValueError(f"`target` must be a positive number; got {target!r}.")
-    order = np.argsort(n)
-    n, h = n[order], h[order]
-    ok = h <= target
-    for i in range(n.size):
-        if ok[i:].all():
-            return int(n[i])
-    return None
-
-
-# --------------------------------------------------------------------------
-# Figures
-# --------------------------------------------------------------------------
-
-_BAND_COLOURS = ["#f7f7f7", "#e5e5e5", "#d0d0d0", "#bdbdbd", "#a5a5a5", "#8c8c8c"]
-_SCALE_TITLES = {"landis_koch": "Landis & Koch (1977)", "mchugh": "McHugh (2012)",
-                 "krippendorff": "Krippendorff (2004)", "fleiss": "Fleiss (1981)"}
-
-
-def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("landis_koch", "mchugh", "krippendorff"),
-                           ylim: tuple[float, float] = (0.5, 0.9)) -> plt.Figure:
-    """Draw the published kappas over the checkpoints, once per benchmark scale with its bands behind.
-
-    Parameters
-    ----------
-    checkpoints : DataFrame
-        As returned by :func:`intake_alliance.design.reliability_checkpoints`
-        (columns ``checkpoint, respondent, kappa, kappa_reported``).
-    scales : sequence of str
-        Benchmark scales of :func:`intake_alliance.reliability.interpretation_scales`.
-    """
-    need = {"checkpoint", "respondent", "kappa", "kappa_reported"}
-    if not need <= set(checkpoints.columns):
-        raise ValueError(f"`checkpoints` must have the columns {sorted(need)}.")
-    bands = interpretation_scales()
-    unknown = [s for s in scales if s not in set(bands.scale)]
-    if unknown:
-        raise ValueError(f"`scales`: unknown scale(s) {unknown}.")
-    colours = {"therapist": "#1b9e77", "client": "#7570b3"}
-    order = ["1", "2", "3", "overall"]
-    cp = checkpoints.assign(x=checkpoints.checkpoint.astype(str).map({v: i for i, v in enumerate(order)}))
-    fig, axes = plt.subplots(1, len(scales), figsize=(3.4 * len(scales), 3.6), sharey=True)
-    axes = np.atleast_1d(axes)
-    for ax, scale in zip(axes, scales):
-        sub = bands[bands.scale == scale].reset_index(drop=True)
-        for i, b in sub.iterrows():
-            lo, hi = max(b.lower, ylim[0]), min(b.upper, ylim[1])
-            if hi <= lo:
-                continue
-            ax.axhspan(lo, hi, color=_BAND_COLOURS[min(i, len(_BAND_COLOURS) - 1)], zorder=0)
-            ax.text(3.45, hi - 0.006, b.label, fontsize=7, va="top", ha="right", color="#333333")
-        for resp, d in cp.groupby("respondent"):
-            dx = -0.08 if resp == "therapist" else 0.08
-            line = d[d.checkpoint.astype(str) != "overall"]
-            ax.plot(line.x + dx, line.kappa, "o-", color=colours[resp], label=f"{resp} interviews", zorder=3)
-            over = d[d.checkpoint.astype(str) == "overall"]
-            ax.plot(over.x + dx, over.kappa, "D", color=colours[resp], zorder=3)
-        ax.set_xticks(range(4), ["25 %", "50 %", "75 %", "overall"])
-        ax.set_xlim(-0.4, 3.5)
-        ax.set_ylim(*ylim)
-        ax.set_title(_SCALE_TITLES.get(scale, scale), fontsize=9)
-        ax.set_xlabel("checkpoint (share coded)")
-    axes[0].set_ylabel("published kappa")
-    axes[0].legend(frameon=True, fontsize=7, loc="lower left")
-    fig.tight_layout()
-    return fig
-
-
-def plot_halfwidth(curves: pd.DataFrame, target: float = 0.10, analytic: pd.DataFrame | None = None) -> plt.Figure:
-    """Draw the CI half-width against the number of units, one line per prevalence.
-
-    Parameters
-    ----------
-    curves : DataFrame
-        Columns ``n_units, halfwidth, prevalence`` (simulation, three raters).
-    analytic : DataFrame, optional
-        Columns ``n_units, halfwidth, prevalence`` (two-rater formula), drawn dashed.
-    """
-    need = {"n_units", "halfwidth", "prevalence"}
-    if not need <= set(curves.columns):
-        raise ValueError(f"`curves` must have the columns {sorted(need)}.")
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    palette = plt.get_cmap("viridis")
-    prevs = sorted(curves.prevalence.unique())
-    for i, p in enumerate(prevs):
-        col = palette(i / max(len(prevs) - 1, 1) * 0.85)
-        d = curves[curves.prevalence == p]
-        ax.plot(d.n_units, d.halfwidth, "o-", ms=3, color=col, label=f"prevalence {p:.2f}, 3 raters (simulated)")
-        if analytic is not None:
-            a = analytic[analytic.prevalence == p]
-            ax.plot(a.n_units, a.halfwidth, "--", color=col, lw=1, label=f"prevalence {p:.2f}, 2 raters (formula)")
-    ax.axhline(target, color="#d95f02", lw=1)
-    ax.set_xscale("log")
-    ax.set_xlabel("number of units coded by every rater (log scale)")
-    ax.set_ylabel("half-width of 95 % interval")
-    ax.legend(fontsize=7, frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig

@@ -2,7 +2,7 @@
 
 The paper compares 26 concordant dyads (Ashkenazi therapist, Ashkenazi client)
 with 29 discordant ones (Ashkenazi therapist, Mizrahi client) in words only;
-it prints no per-group theme counts.  :mod:`intake_alliance.reconstruct`
+it prints no per-group theme counts.  :mod:`intake_alliance.study.reconstruct`
 turns every published number and group statement into constraints on the
 interview-level codings.  This module works on top of that model (it never
 builds a second one):
@@ -17,9 +17,6 @@ builds a second one):
   Woolf interval; :func:`evidence_intervals` reduces this to the range of
   p-values and effects that the published report allows, and
   :func:`holm_envelope` adds a multiplicity-adjusted view.
-* :func:`detectable_difference` gives the difference in proportions that 26
-  and 29 dyads detect with a given power (normal approximation and exact
-  Fisher power).
 * :func:`dyad_valence`, :func:`valence_congruence` and
   :func:`valence_agreement_bounds` quantify client-therapist congruence of tone
   within dyads and what the published numbers fix about it.
@@ -30,83 +27,27 @@ not observed: the per-group counts are ranges of possibilities.
 
 from __future__ import annotations
 
-import functools
-import math
-import warnings
-from numbers import Integral, Real
-
 import numpy as np
 import pandas as pd
-from scipy import stats
-
-from . import data
+from .. import data
 from . import reconstruct as rc
+from ..stats._checks import check_int
+from ..stats.tables import chi2_test, fisher_test, odds_ratio, risk_difference
 
-__all__ = [
-    "GROUPS",
-    "RESPONDENTS",
-    "group_sizes",
-    "split_is_feasible",
-    "coded_mizrahi_range",
-    "feasible_splits",
-    "write_feasible_splits",
-    "fisher_test",
-    "risk_difference",
-    "odds_ratio",
-    "chi2_test",
-    "split_evidence",
-    "strict_anger_split",
-    "evidence_intervals",
-    "holm_envelope",
-    "fisher_power",
-    "detectable_difference",
-    "NEGATIVE_THEMES",
-    "dyad_valence",
-    "valence_congruence",
-    "valence_agreement_bounds",
-    "write_valence_bounds",
-    "plot_evidence_intervals",
-    "plot_detectable_difference",
-    "SPLITS_PATH",
-    "VALENCE_PATH",
-]
+__all__ = ["GROUPS", "RESPONDENTS", "SPLITS_PATH", "VALENCE_PATH", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "write_feasible_splits", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds", "write_valence_bounds"]
 
 GROUPS = ("Mizrahi", "Ashkenazi")
+
 RESPONDENTS = ("client", "therapist_interview")
+
 SPLITS_PATH = "derived/group_split_feasibility.csv"
+
 VALENCE_PATH = "derived/valence_congruence_bounds.csv"
-
-
-# --- argument checks -------------------------------------------------------------
-
-
-def _count(name: str, value, lo: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{name}: expected an integer, got {value!r}")
-    if value < lo:
-        raise ValueError(f"{name}: must be at least {lo}, got {value}")
-    return int(value)
-
-
-def _table_args(x1, n1, x2, n2) -> tuple[int, int, int, int]:
-    n1, n2 = _count("n1", n1, 1), _count("n2", n2, 1)
-    x1, x2 = _count("x1", x1), _count("x2", x2)
-    if x1 > n1:
-        raise ValueError(f"x1: {x1} events exceed n1 = {n1}")
-    if x2 > n2:
-        raise ValueError(f"x2: {x2} events exceed n2 = {n2}")
-    return x1, n1, x2, n2
-
-
-def _confidence(confidence: float) -> float:
-    if not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
-        raise ValueError(f"confidence: expected a number strictly between 0 and 1, got {confidence!r}")
-    return float(confidence)
 
 
 def _respondent(respondent: str) -> str:
     if respondent not in RESPONDENTS:
-        raise ValueError(f"respondent: expected one of {RESPONDENTS}, got {respondent!r}")
+        raise ValueError(f"`respondent` must be one of {RESPONDENTS}; got {respondent!r}")
     return respondent
 
 
@@ -114,9 +55,6 @@ def group_sizes() -> dict[str, int]:
     """Return the number of dyads per client group, read from the published values."""
     r = data.reported()
     return {"Mizrahi": int(r.at["dyads_discordant", "value"]), "Ashkenazi": int(r.at["dyads_concordant", "value"])}
-
-
-# --- feasibility of a split -----------------------------------------------------
 
 
 def _block_drop(built: rc.Built, respondent: str) -> frozenset[str]:
@@ -144,7 +82,7 @@ def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int
     Parameters
     ----------
     built
-        A model from :func:`intake_alliance.reconstruct.build_model`.
+        A model from :func:`intake_alliance.study.reconstruct.build_model`.
     respondent
         ``"client"`` or ``"therapist_interview"``.
     mizrahi
@@ -153,7 +91,7 @@ def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int
         For clients only: also fix the number of coded Mizrahi client interviews
         (the four uncoded interviews may come from either group).
     drop
-        Constraint sets to leave out, e.g. :data:`intake_alliance.reconstruct.RELAXED`.
+        Constraint sets to leave out, e.g. :data:`intake_alliance.study.reconstruct.RELAXED`.
 
     Raises
     ------
@@ -165,11 +103,11 @@ def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int
     _respondent(respondent)
     if theme not in built.targets.themes:
         raise ValueError(f"theme: {theme!r} is not one of {built.targets.themes}")
-    mizrahi = _count("mizrahi", mizrahi)
+    mizrahi = check_int(mizrahi, "mizrahi", 0)
     if coded_mizrahi is not None:
         if respondent != "client":
             raise ValueError("coded_mizrahi: only client interviews can be uncoded; pass None for therapists")
-        coded_mizrahi = _count("coded_mizrahi", coded_mizrahi)
+        coded_mizrahi = check_int(coded_mizrahi, "coded_mizrahi", 0)
     ro = built.roster
     var = built.x if respondent == "client" else built.y
     mz = [d for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"]
@@ -273,67 +211,6 @@ def write_feasible_splits(root=None) -> str:
     return str(path)
 
 
-# --- tests and effect sizes on one 2 x 2 table ------------------------------------
-
-
-def fisher_test(x1: int, n1: int, x2: int, n2: int, alternative: str = "two-sided") -> float:
-    """Return the p-value of Fisher's exact test for ``x1`` of ``n1`` versus ``x2`` of ``n2``."""
-    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
-    if alternative not in ("two-sided", "greater", "less"):
-        raise ValueError(f"alternative: expected 'two-sided', 'greater' or 'less', got {alternative!r}")
-    return float(stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]], alternative=alternative).pvalue)
-
-
-def risk_difference(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Return ``x1/n1 - x2/n2`` with Newcombe's hybrid score (Wilson-based) interval.
-
-    The interval is method 10 of Newcombe (1998), computed by
-    :func:`statsmodels.stats.proportion.confint_proportions_2indep`.
-    """
-    from statsmodels.stats.proportion import confint_proportions_2indep
-
-    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
-    conf = _confidence(confidence)
-    lo, hi = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff", alpha=1 - conf)
-    return x1 / n1 - x2 / n2, float(lo), float(hi)
-
-
-def odds_ratio(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Return the odds ratio of group 1 versus group 2 with its Woolf (log) interval.
-
-    With a zero cell, 0.5 is added to every cell first (Haldane-Anscombe
-    correction), so the estimate stays finite.  (``Table2x2(shift_zeros=True)``
-    in statsmodels replaces only the empty cells, hence the explicit shift.)
-    """
-    from statsmodels.stats.contingency_tables import Table2x2
-
-    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
-    conf = _confidence(confidence)
-    cells = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
-    if (cells == 0).any():
-        cells += 0.5
-    t = Table2x2(cells, shift_zeros=False)
-    lo, hi = t.oddsratio_confint(alpha=1 - conf)
-    return float(t.oddsratio), float(lo), float(hi)
-
-
-def chi2_test(x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0) -> float:
-    """Return the Yates-corrected chi-square p-value (pingouin), or NaN if an expected count is below ``min_expected``."""
-    import pingouin as pg
-
-    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
-    obs = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
-    expected = obs.sum(1, keepdims=True) * obs.sum(0, keepdims=True) / obs.sum()
-    if expected.min() < min_expected:
-        return math.nan
-    long = pd.DataFrame({"group": ["g1"] * n1 + ["g2"] * n2,
-                         "theme": [1] * x1 + [0] * (n1 - x1) + [1] * x2 + [0] * (n2 - x2)})
-    with warnings.catch_warnings():  # pingouin warns on small *observed* counts; the rule here is on expected ones
-        warnings.filterwarnings("ignore", message="Low count on observed frequencies")
-        _, _, res = pg.chi2_independence(long, x="group", y="theme", correction=True)
-    return float(res.set_index("test").at["pearson", "pval"])
-
-
 def split_evidence(splits: pd.DataFrame, feasible: str = "feasible_roster", confidence: float = 0.95) -> pd.DataFrame:
     """Return the tests and effect sizes for every feasible split (Mizrahi versus Ashkenazi).
 
@@ -341,7 +218,7 @@ def split_evidence(splits: pd.DataFrame, feasible: str = "feasible_roster", conf
     means the theme came up in a larger share of discordant dyads.
     """
     if feasible not in ("feasible_roster", "feasible_outer"):
-        raise ValueError(f"feasible: expected 'feasible_roster' or 'feasible_outer', got {feasible!r}")
+        raise ValueError(f"`feasible` must be 'feasible_roster' or 'feasible_outer'; got {feasible!r}")
     missing = {"respondent", "theme", "mizrahi", "n_mizrahi", "ashkenazi", "n_ashkenazi", feasible} - set(splits)
     if missing:
         raise ValueError(f"splits: missing columns {sorted(missing)}")
@@ -417,7 +294,7 @@ def holm_envelope(intervals: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     from statsmodels.stats.multitest import multipletests
 
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha: expected a number strictly between 0 and 1, got {alpha!r}")
+        raise ValueError(f"`alpha` must be a number strictly between 0 and 1; got {alpha!r}")
     missing = {"p_min", "p_max"} - set(intervals)
     if missing:
         raise ValueError(f"intervals: missing columns {sorted(missing)}")
@@ -432,89 +309,6 @@ def holm_envelope(intervals: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     out["holm_significant"] = np.where(out.holm_max < alpha, "always",
                                        np.where(out.holm_min < alpha, "possibly", "never"))
     return out
-
-
-# --- power ----------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=16)
-def _fisher_rejections(n1: int, n2: int, alpha: float) -> np.ndarray:
-    rej = np.zeros((n1 + 1, n2 + 1), dtype=bool)
-    for i in range(n1 + 1):
-        for j in range(n2 + 1):
-            rej[i, j] = stats.fisher_exact([[i, n1 - i], [j, n2 - j]]).pvalue <= alpha
-    rej.setflags(write=False)
-    return rej
-
-
-_TINY = 1e-300
-
-
-def fisher_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) -> float:
-    """Return the exact power of the two-sided Fisher test for true proportions ``p1`` and ``p2``."""
-    n1, n2 = _count("n1", n1, 1), _count("n2", n2, 1)
-    for name, p in (("p1", p1), ("p2", p2)):
-        if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= p <= 1:
-            raise ValueError(f"{name}: expected a proportion in [0, 1], got {p!r}")
-    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha < 1:
-        raise ValueError(f"alpha: expected a number strictly between 0 and 1, got {alpha!r}")
-    # a subnormal proportion overflows scipy's binomial pmf; it differs from 0 by less than 1e-300 in the power
-    p1, p2 = (0.0 if p < _TINY else float(p) for p in (p1, p2))
-    rej = _fisher_rejections(n1, n2, float(alpha))
-    f1 = stats.binom.pmf(np.arange(n1 + 1), n1, p1)
-    f2 = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
-    return float(f1 @ rej @ f2)
-
-
-def detectable_difference(n1: int, n2: int, base_rates, power: float = 0.8, alpha: float = 0.05,
-                          method: str = "normal", grid_step: float = 0.001) -> pd.DataFrame:
-    """Return, per base rate ``p2`` in group 2, the smallest ``p1 > p2`` detected with ``power``.
-
-    ``method="normal"`` uses Cohen's *h* (:func:`statsmodels.stats.power.NormalIndPower`
-    with :func:`statsmodels.stats.proportion.proportion_effectsize`) and inverts
-    it exactly; ``method="fisher"`` scans ``p1`` on a grid of width
-    ``grid_step`` using :func:`fisher_power`.  ``p1`` is NaN when no proportion
-    up to 1 reaches the power.
-    """
-    from statsmodels.stats.power import NormalIndPower
-
-    n1, n2 = _count("n1", n1, 1), _count("n2", n2, 1)
-    if not 0 < power < 1:
-        raise ValueError(f"power: expected a number strictly between 0 and 1, got {power!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha: expected a number strictly between 0 and 1, got {alpha!r}")
-    if method not in ("normal", "fisher"):
-        raise ValueError(f"method: expected 'normal' or 'fisher', got {method!r}")
-    if not isinstance(grid_step, (int, float)) or not 0 < grid_step <= 0.1:
-        raise ValueError(f"grid_step: expected a number in (0, 0.1], got {grid_step!r}")
-    rates = np.asarray(base_rates, dtype=float)
-    if rates.ndim != 1 or rates.size == 0 or np.any((rates < 0) | (rates >= 1)):
-        raise ValueError("base_rates: expected a non-empty 1-D sequence of proportions in [0, 1)")
-    rows = []
-    if method == "normal":
-        h = NormalIndPower().solve_power(effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power,
-                                         alternative="two-sided")
-        for p2 in rates:
-            phi = math.asin(math.sqrt(p2)) + h / 2
-            p1 = math.sin(phi) ** 2 if phi <= math.pi / 2 else math.nan
-            rows.append({"base_rate": p2, "detectable_rate": p1})
-    else:
-        grid = np.arange(0, 1 + grid_step / 2, grid_step)
-        rej = _fisher_rejections(n1, n2, float(alpha)).astype(float)
-        f1 = stats.binom.pmf(np.arange(n1 + 1)[None, :], n1, grid[:, None])  # grid x (n1 + 1)
-        for p2 in rates:
-            f2 = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
-            pw = f1 @ rej @ f2
-            ok = np.flatnonzero((grid > p2) & (pw >= power))
-            rows.append({"base_rate": p2, "detectable_rate": float(grid[ok[0]]) if ok.size else math.nan})
-    out = pd.DataFrame(rows)
-    out["difference"] = out.detectable_rate - out.base_rate
-    out["method"] = method
-    return out
-
-
-# --- congruence of tone within dyads ----------------------------------------------------
-
 
 NEGATIVE_THEMES = ("frustration", "anger", "disengagement")  # valence "negative" in published/themes.csv
 
@@ -543,7 +337,7 @@ def dyad_valence(interviews: pd.DataFrame) -> pd.DataFrame:
 
 def valence_congruence(interviews: pd.DataFrame) -> pd.DataFrame:
     """Return per group and overall: dyads, agreement, both-negative count and Cohen's kappa on the negative flag."""
-    from .reliability import cohen_kappa
+    from ..stats.agreement import cohen_kappa
 
     dv = dyad_valence(interviews)
     rows = []
@@ -601,59 +395,3 @@ def write_valence_bounds(root=None) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     valence_agreement_bounds().to_csv(path, index=False, lineterminator="\n")
     return str(path)
-
-
-# --- figures ------------------------------------------------------------------------------
-
-
-def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | None = None):
-    """Two panels per respondent type: the range of Fisher p-values (log scale) and of the risk difference."""
-    import matplotlib.pyplot as plt
-
-    from .plots import PALETTE
-
-    labels = labels or {}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), sharey=True)
-    themes = list(dict.fromkeys(intervals.theme))
-    ypos = {th: i for i, th in enumerate(themes)}
-    offsets = {"client": -0.15, "therapist_interview": 0.15}
-    names = {"client": "client interviews", "therapist_interview": "therapist interviews"}
-    for resp, g in intervals.groupby("respondent", sort=False):
-        y = np.array([ypos[t] for t in g.theme]) + offsets[resp]
-        col = PALETTE[resp]
-        axes[0].hlines(y, g.p_min, g.p_max, color=col, lw=5, alpha=0.8, label=names[resp])
-        axes[0].plot(g.p_min, y, "|", color=col, ms=10)
-        axes[0].plot(g.p_max, y, "|", color=col, ms=10)
-        axes[1].hlines(y, g.rd_ci_low, g.rd_ci_high, color=col, lw=1.2, alpha=0.7)
-        axes[1].hlines(y, g.rd_min, g.rd_max, color=col, lw=5, alpha=0.8, label=names[resp])
-    axes[0].set_xscale("log")
-    axes[0].axvline(0.05, color="0.3", ls="--", lw=1)
-    axes[0].set_xlabel("Fisher exact p-value (log scale)")
-    axes[0].set_title("Evidence of a group difference")
-    axes[1].axvline(0, color="0.3", lw=1)
-    axes[1].set_xlabel("risk difference, Mizrahi minus Ashkenazi")
-    axes[1].set_title("Size of the difference")
-    axes[0].set_yticks(range(len(themes)), [labels.get(t, t) for t in themes])
-    axes[0].invert_yaxis()
-    handles, names_ = axes[1].get_legend_handles_labels()
-    fig.legend(handles, names_, loc="lower center", ncol=2, fontsize="small", frameon=False)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
-
-
-def plot_detectable_difference(curves: pd.DataFrame):
-    """Detectable rate in one group against the base rate in the other, one line per method."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.2, 4.6))
-    styles = {"normal": ("-", "normal approximation (Cohen's h)"), "fisher": ("--", "exact Fisher test")}
-    for method, g in curves.groupby("method", sort=False):
-        ls, lab = styles[method]
-        ax.plot(g.base_rate, g.difference, ls, color="0.2", label=lab)
-    ax.set_xlabel("share with the theme in the concordant group")
-    ax.set_ylabel("difference needed for 80 % power")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.legend(frameon=False, fontsize="small")
-    fig.tight_layout()
-    return fig

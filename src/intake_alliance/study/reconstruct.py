@@ -39,7 +39,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
-from . import data
+from .. import data
 
 __all__ = [
     "InfeasibleConstraintsError",
@@ -100,7 +100,7 @@ def default_roster(n_therapists: int = 22, n_mizrahi: int = 29, n_ashkenazi: int
     for name, value, low in (("n_therapists", n_therapists, 1), ("n_mizrahi", n_mizrahi, 0),
                              ("n_ashkenazi", n_ashkenazi, 0), ("max_caseload", max_caseload, 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name}: must be an integer >= {low}, got {value!r}")
+            raise ValueError(f"`{name}` must be an integer >= {low}; got {value!r}")
     n = n_mizrahi + n_ashkenazi
     if n_therapists < 1 or n < n_therapists:
         raise ValueError(f"n_therapists: need 1 <= n_therapists <= dyads ({n}), got {n_therapists}")
@@ -197,7 +197,7 @@ def _interval(reported: str, convention: str) -> tuple[Fraction, Fraction, bool]
         return value - step / 2, value + step / 2, True
     if convention == "truncate":
         return value, value + step, False
-    raise ValueError(f"convention: expected 'round' or 'truncate', got {convention!r}")
+    raise ValueError(f"`convention` must be 'round' or 'truncate'; got {convention!r}")
 
 
 def _sum_of_squares_range(total: int, n: int, sd: str, convention: str, ddof: int) -> list[int]:
@@ -335,7 +335,7 @@ def respondent_variables(built: Built, respondent: str) -> set[int]:
     indicators, SD auxiliaries); no constraint links the two.
     """
     if respondent not in _AUX_PREFIXES:
-        raise ValueError(f"respondent: expected 'client' or 'therapist_interview', got {respondent!r}")
+        raise ValueError(f"`respondent` must be 'client' or 'therapist_interview'; got {respondent!r}")
     own = set(built.x.values()) | set(built.coded.values()) if respondent == "client" else set(built.y.values())
     prefixes = _AUX_PREFIXES[respondent]
     own |= {j for name, j in built.model.index.items() if name.startswith(prefixes)}
@@ -516,7 +516,7 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
     t = published_targets() if targets is None else targets
     _check_targets(t)
     if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"df: expected an interview-level DataFrame, got {type(df).__name__}")
+        raise ValueError(f"`df` must be an interview-level DataFrame; got {type(df).__name__}")
     needed = ["respondent", "dyad_id", "therapist_id", "client_group", "concordant", *t.themes]
     missing = [c for c in needed if c not in df.columns]
     if missing:
@@ -626,7 +626,7 @@ def cooccurrence_bounds(respondent: str = "client", built: Built | None = None) 
     drop the roster-bound constraints and so hold for any roster.
     """
     if respondent not in ("client", "therapist"):
-        raise ValueError(f"respondent: expected 'client' or 'therapist', got {respondent!r}")
+        raise ValueError(f"`respondent` must be 'client' or 'therapist'; got {respondent!r}")
     b = build_model() if built is None else built
     var = b.x if respondent == "client" else b.y
     rows = []

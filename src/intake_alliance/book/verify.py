@@ -1,7 +1,7 @@
 """Re-execute every notebook and compare the book's numbers with the paper's, key by key.
 
 Notebooks glue each number they *compute* that the paper also prints under
-the number's key in ``reported_values.csv`` (see :mod:`intake_alliance.gluing`).
+the number's key in ``reported_values.csv`` (see :mod:`intake_alliance.book.gluing`).
 :func:`collect` executes the notebooks from scratch with nbclient and reads
 those glued values back; :func:`compare` formats each at the precision of the
 printed string and compares the two strings.  Differences the audit has
@@ -20,18 +20,15 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from . import data
+from .. import data
+from ..paths import ROOT
 from .gluing import PUBLISHED_PREFIX, fmt_number
 
-__all__ = ["notebooks", "glued_values", "collect", "compare", "summary_line", "main"]
+__all__ = ["glued_values", "collect", "compare", "summary_line", "main"]
 
-ROOT = Path(__file__).resolve().parents[2]
 _NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 
 
-def notebooks() -> list[Path]:
-    """Return the book's notebooks in reading order."""
-    return sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
@@ -49,7 +46,7 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
     return out
 
 
-def collect(paths: list[Path] | None = None, timeout: int = 600, progress: bool = True,
+def collect(paths: list[Path] | None = None, timeout: int | None = None, progress: bool = True,
             env: dict[str, str] | None = None, jobs: int = 2) -> pd.DataFrame:
     """Execute notebooks from scratch in ``jobs`` processes; return every glued value that names a reported key.
 
@@ -62,16 +59,16 @@ def collect(paths: list[Path] | None = None, timeout: int = 600, progress: bool 
     """
     from tqdm import tqdm
 
-    from .execution import NotebookFailed, run_pool
+    from .execution import NotebookFailed, book_notebooks, execution_timeout, run_pool
 
     keys = set(data.reported().index)
     rows = []
-    paths = notebooks() if paths is None else paths
+    paths = book_notebooks(ROOT) if paths is None else paths
     bar = tqdm(total=len(paths), desc="executing notebooks", unit="nb", disable=not progress, file=sys.stderr)
     old_env = dict(os.environ)
     os.environ.update(env or {})  # the worker processes and their kernels inherit it
     try:
-        done = run_pool(list(paths), jobs, timeout, on_done=lambda ex: bar.update(1))
+        done = run_pool(list(paths), jobs, execution_timeout(ROOT) if timeout is None else timeout, on_done=lambda ex: bar.update(1))
     finally:
         bar.close()
         os.environ.clear()
@@ -149,7 +146,7 @@ def summary_line(table: pd.DataFrame) -> str:
             "only quoted, not recomputed, and were NOT checked (--verbose lists them)")
 
 
-def main(data_root: str | Path | None = None, timeout: int = 600, jobs: int = 2, verbose: bool = False) -> int:
+def main(data_root: str | Path | None = None, timeout: int | None = None, jobs: int = 2, verbose: bool = False) -> int:
     """Run the whole verification and print its table; return the exit status.
 
     Raises

@@ -29,11 +29,11 @@ Scoring rules
 * **Against another sheet**, the two codings are compared as they stand
   (ambiguity plays no part: each coder chose one theme).  Kappa is symmetric
   in the two sheets; the confusion matrix is transposed when they are swapped.
-* Cohen's kappa is computed by :func:`statsmodels.stats.inter_rater.cohens_kappa`
-  on the 8 x 8 table of all themes (themes nobody used are kept as empty rows
+* Cohen's kappa is computed by :func:`intake_alliance.stats.cohen_kappa`
+  (statsmodels underneath) on the 8 x 8 table of all themes (themes nobody used are kept as empty rows
   and columns); its large-sample standard error and the Wald 95% interval
-  ``kappa_low``/``kappa_upp`` are reported unchanged.  With few vignettes that
-  interval can reach beyond 1; it is not clipped.
+  ``kappa_low``/``kappa_upp`` are those of :func:`intake_alliance.stats.cohen_kappa`,
+  clipped to [-1, 1] like every analytic interval of the package.
 """
 
 from __future__ import annotations
@@ -44,24 +44,15 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
 import numpy as np
 import pandas as pd
+from .. import data
+from ..stats.agreement import cohen_kappa
 
-from . import data
-
-__all__ = [
-    "SHEET_COLUMNS",
-    "SheetScore",
-    "themes",
-    "answer_key",
-    "example_sheet",
-    "read_sheet",
-    "score_sheet",
-    "plot_confusion",
-]
+__all__ = ["SHEET_COLUMNS", "themes", "answer_key", "example_sheet", "SEPARATORS", "sniff_separator", "read_sheet", "SheetScore", "score_sheet"]
 
 SHEET_COLUMNS = ["vignette_id", "theme", "coder", "note"]
+
 _REQUIRED = ["vignette_id", "theme"]
 
 
@@ -82,9 +73,6 @@ def example_sheet(name: str) -> pd.DataFrame:
     if name not in {"sheet_careful", "sheet_confused"}:
         raise ValueError(f"name: {name!r} is not an example sheet; use 'sheet_careful' or 'sheet_confused'")
     return read_sheet(data.load(name))
-
-
-# --- reading and validating a sheet -----------------------------------------------
 
 
 def _theme_lookup() -> dict[str, str]:
@@ -113,7 +101,6 @@ def _check_key(key: pd.DataFrame) -> pd.DataFrame:
         vid = key["vignette_id"][key["vignette_id"].duplicated()].iloc[0]
         raise ValueError(f"key: vignette {vid} appears more than once")
     return key.reset_index(drop=True)
-
 
 #: Separators a spreadsheet may write: comma; semicolon (Excel and LibreOffice where the decimal mark is a
 #: comma, as in most of Europe); tab ("Unicode text" from Excel).
@@ -214,7 +201,7 @@ def read_sheet(path_or_df: str | Path | pd.DataFrame, *, key: pd.DataFrame | Non
         stem = path.stem
         from_file = True
     else:
-        raise ValueError(f"path_or_df: expected a CSV path or a DataFrame, got {type(path_or_df).__name__}")
+        raise ValueError(f"`path_or_df` must be a CSV path or a DataFrame; got {type(path_or_df).__name__}")
 
     missing_cols = [c for c in _REQUIRED if c not in raw.columns]
     if missing_cols:
@@ -271,9 +258,6 @@ def read_sheet(path_or_df: str | Path | pd.DataFrame, *, key: pd.DataFrame | Non
     out.attrs["source"] = source
     out.attrs["coder"] = coders[0] if len(coders) == 1 else (stem or "coder")
     return out
-
-
-# --- scoring -----------------------------------------------------------------------
 
 
 @dataclass
@@ -333,32 +317,19 @@ class SheetScore:
 
 
 def _kappa(coded: pd.Series, reference: pd.Series, labels: list[str]) -> tuple[pd.DataFrame, dict[str, float]]:
-    from sklearn.metrics import cohen_kappa_score
-    from statsmodels.stats.inter_rater import cohens_kappa
-
+    """Return the confusion matrix and Cohen's kappa of (reference, coded) through :func:`stats.cohen_kappa`."""
     conf = pd.crosstab(pd.Categorical(reference, categories=labels), pd.Categorical(coded, categories=labels),
                        dropna=False)
     conf = conf.reindex(index=labels, columns=labels, fill_value=0).astype("int64")
     conf.index.name = "reference"
     conf.columns.name = "coded"
     table = conf.to_numpy(dtype=float)
-    n = table.sum()
-    p_e = float((table.sum(1) / n) @ (table.sum(0) / n))
-    if np.isclose(p_e, 1.0):
+    if np.isclose((table.sum(1) / table.sum()) @ (table.sum(0) / table.sum()), 1.0):
         raise ValueError("sheet: kappa is undefined because both codings use one and the same theme throughout")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # statsmodels also computes a z test whose null SE is 0 when one coder used a single theme
-        res = cohens_kappa(table)
-    kappa = float(res.kappa)
-    k_sk = float(cohen_kappa_score(list(reference), list(coded), labels=labels))
-    if not np.isclose(k_sk, kappa):  # two independent implementations must agree
-        raise RuntimeError(f"kappa: statsmodels {kappa} and scikit-learn {k_sk} disagree")
-    se, low, upp = float(res.std_kappa), float(res.kappa_low), float(res.kappa_upp)
-    if np.isnan(se) and -1e-12 < float(res.var_kappa) <= 0:
-        # a variance that is zero in exact arithmetic came out as -1e-17: the SE is 0
-        se, low, upp = 0.0, kappa, kappa
-    return conf, {"kappa": kappa, "kappa_se": se, "kappa_low": low, "kappa_upp": upp}
-
+    res = cohen_kappa(pd.DataFrame({"reference": list(reference), "coded": list(coded)}),
+                      categories=labels).iloc[0]
+    return conf, {"kappa": float(res.estimate), "kappa_se": float(res.se),
+                  "kappa_low": float(res.ci_low), "kappa_upp": float(res.ci_high)}
 
 def score_sheet(sheet: str | Path | pd.DataFrame, against: str | Path | pd.DataFrame = "key", *,
                 key: pd.DataFrame | None = None) -> SheetScore:
@@ -411,7 +382,7 @@ def score_sheet(sheet: str | Path | pd.DataFrame, against: str | Path | pd.DataF
         items["reference"] = other.set_index("vignette_id").loc[items["vignette_id"], "theme"].to_numpy()
         reference_name = other.attrs["coder"]
     else:
-        raise ValueError(f"against: expected 'key' or a completed sheet, got {type(against).__name__}")
+        raise ValueError(f"`against` must be 'key' or a completed sheet; got {type(against).__name__}")
     items["agree"] = items["coded"] == items["reference"]
     cols = ["vignette_id", "coded", "reference", "agree"] + [c for c in ("primary_theme", "secondary_theme", "ambiguous")
                                                               if c in items.columns]
@@ -439,42 +410,3 @@ def score_sheet(sheet: str | Path | pd.DataFrame, against: str | Path | pd.DataF
         per_theme=per_theme, confusion=conf, percent_agreement=100.0 * float(items["agree"].sum()) / n,
         notes=notes, **kap,
     )
-
-
-# --- figure ------------------------------------------------------------------------
-
-
-def plot_confusion(result: SheetScore, *, ax=None, title: str | None = None, cmap: str = "Blues"):
-    """Draw the confusion matrix of ``result`` as an annotated seaborn heatmap; return the figure.
-
-    Rows are the reference (key or other coder), columns the scored coder's
-    themes; agreements lie on the diagonal, which is outlined.
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-    from matplotlib.patches import Rectangle
-
-    if not isinstance(result, SheetScore):
-        raise ValueError(f"result: expected the SheetScore returned by score_sheet, got {type(result).__name__}")
-    conf = result.confusion
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 5.4))
-    else:
-        fig = ax.figure
-    vmax = max(int(conf.to_numpy().max()), 1)
-    sns.heatmap(conf, annot=True, fmt="d", cmap=cmap, vmin=0, vmax=vmax, cbar=False, square=True,
-                linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 9})
-    for i in range(len(conf)):
-        ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="#333333", lw=1.2))
-    ref = "answer key" if result.reference == "key" else result.reference
-    ax.set_ylabel(f"reference: {ref}")
-    ax.set_xlabel(f"coded by {result.coder}")
-    ax.tick_params(axis="x", labelrotation=45)
-    for lab in ax.get_xticklabels():
-        lab.set_horizontalalignment("right")
-    ax.tick_params(axis="y", labelrotation=0)
-    if title is None:
-        title = f"{result.coder} vs {ref}: kappa = {result.kappa:.2f}"
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig

@@ -1,0 +1,98 @@
+"""Figures of chapter 02: published kappas over their benchmark bands, and interval half-widths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from ..stats.benchmarks import interpretation_scales
+
+__all__ = ["plot_kappas_with_bands", "plot_halfwidth"]
+
+_BAND_COLOURS = ["#f7f7f7", "#e5e5e5", "#d0d0d0", "#bdbdbd", "#a5a5a5", "#8c8c8c"]
+
+_SCALE_TITLES = {"landis_koch": "Landis & Koch (1977)", "mchugh": "McHugh (2012)",
+                 "krippendorff": "Krippendorff (2004)", "fleiss": "Fleiss (1981)"}
+
+
+def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("landis_koch", "mchugh", "krippendorff"),
+                           ylim: tuple[float, float] = (0.5, 0.9)) -> plt.Figure:
+    """Draw the published kappas over the checkpoints, once per benchmark scale with its bands behind.
+
+    Parameters
+    ----------
+    checkpoints : DataFrame
+        As returned by :func:`intake_alliance.study.design.reliability_checkpoints`
+        (columns ``checkpoint, respondent, kappa, kappa_reported``).
+    scales : sequence of str
+        Benchmark scales of :func:`intake_alliance.stats.interpretation_scales`.
+    """
+    need = {"checkpoint", "respondent", "kappa", "kappa_reported"}
+    if not need <= set(checkpoints.columns):
+        raise ValueError(f"`checkpoints` must have the columns {sorted(need)}.")
+    bands = interpretation_scales()
+    unknown = [s for s in scales if s not in set(bands.scale)]
+    if unknown:
+        raise ValueError(f"`scales`: unknown scale(s) {unknown}.")
+    colours = {"therapist": "#1b9e77", "client": "#7570b3"}
+    order = ["1", "2", "3", "overall"]
+    cp = checkpoints.assign(x=checkpoints.checkpoint.astype(str).map({v: i for i, v in enumerate(order)}))
+    fig, axes = plt.subplots(1, len(scales), figsize=(3.4 * len(scales), 3.6), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, scale in zip(axes, scales):
+        sub = bands[bands.scale == scale].reset_index(drop=True)
+        for i, b in sub.iterrows():
+            lo, hi = max(b.lower, ylim[0]), min(b.upper, ylim[1])
+            if hi <= lo:
+                continue
+            ax.axhspan(lo, hi, color=_BAND_COLOURS[min(i, len(_BAND_COLOURS) - 1)], zorder=0)
+            ax.text(3.45, hi - 0.006, b.label, fontsize=7, va="top", ha="right", color="#333333")
+        for resp, d in cp.groupby("respondent"):
+            dx = -0.08 if resp == "therapist" else 0.08
+            line = d[d.checkpoint.astype(str) != "overall"]
+            ax.plot(line.x + dx, line.kappa, "o-", color=colours[resp], label=f"{resp} interviews", zorder=3)
+            over = d[d.checkpoint.astype(str) == "overall"]
+            ax.plot(over.x + dx, over.kappa, "D", color=colours[resp], zorder=3)
+        ax.set_xticks(range(4), ["25 %", "50 %", "75 %", "overall"])
+        ax.set_xlim(-0.4, 3.5)
+        ax.set_ylim(*ylim)
+        ax.set_title(_SCALE_TITLES.get(scale, scale), fontsize=9)
+        ax.set_xlabel("checkpoint (share coded)")
+    axes[0].set_ylabel("published kappa")
+    axes[0].legend(frameon=True, fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_halfwidth(curves: pd.DataFrame, target: float = 0.10, analytic: pd.DataFrame | None = None) -> plt.Figure:
+    """Draw the CI half-width against the number of units, one line per prevalence.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        Columns ``n_units, halfwidth, prevalence`` (simulation, three raters).
+    analytic : DataFrame, optional
+        Columns ``n_units, halfwidth, prevalence`` (two-rater formula), drawn dashed.
+    """
+    need = {"n_units", "halfwidth", "prevalence"}
+    if not need <= set(curves.columns):
+        raise ValueError(f"`curves` must have the columns {sorted(need)}.")
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    palette = plt.get_cmap("viridis")
+    prevs = sorted(curves.prevalence.unique())
+    for i, p in enumerate(prevs):
+        col = palette(i / max(len(prevs) - 1, 1) * 0.85)
+        d = curves[curves.prevalence == p]
+        ax.plot(d.n_units, d.halfwidth, "o-", ms=3, color=col, label=f"prevalence {p:.2f}, 3 raters (simulated)")
+        if analytic is not None:
+            a = analytic[analytic.prevalence == p]
+            ax.plot(a.n_units, a.halfwidth, "--", color=col, lw=1, label=f"prevalence {p:.2f}, 2 raters (formula)")
+    ax.axhline(target, color="#d95f02", lw=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("number of units coded by every rater (log scale)")
+    ax.set_ylabel("half-width of 95 % interval")
+    ax.legend(fontsize=7, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,127 @@
+"""General statistics any researcher can reuse: agreement, reporting granularity, 2x2 tables, power, effect sizes.
+
+Everything here takes arrays, tables or reported strings and knows nothing of
+this study: it never imports :mod:`intake_alliance.data`, the study, the
+figures or matplotlib (a test enforces it).  The public functions of every
+module are available from this package directly::
+
+    from intake_alliance.stats import cohen_kappa, grim, fisher_test
+
+Modules
+-------
+rounding         which exact values print as a reported string (the one rounding implementation)
+granularity      GRIM and GRIMMER checks of printed means and SDs
+percentages      printed percentages against denominators and totals
+tables           two independent proportions: Fisher, chi-square, risk difference, odds ratio
+power            exact power, detectable differences, design effect of clustering
+effect_sizes     r, d, Fisher's z and their intervals
+coding           validated coded data and count tables for the agreement coefficients
+agreement        percent agreement, Cohen's, Fleiss' and Light's kappa, Krippendorff's alpha, Gwet's AC1, PABAK
+agreement_batch  the same coefficients for many count tables at once
+bootstrap        bootstrap and jackknife intervals of any coefficient
+benchmarks       interpretation scales (Landis & Koch, McHugh, ...) as data
+rater_models     simulated raters, rating patterns and pooled kappas
+kappa_precision  how many units a kappa of a given precision needs
+multilevel       seeded simulations of nested designs and their mixed-model fits
+"""
+
+from .rounding import fmt_number, CONVENTIONS, ROUNDING_OPTIONS, Number, Rounding, round_to, RoundingInterval, rounding_interval, resolve_rounding, matching_numerators, attainable_conventions
+from .granularity import SD_DEFINITIONS, GRIM_MAX_UNITS, GRIMMER_MAX_UNITS, GrimResult, grim, GrimmerCandidate, GrimmerResult, grimmer
+from .percentages import PercentResult, percent_check, PercentTotalResult, percent_total_check
+from .tables import fisher_test, risk_difference, odds_ratio, chi2_test
+from .power import fisher_power, detectable_difference, design_effect, effective_sample_size
+from .effect_sizes import r_to_d, d_to_r, var_r_to_var_d, var_d_to_var_r, fisher_z, inverse_fisher_z, fisher_ci, convert_interval
+from .coding import RatingsLike, CountsLike, Level, MAX_RATERS, count_table
+from .agreement import percent_agreement, cohen_kappa, fleiss_kappa, light_kappa, krippendorff_alpha, gwet_ac1, pabak, agreement_table
+from .agreement_batch import fleiss_kappa_batch, percent_agreement_batch, gwet_ac1_batch, krippendorff_alpha_batch
+from .bootstrap import bootstrap_ci
+from .benchmarks import interpretation_scales, interpret
+from .rater_models import N_PATTERNS, accuracy_for_kappa, segment_prevalence, simulate_presence_counts, calibrate_accuracy, per_theme_kappas, ratings_from_cells, pattern_coefficients, random_pattern_tables, biased_rater_tables, fleiss_pooling_decomposition, search_pooled_below_parts, pooling_consistency
+from .kappa_precision import cohen_kappa_se_expected, simulated_kappa_halfwidth, units_needed
+from .multilevel import simulate_nested_alliance, fit_nested_alliance, icc_anova, simulate_icc_estimates, GROWTH_TRUTH, simulate_growth_curves, fit_growth_curves, growth_curve_means
+
+__all__ = [
+    "fmt_number",
+    "CONVENTIONS",
+    "ROUNDING_OPTIONS",
+    "Number",
+    "Rounding",
+    "round_to",
+    "RoundingInterval",
+    "rounding_interval",
+    "resolve_rounding",
+    "matching_numerators",
+    "attainable_conventions",
+    "SD_DEFINITIONS",
+    "GRIM_MAX_UNITS",
+    "GRIMMER_MAX_UNITS",
+    "GrimResult",
+    "grim",
+    "GrimmerCandidate",
+    "GrimmerResult",
+    "grimmer",
+    "PercentResult",
+    "percent_check",
+    "PercentTotalResult",
+    "percent_total_check",
+    "fisher_test",
+    "risk_difference",
+    "odds_ratio",
+    "chi2_test",
+    "fisher_power",
+    "detectable_difference",
+    "design_effect",
+    "effective_sample_size",
+    "r_to_d",
+    "d_to_r",
+    "var_r_to_var_d",
+    "var_d_to_var_r",
+    "fisher_z",
+    "inverse_fisher_z",
+    "fisher_ci",
+    "convert_interval",
+    "RatingsLike",
+    "CountsLike",
+    "Level",
+    "MAX_RATERS",
+    "count_table",
+    "percent_agreement",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "light_kappa",
+    "krippendorff_alpha",
+    "gwet_ac1",
+    "pabak",
+    "agreement_table",
+    "fleiss_kappa_batch",
+    "percent_agreement_batch",
+    "gwet_ac1_batch",
+    "krippendorff_alpha_batch",
+    "bootstrap_ci",
+    "interpretation_scales",
+    "interpret",
+    "N_PATTERNS",
+    "accuracy_for_kappa",
+    "segment_prevalence",
+    "simulate_presence_counts",
+    "calibrate_accuracy",
+    "per_theme_kappas",
+    "ratings_from_cells",
+    "pattern_coefficients",
+    "random_pattern_tables",
+    "biased_rater_tables",
+    "fleiss_pooling_decomposition",
+    "search_pooled_below_parts",
+    "pooling_consistency",
+    "cohen_kappa_se_expected",
+    "simulated_kappa_halfwidth",
+    "units_needed",
+    "simulate_nested_alliance",
+    "fit_nested_alliance",
+    "icc_anova",
+    "simulate_icc_estimates",
+    "GROWTH_TRUTH",
+    "simulate_growth_curves",
+    "fit_growth_curves",
+    "growth_curve_means",
+]

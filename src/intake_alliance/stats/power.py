@@ -1,0 +1,123 @@
+"""Power and detectable differences for two proportions, and the design effect of clustering.
+
+* :func:`fisher_power` and :func:`detectable_difference`: the exact power of
+  Fisher's test and the smallest difference two groups of a given size detect.
+* :func:`design_effect` and :func:`effective_sample_size`: Kish's (1965) design
+  effect ``1 + (m - 1) ICC`` for units nested in clusters (clients within
+  therapists), and the independent sample it is worth.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from numbers import Real
+import numpy as np
+import pandas as pd
+from scipy import stats
+from ._checks import check_icc, check_int
+
+__all__ = ["fisher_power", "detectable_difference", "design_effect", "effective_sample_size"]
+
+
+@functools.lru_cache(maxsize=16)
+def _fisher_rejections(n1: int, n2: int, alpha: float) -> np.ndarray:
+    rej = np.zeros((n1 + 1, n2 + 1), dtype=bool)
+    for i in range(n1 + 1):
+        for j in range(n2 + 1):
+            rej[i, j] = stats.fisher_exact([[i, n1 - i], [j, n2 - j]]).pvalue <= alpha
+    rej.setflags(write=False)
+    return rej
+
+_TINY = 1e-300
+
+
+def fisher_power(p1: float, p2: float, n1: int, n2: int, alpha: float = 0.05) -> float:
+    """Return the exact power of the two-sided Fisher test for true proportions ``p1`` and ``p2``."""
+    n1, n2 = check_int(n1, "n1", 1), check_int(n2, "n2", 1)
+    for name, p in (("p1", p1), ("p2", p2)):
+        if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= p <= 1:
+            raise ValueError(f"`{name}` must be a proportion in [0, 1]; got {p!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha < 1:
+        raise ValueError(f"`alpha` must be a number strictly between 0 and 1; got {alpha!r}")
+    # a subnormal proportion overflows scipy's binomial pmf; it differs from 0 by less than 1e-300 in the power
+    p1, p2 = (0.0 if p < _TINY else float(p) for p in (p1, p2))
+    rej = _fisher_rejections(n1, n2, float(alpha))
+    f1 = stats.binom.pmf(np.arange(n1 + 1), n1, p1)
+    f2 = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
+    return float(f1 @ rej @ f2)
+
+
+def detectable_difference(n1: int, n2: int, base_rates, power: float = 0.8, alpha: float = 0.05,
+                          method: str = "normal", grid_step: float = 0.001) -> pd.DataFrame:
+    """Return, per base rate ``p2`` in group 2, the smallest ``p1 > p2`` detected with ``power``.
+
+    ``method="normal"`` uses Cohen's *h* (:func:`statsmodels.stats.power.NormalIndPower`
+    with :func:`statsmodels.stats.proportion.proportion_effectsize`) and inverts
+    it exactly; ``method="fisher"`` scans ``p1`` on a grid of width
+    ``grid_step`` using :func:`fisher_power`.  ``p1`` is NaN when no proportion
+    up to 1 reaches the power.
+    """
+    from statsmodels.stats.power import NormalIndPower
+
+    n1, n2 = check_int(n1, "n1", 1), check_int(n2, "n2", 1)
+    if not 0 < power < 1:
+        raise ValueError(f"`power` must be a number strictly between 0 and 1; got {power!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"`alpha` must be a number strictly between 0 and 1; got {alpha!r}")
+    if method not in ("normal", "fisher"):
+        raise ValueError(f"`method` must be 'normal' or 'fisher'; got {method!r}")
+    if not isinstance(grid_step, (int, float)) or not 0 < grid_step <= 0.1:
+        raise ValueError(f"`grid_step` must be a number in (0, 0.1]; got {grid_step!r}")
+    rates = np.asarray(base_rates, dtype=float)
+    if rates.ndim != 1 or rates.size == 0 or np.any((rates < 0) | (rates >= 1)):
+        raise ValueError("`base_rates`: expected a non-empty 1-D sequence of proportions in [0, 1)")
+    rows = []
+    if method == "normal":
+        h = NormalIndPower().solve_power(effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power,
+                                         alternative="two-sided")
+        for p2 in rates:
+            phi = math.asin(math.sqrt(p2)) + h / 2
+            p1 = math.sin(phi) ** 2 if phi <= math.pi / 2 else math.nan
+            rows.append({"base_rate": p2, "detectable_rate": p1})
+    else:
+        grid = np.arange(0, 1 + grid_step / 2, grid_step)
+        rej = _fisher_rejections(n1, n2, float(alpha)).astype(float)
+        f1 = stats.binom.pmf(np.arange(n1 + 1)[None, :], n1, grid[:, None])  # grid x (n1 + 1)
+        for p2 in rates:
+            f2 = stats.binom.pmf(np.arange(n2 + 1), n2, p2)
+            pw = f1 @ rej @ f2
+            ok = np.flatnonzero((grid > p2) & (pw >= power))
+            rows.append({"base_rate": p2, "detectable_rate": float(grid[ok[0]]) if ok.size else math.nan})
+    out = pd.DataFrame(rows)
+    out["difference"] = out.detectable_rate - out.base_rate
+    out["method"] = method
+    return out
+
+
+def design_effect(m: float, icc: float) -> float:
+    """Return Kish's design effect ``1 + (m - 1) * icc`` for clusters of (mean) size ``m``.
+
+    Parameters
+    ----------
+    m
+        Clients per therapist (a mean when caseloads differ; unequal caseloads
+        make the true design effect somewhat larger).
+    icc
+        Intraclass correlation: the share of the variance that lies between therapists.
+
+    Examples
+    --------
+    >>> design_effect(55 / 22, 0.11)
+    1.165
+    """
+    if isinstance(m, bool) or not isinstance(m, Real) or not float(m) >= 1:
+        raise ValueError(f"`m`: the cluster size must be a number of at least 1, got {m!r}")
+    icc = check_icc(icc)
+    return 1 + (float(m) - 1) * icc
+
+
+def effective_sample_size(n: int, m: float, icc: float) -> float:
+    """Return ``n / design_effect(m, icc)``: how many independent clients ``n`` nested ones are worth."""
+    n = check_int(n, "n")
+    return n / design_effect(m, icc)

@@ -1,0 +1,16 @@
+"""What only this study needs: the paper's design, frequencies, reconstruction, group comparison and audit.
+
+Each module reads the published numbers from :mod:`intake_alliance.data` and
+calls the general methods of :mod:`intake_alliance.stats`; none draws figures
+(that is :mod:`intake_alliance.figures`) or builds the book.
+
+Modules
+-------
+design        recruitment flow, sample tables, reliability checkpoints, units of analysis
+frequencies   the codebook, published theme counts, recomputed percentages and intervals
+reconstruct   an interview-level dataset consistent with every published aggregate, and its bounds
+concordance   concordant versus discordant dyads: feasible splits, tests, valence congruence
+audit         every printed number checked for internal consistency, as a table
+literature    the neighbouring studies on a common scale
+teaching      reading and scoring the coding lab's sheets
+"""

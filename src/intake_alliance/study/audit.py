@@ -1,0 +1,170 @@
+"""The audit of every number the paper prints: which check applies, and what it finds.
+
+:func:`audit_reported_values` runs the general checks of
+:mod:`intake_alliance.stats` (GRIM, GRIMMER, percentages, sums, pooled kappas)
+on ``data/published/reported_values.csv`` and returns the findings as a table
+of numbers and short verdicts; the chapter formats them.
+"""
+
+from __future__ import annotations
+
+from ..stats.granularity import grim, grimmer
+from ..stats.percentages import percent_check, percent_total_check
+
+__all__ = ["audit_reported_values"]
+
+#: Scale limits used by GRIM/GRIMMER for each mean (from the printed ranges or the design).
+_SCALES = {
+    "therapist_age_mean": ("therapist_age_min", "therapist_age_max"),
+    "client_age_mean": ("client_age_min", "client_age_max"),
+    "client_themes_mean": (0, 8),
+    "therapist_themes_mean": (0, 8),
+    "therapist_interviews_mean": (1, "therapist_max_interviews"),
+    "therapist_practice_years_mean": (0, None),
+}
+
+#: Percentages printed without a denominator, paired with the count printed beside them.
+_SHARE_COUNTS = {"codebook_share_pct": "codebook_interviews_n", "checkpoint1_pct": "checkpoint1_n",
+                 "checkpoint2_pct": "checkpoint2_n", "checkpoint3_pct": "checkpoint3_n"}
+
+#: Counts that other printed counts determine.
+_SUMS = {
+    "clients_declined": ["clients_declined_no_time", "clients_declined_unwell", "clients_declined_recording"],
+    "clients_participated": ["clients_mizrahi", "clients_ashkenazi"],
+    "reliability_interviews_per_checkpoint": ["reliability_therapist_interviews_per_checkpoint",
+                                              "reliability_client_interviews_per_checkpoint"],
+    "n_themes": ["n_positive_themes", "n_negative_themes"],
+}
+
+
+def _verdict(conventions: tuple[str, ...]) -> str:
+    if {"half_up", "half_down"} & set(conventions):
+        return "consistent"
+    if conventions:
+        return "consistent only under " + " / ".join(conventions)
+    return "inconsistent"
+
+
+def audit_reported_values(reported=None):
+    """Return one row per reported value: the check applied, its verdict and a detail.
+
+    Percentages with a denominator get :func:`percent_check`; shares printed
+    with a count get :func:`percent_total_check` (which totals they imply);
+    means get :func:`grim` and SDs :func:`grimmer` with the printed ranges as
+    scale limits; counts that other counts determine are added up; kappas are
+    range-checked.  Everything else is listed as not checkable.
+    """
+    import pandas as pd
+
+    from .. import data
+
+    r = data.reported() if reported is None else reported
+
+    def val(k):
+        return k if isinstance(k, int) or k is None else int(r.at[k, "value"])
+
+    rows = []
+    for key, row in r.iterrows():
+        rep, unit, den = str(row.reported), row.unit, row.denominator
+        check, verdict, detail = "none applicable", "not checkable", ""
+        if unit == "percent" and pd.notna(den):
+            res = percent_check(rep, int(den))
+            check, verdict = f"percent: k/{int(den)}", _verdict(res.conventions)
+            if res.consistent or res.conventions:
+                counts = sorted({c for cs in res.counts_by_convention.values() for c in cs})
+                detail = "count(s) " + ", ".join(map(str, counts))
+            else:
+                fits = res.fitting_n_by_convention
+                near = sorted({n for ns in fits.values() for n in ns if abs(n - int(den)) <= 12})
+                detail = (f"no count out of {int(den)} fits; nearby denominators that fit: "
+                          + (", ".join(map(str, near)) if near else "none within 12")
+                          + (f"; smallest: {res.smallest_n}" if res.smallest_n else ""))
+        elif key in _SHARE_COUNTS:
+            k = int(r.at[_SHARE_COUNTS[key], "value"])
+            res = percent_total_check(rep, k)
+            totals = getattr(res, "totals", None) or getattr(res, "fitting_n", ())
+            check = f"share: {k} / total"
+            verdict = "implied total" if totals else "inconsistent"
+            detail = f"total between {min(totals)} and {max(totals)}" if totals else "no total fits"
+        elif unit == "mean" and pd.notna(den):
+            lo, hi = (val(x) for x in _SCALES.get(key, (0, None)))
+            res = grim(rep, int(den), scale_min=lo, scale_max=hi)
+            check, verdict = f"GRIM, n = {int(den)}", _verdict(res.conventions)
+            detail = "sum(s) " + ", ".join(map(str, res.sums_by_convention.get("truncate", ())[:3])) \
+                if not res.consistent and res.conventions else ""
+        elif unit == "sd" and pd.notna(den):
+            mean_key = key.replace("_sd", "_mean")
+            lo, hi = (val(x) for x in _SCALES.get(mean_key, (0, None)))
+            mean = str(r.at[mean_key, "reported"])
+            res = grimmer(mean, rep, int(den), scale_min=lo, scale_max=hi)
+            check, verdict = f"GRIMMER with mean {mean}, n = {int(den)}", _verdict(res.conventions)
+            detail = "SD definition(s): " + ", ".join(res.sd_definitions) if res.conventions else ""
+        elif key in _SUMS:
+            parts = [int(r.at[p, "value"]) for p in _SUMS[key]]
+            check = " + ".join(_SUMS[key])
+            verdict = "consistent" if sum(parts) == int(row.value) else "inconsistent"
+            detail = f"{' + '.join(map(str, parts))} = {sum(parts)}"
+        elif unit == "kappa" and key.endswith("_overall"):
+            verdict, check, detail = _pooling_verdict(key, r)
+        elif unit == "kappa":
+            check = "range [-1, 1]"
+            verdict = "consistent" if -1 <= row.value <= 1 else "inconsistent"
+            detail = "a part of the overall kappa: see its row"
+        rows.append({"key": key, "reported": rep, "check": check, "verdict": verdict, "detail": detail,
+                     "explanation": _explain(key, rep, unit, den, verdict, r)})
+    return pd.DataFrame(rows)
+
+
+def _pooling_verdict(key, r) -> tuple[str, str, str]:
+    """Check an overall kappa against its checkpoint kappas as a pooled Fleiss' kappa.
+
+    Pooled Fleiss' kappa is never below the smallest part (see
+    ``reliability_study.fleiss_pooling_decomposition``), so a printed overall
+    value below every printed part is attainable only if the rounding leaves
+    room for it.
+    """
+    from ..stats.rater_models import pooling_consistency
+
+    who = key.removeprefix("kappa_").removesuffix("_overall")
+    part_keys = [f"checkpoint{i}_kappa_{who}" for i in (1, 2, 3)]
+    parts = [str(r.at[k, "reported"]) for k in part_keys]
+    pooled = str(r.at[key, "reported"])
+    fits = tuple(rule for rule in ("half_up", "truncate") if pooling_consistency(parts, pooled, rule=rule)["consistent"])
+    check = "pooled Fleiss' kappa of " + ", ".join(parts) + " (never below the smallest part)"
+    detail = "attainable under " + " / ".join(fits) if fits else "below the smallest part under every rounding rule"
+    return _verdict(fits), check, detail
+
+
+def _explain(key, rep, unit, den, verdict, r) -> str:
+    """Return the most plausible explanation of a verdict other than 'consistent'."""
+    if verdict in ("consistent", "not checkable"):
+        return ""
+    if verdict == "implied total":
+        return "the total behind the share is not stated; compare the totals the shares imply"
+    if verdict.startswith("consistent only under truncate"):
+        return "truncation instead of rounding (the rule that also fits other values the paper prints)"
+    if verdict.startswith("consistent only under"):
+        return "a rounding rule other than the usual one, or a different denominator"
+    if unit == "kappa":
+        return ("not Fleiss' kappa pooled over the checkpoint codings: another coefficient (e.g. a mean of "
+                "pairwise or per-code kappas), other coding units, or more interviews coded in common")
+    if "_theme_" in key:
+        return "typo: the count is consistent with the other numbers, the percentage is not"
+    if unit == "percent":
+        res = percent_check(rep, int(den), n_range=(1, int(den)))
+        below = [n for n in res.fitting_n if n < int(den)]
+        if below:
+            return (f"a subsample: missing answers would give a denominator such as {below[-1]} "
+                    f"(the largest n below {int(den)} that fits)")
+        res_t = percent_check(rep, int(den), rounding="truncate", n_range=(1, int(den)))
+        if res_t.fitting_n:
+            return f"a subsample with truncation (n = {res_t.fitting_n[-1]} fits when truncated)"
+        return "a different denominator"
+    if unit in ("mean", "sd"):
+        mean_key = key.replace("_sd", "_mean")
+        for n in range(int(den) - 1, 0, -1):
+            res = grim(str(r.at[mean_key, "reported"]), n, scale_min=0)
+            if res.conventions:
+                how = "rounded" if {"half_up", "half_down"} & set(res.conventions) else "truncated"
+                return f"a subsample: the mean fits n = {n} ({how}), e.g. therapists who reported their years of practice"
+    return "unexplained"
