@@ -54,10 +54,10 @@ def test_check_detects_a_broken_dataset(recon: pd.DataFrame) -> None:
 def test_sd_attainability_by_hand() -> None:
     att = rc.sd_attainability().set_index(["respondent", "convention", "sd_definition"])
     # clients: 131 mentions / 51 = 2.5686 -> rounds to 2.57, truncates to 2.56
-    assert not att.loc[("clients", "round", "sample (n-1)"), "mean_attainable"]
+    assert not att.loc[("clients", "up_or_down", "sample (n-1)"), "mean_attainable"]
     assert att.loc[("clients", "truncate", "sample (n-1)"), "both_attainable"]
     # therapists: 146 mentions, Q must be even; SD 1.45 (rounded, n-1) needs Q = 501 -> impossible
-    assert not att.loc[("therapist interviews", "round", "sample (n-1)"), "sd_attainable"]
+    assert not att.loc[("therapist interviews", "up_or_down", "sample (n-1)"), "sd_attainable"]
     assert att.loc[("therapist interviews", "truncate", "sample (n-1)"), "sum_of_squares_allowed"] == "502"
 
 
@@ -80,7 +80,7 @@ def test_conflicting_statements_are_diagnosed() -> None:
 
 def test_rounding_convention_can_make_it_infeasible() -> None:
     with pytest.raises(rc.InfeasibleConstraintsError, match="therapist SD: no sum of squares gives SD 1.45"):
-        rc.build_model(convention="round", ddof=1)
+        rc.build_model(convention="up_or_down", ddof=1)
 
 
 def test_bounds_known_by_hand() -> None:

@@ -172,6 +172,12 @@ def _convert(raw: pd.Series, field: dict[str, Any], where: _Where) -> pd.Series:
     else:
         raise DataIntegrityError(f"{where.file}: field {where.column!r} has unsupported type {ftype!r}")
 
+    _check_constraints(present, values, cons, where)
+    return out
+
+
+def _check_constraints(present: pd.Series, values: pd.Series, cons: dict[str, Any], where: _Where) -> None:
+    """Check the Table Schema constraints enum, pattern, minimum, maximum and unique of one column."""
     if "enum" in cons:
         allowed = set(cons["enum"])
         bad = ~present.isin(allowed)
@@ -194,7 +200,6 @@ def _convert(raw: pd.Series, field: dict[str, Any], where: _Where) -> pd.Series:
         if dup.any():
             i = int(dup.values.argmax())
             raise where.fail(present.index[i], f"{present.iloc[i]!r} is duplicated but must be unique")
-    return out
 
 
 _OPS = {"<=": lambda a, b: a <= b, "<": lambda a, b: a < b}

@@ -18,8 +18,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock
 
 from ..paths import ROOT, toc_files
 
@@ -32,22 +30,23 @@ _CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 def bib_keys(path: str | Path) -> list[str]:
     """Return the key of every entry in the BibTeX file ``path``, a duplicated key as often as it occurs.
 
-    Raises ``FileNotFoundError`` when ``path`` does not exist and ``ValueError``
-    when bibtexparser cannot read a block (the message names the file and line).
+    Read with pybtex's low-level parser, the one sphinxcontrib-bibtex uses to
+    build the references page (its high-level reader keeps only the first of two
+    entries with one key, so it cannot count them). Raises ``FileNotFoundError``
+    when ``path`` does not exist and ``ValueError`` naming the file and line when
+    pybtex cannot read it.
     """
+    from pybtex.database.input.bibtex import LowLevelParser
+    from pybtex.scanner import PybtexSyntaxError
+
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"bibliography file not found: {path}")
-    text = path.read_text(encoding="utf-8")
-    library = bibtexparser.parse_string(text)
-    duplicates = [b for b in library.failed_blocks if isinstance(b, DuplicateBlockKeyBlock)]
-    bad = [b for b in library.failed_blocks if not isinstance(b, DuplicateBlockKeyBlock)]
-    if bad:
-        first = bad[0]
-        raise ValueError(f"{path}: cannot parse the block starting on line {first.start_line + 1}: "
-                         f"{getattr(first, 'error', first)!s}")
-    return [e.key for e in library.entries] + [b.key for b in duplicates]
-
+    try:
+        entries = list(LowLevelParser(path.read_text(encoding="utf-8")))
+    except PybtexSyntaxError as exc:
+        raise ValueError(f"{path}: cannot parse it: {exc}") from None
+    return [key for entry_type, (key, *_) in entries if entry_type.lower() not in ("comment", "preamble", "string")]
 
 def duplicate_keys(path: str | Path) -> list[str]:
     """Keys that occur more than once in ``path`` (BibTeX keys are case-insensitive)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from .style import PALETTE
 
 __all__ = ["plot_evidence_intervals", "plot_detectable_difference"]
 
@@ -12,7 +13,7 @@ def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | No
     """Two panels per respondent type: the range of Fisher p-values (log scale) and of the risk difference."""
     import matplotlib.pyplot as plt
 
-    from .style import PALETTE
+
 
     labels = labels or {}
     fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), sharey=True)

@@ -6,15 +6,53 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 from .. import data
+from .style import PALETTE
 from ..study.design import recruitment_flow, reliability_checkpoints
 
 __all__ = ["plot_recruitment_flow", "plot_analysis_timeline"]
 
 
-def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None = None) -> plt.Figure:
-    """Draw a CONSORT-style flow diagram of therapists and clients; gaps drawn hatched in orange."""
+#: Boxes of the flow diagram: (box of recruitment_flow(), x, y, width, height), therapists then clients.
+_FLOW_BOXES = [
+    ("therapists_approached", 11, 91, 18, 7.0), ("therapists_agreed", 11, 70, 18, 7.0),
+    ("therapists_declined", 30, 80.5, 14, 6.5), ("therapists_not_analysed", 30, 53, 16, 11),
+    ("therapists_analysed", 11, 30, 18, 7.0),
+    ("clients_invited", 57, 91, 20, 7.0), ("clients_not_agreed", 86, 91, 24, 7.0),
+    ("clients_declined", 86, 80.5, 26, 9.5), ("gap_declines_unexplained", 86, 69, 26, 8),
+    ("clients_agreed", 57, 70, 20, 7.0), ("clients_no_post_interview", 86, 58.5, 22, 6.5),
+    ("clients_excluded_recording", 86, 50.5, 22, 6.5), ("clients_usable", 57, 45, 22, 8),
+    ("gap_not_in_analysis", 86, 39, 26, 9), ("clients_mizrahi", 46, 26, 18, 7.5),
+    ("clients_ashkenazi", 68, 26, 18, 7.5), ("clients_analysed", 57, 9, 22, 7),
+]
+#: Arrows of the flow diagram: (x0, y0, x1, y1).
+_FLOW_ARROWS = [
+    (11, 87.5, 11, 73.5), (11, 80.5, 22.9, 80.5), (11, 66.5, 11, 33.5), (11, 53, 21.9, 53),
+    (57, 87.5, 57, 73.5), (67, 91, 73.9, 91), (86, 87.5, 86, 85.3), (86, 75.7, 86, 73.0), (57, 66.5, 57, 49),
+    (57, 58.5, 74.9, 58.5), (57, 50.5, 74.9, 50.5), (68, 42, 72.9, 39), (52, 41, 46, 29.8), (62, 41, 68, 29.8),
+    (46, 22.2, 54, 12.5), (68, 22.2, 60, 12.5),
+]
+_DECLINE_REASONS = ["clients_declined_no_time", "clients_declined_unwell", "clients_declined_recording"]
+
+
+def _flow_box(ax: plt.Axes, row: pd.Series, gap: bool, x: float, y: float, w: float, h: float,
+              extra: str = "") -> None:
+    """Draw one box of the flow diagram: its n in bold, its label wrapped below; gaps hatched."""
     import textwrap
 
+    kind = "gap" if gap else row["source"]
+    face, edge = PALETTE[f"flow_{kind}_fill"], PALETTE[f"flow_{kind}"]
+    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.3,rounding_size=1.0",
+                                fc=face, ec=edge, lw=1.4, hatch="////" if kind == "gap" else None))
+    label = textwrap.fill(row["label"] + extra, width=max(12, int(w * 1.45)))
+    # a solid backing keeps text legible over the hatching of gap boxes
+    backing = dict(fc=face, ec="none", pad=0.8) if kind == "gap" else None
+    ax.text(x, y + h / 2 - 1.6, f"n = {row['n']}", ha="center", va="center", fontsize=10, weight="bold",
+            color=edge, bbox=backing)
+    ax.text(x, y - 0.9, label, ha="center", va="center", fontsize=7, linespacing=1.15, bbox=backing)
+
+
+def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None = None) -> plt.Figure:
+    """Draw a CONSORT-style flow diagram of therapists and clients; gaps drawn hatched in orange."""
     f = (recruitment_flow() if flow is None else flow).set_index("box")
     if ax is None:
         fig, ax = plt.subplots(figsize=(12, 8.6))
@@ -23,71 +61,21 @@ def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None 
     ax.set_xlim(0, 100)
     ax.set_ylim(3, 100)
     ax.axis("off")
-    colours = {"reported": ("#eef3fb", "#1f4e9c"), "derived": ("#f4f4f4", "#666666"), "gap": ("#fde0c5", "#d95f02")}
-
-    def box(name: str, x: float, y: float, w: float, h: float = 7.0, extra: str = "") -> None:
-        row = f.loc[name]
-        kind = "gap" if name.startswith("gap") and bool(row["gap"]) else row["source"]
-        face, edge = colours[kind]
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.3,rounding_size=1.0",
-                                    fc=face, ec=edge, lw=1.4, hatch="////" if kind == "gap" else None))
-        label = textwrap.fill(row["label"] + extra, width=max(12, int(w * 1.45)))
-        # a solid backing keeps text legible over the hatching of gap boxes
-        backing = dict(fc=face, ec="none", pad=0.8) if kind == "gap" else None
-        ax.text(x, y + h / 2 - 1.6, f"n = {row['n']}", ha="center", va="center", fontsize=10, weight="bold",
-                color=edge, bbox=backing)
-        ax.text(x, y - 0.9, label, ha="center", va="center", fontsize=7, linespacing=1.15, bbox=backing)
-
-    def down(x0: float, y0: float, x1: float, y1: float) -> None:
-        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="-|>", color="#444444", lw=1.1))
-
-    # Therapists: main column at x = 11, side boxes at x = 30.
     ax.text(19, 98.5, "Therapists", ha="center", fontsize=12, weight="bold")
-    box("therapists_approached", 11, 91, 18)
-    box("therapists_agreed", 11, 70, 18)
-    box("therapists_declined", 30, 80.5, 14, 6.5)
-    box("therapists_not_analysed", 30, 53, 16, 11)
-    box("therapists_analysed", 11, 30, 18)
-    down(11, 87.5, 11, 73.5)
-    down(11, 80.5, 22.9, 80.5)
-    down(11, 66.5, 11, 33.5)
-    down(11, 53, 21.9, 53)
-
-    # Clients: main column at x = 57, exclusions to the right at x = 86.
     ax.text(70, 98.5, "Clients", ha="center", fontsize=12, weight="bold")
-    reasons = " (" + "; ".join(f"{f.loc[k, 'label']}: {f.loc[k, 'n']}" for k in
-                               ["clients_declined_no_time", "clients_declined_unwell", "clients_declined_recording"]) + ")"
-    box("clients_invited", 57, 91, 20)
-    box("clients_not_agreed", 86, 91, 24)
-    box("clients_declined", 86, 80.5, 26, 9.5, extra=reasons)
-    box("gap_declines_unexplained", 86, 69, 26, 8)
-    box("clients_agreed", 57, 70, 20)
-    box("clients_no_post_interview", 86, 58.5, 22, 6.5)
-    box("clients_excluded_recording", 86, 50.5, 22, 6.5)
-    box("clients_usable", 57, 45, 22, 8)
-    box("gap_not_in_analysis", 86, 39, 26, 9)
-    box("clients_mizrahi", 46, 26, 18, 7.5)
-    box("clients_ashkenazi", 68, 26, 18, 7.5)
-    box("clients_analysed", 57, 9, 22, 7)
-    down(57, 87.5, 57, 73.5)
-    down(67, 91, 73.9, 91)
-    down(86, 87.5, 86, 85.3)
-    down(86, 75.7, 86, 73.0)
-    down(57, 66.5, 57, 49)
-    down(57, 58.5, 74.9, 58.5)
-    down(57, 50.5, 74.9, 50.5)
-    down(68, 42, 72.9, 39)
-    down(52, 41, 46, 29.8)
-    down(62, 41, 68, 29.8)
-    down(46, 22.2, 54, 12.5)
-    down(68, 22.2, 60, 12.5)
-    ax.plot([20, 46], [30, 12], color="#999999", lw=0.8, ls=":")
-    ax.text(30, 19.5, "each client seen by\none of these therapists", fontsize=7, color="#777777", ha="center")
+    reasons = " (" + "; ".join(f"{f.loc[k, 'label']}: {f.loc[k, 'n']}" for k in _DECLINE_REASONS) + ")"
+    for name, x, y, w, h in _FLOW_BOXES:
+        row = f.loc[name]
+        _flow_box(ax, row, name.startswith("gap") and bool(row["gap"]), x, y, w, h,
+                  extra=reasons if name == "clients_declined" else "")
+    for x0, y0, x1, y1 in _FLOW_ARROWS:
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="-|>", color=PALETTE["arrow"], lw=1.1))
+    ax.plot([20, 46], [30, 12], color=PALETTE["simulated"], lw=0.8, ls=":")
+    ax.text(30, 19.5, "each client seen by\none of these therapists", fontsize=7, color=PALETTE["note"], ha="center")
     ax.text(1, 4, "Blue: printed in the paper.   Grey: arithmetic on printed numbers.   "
-            "Orange, hatched: people the printed numbers leave unaccounted for.", fontsize=8, color="#333333")
+            "Orange, hatched: people the printed numbers leave unaccounted for.", fontsize=8, color=PALETTE["text"])
     fig.tight_layout()
     return fig
-
 
 def plot_analysis_timeline(reported: pd.DataFrame | None = None) -> plt.Figure:
     """Draw the coding process on an axis of 'share of interviews coded', with checkpoint kappas."""
@@ -98,16 +86,16 @@ def plot_analysis_timeline(reported: pd.DataFrame | None = None) -> plt.Figure:
     fig, (ax, axk) = plt.subplots(2, 1, figsize=(9.5, 5.4), sharex=True, gridspec_kw={"height_ratios": [1.1, 1.6]})
     ax.set_ylim(0, 3)
     ax.axis("off")
-    ax.barh(2.1, share_codebook, left=0, height=0.55, color="#9ecae1", ec="#3182bd")
+    ax.barh(2.1, share_codebook, left=0, height=0.55, color=PALETTE["codebook_fill"], ec=PALETTE["codebook"])
     ax.text(share_codebook / 2, 2.1, f"codebooks built\n({r.at['codebook_share_pct', 'reported']}, "
             f"n = {r.at['codebook_interviews_n', 'reported']})", ha="center", va="center", fontsize=8)
-    ax.barh(1.0, 100, left=0, height=0.55, color="#eeeeee", ec="#999999")
+    ax.barh(1.0, 100, left=0, height=0.55, color=PALETTE["neutral_fill"], ec=PALETTE["simulated"])
     ax.text(50, 1.0, "remaining interviews divided among the three coders; weekly team meetings; "
             "disagreements settled by consensus", ha="center", va="center", fontsize=8)
     for share in sorted(cp.share_coded_pct.unique()):
-        ax.plot([share, share], [0.6, 1.45], color="#d95f02", lw=2)
-        ax.text(share, 0.3, f"all three raters code\n{r.at['reliability_interviews_per_checkpoint', 'reported']} interviews", ha="center", va="center", fontsize=7, color="#d95f02")
-    sns_colors = {"therapist": "#1b9e77", "client": "#7570b3"}
+        ax.plot([share, share], [0.6, 1.45], color=PALETTE["highlight"], lw=2)
+        ax.text(share, 0.3, f"all three raters code\n{r.at['reliability_interviews_per_checkpoint', 'reported']} interviews", ha="center", va="center", fontsize=7, color=PALETTE["highlight"])
+    sns_colors = {"therapist": PALETTE["therapist"], "client": PALETTE["client"]}
     for resp, sub in cp.groupby("respondent"):
         offset = -0.8 if resp == "therapist" else 0.8
         axk.plot(sub.share_coded_pct + offset, sub.kappa, "o-", color=sns_colors[resp], label=f"{resp} interviews")

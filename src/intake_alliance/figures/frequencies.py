@@ -8,6 +8,7 @@ import pandas as pd
 import seaborn as sns
 from .. import data
 from ..study.frequencies import cooccurrence, proportion_intervals
+from .style import PALETTE
 
 __all__ = ["plot_theme_intervals", "plot_cooccurrence"]
 
@@ -19,7 +20,7 @@ def plot_theme_intervals(intervals: pd.DataFrame | None = None) -> plt.Figure:
     order = data.load("themes").sort_values("order")["key"].tolist()
     unit_label = {"client_interviews": "clients (per interview)", "therapists": "therapists (per therapist)",
                   "therapist_interviews": "therapists (per interview)"}
-    palette = dict(zip(unit_label.values(), ["#7570b3", "#1b9e77", "#66c2a5"]))
+    palette = dict(zip(unit_label.values(), [PALETTE["client"], PALETTE["therapist"], PALETTE["therapist_interview"]]))
     offsets = dict(zip(unit_label.values(), [-0.25, 0.0, 0.25]))
     fig, ax = plt.subplots(figsize=(8.5, 6.2))
     for unit, sub in t.groupby("unit", sort=False):
@@ -29,8 +30,8 @@ def plot_theme_intervals(intervals: pd.DataFrame | None = None) -> plt.Figure:
                     fmt="o", color=palette[name], ms=5, capsize=2.5, lw=1.3, label=name)
     ax.set_yticks(range(len(order)), [labels[k] for k in order])
     ax.invert_yaxis()
-    ax.axhline(4.5, color="#bbbbbb", lw=0.8, ls="--")
-    ax.text(1.0, 4.42, "negative valence below", ha="right", va="bottom", fontsize=7.5, color="#777777")
+    ax.axhline(4.5, color=PALETTE["rule"], lw=0.8, ls="--")
+    ax.text(1.0, 4.42, "negative valence below", ha="right", va="bottom", fontsize=7.5, color=PALETTE["note"])
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(f"share reporting the theme, with {t.ci_method.iloc[0].title()} 95% interval")
@@ -52,6 +53,6 @@ def plot_cooccurrence(interviews: pd.DataFrame) -> plt.Figure:
                     annot_kws={"fontsize": 8})
         ax.set_title(f"{resp} interviews (one reconstruction)", fontsize=10)
         ax.tick_params(labelsize=8)
-    fig.suptitle("RECONSTRUCTED data: one of many datasets consistent with the paper", fontsize=10, color="#b35806")
+    fig.suptitle("RECONSTRUCTED data: one of many datasets consistent with the paper", fontsize=10, color=PALETTE["reconstructed"])
     fig.tight_layout()
     return fig

@@ -10,6 +10,7 @@ import pandas as pd
 from ..stats.effect_sizes import d_to_r, r_to_d
 from ..stats.multilevel import growth_curve_means
 from ..study.literature import evidence_on_common_scale, variance_shares
+from .style import PALETTE
 
 __all__ = ["plot_comparable_scales", "plot_growth_curves"]
 
@@ -20,7 +21,7 @@ def plot_comparable_scales(common: pd.DataFrame | None = None, shares: pd.DataFr
     Published intervals are drawn as bars; findings published as *d* are marked
     with open symbols, since their position on the *r* axis is a conversion.
     """
-    from .style import PALETTE
+
 
     common = evidence_on_common_scale() if common is None else common
     shares = variance_shares() if shares is None else shares
@@ -67,7 +68,7 @@ def plot_comparable_scales(common: pd.DataFrame | None = None, shares: pd.DataFr
 
 def plot_growth_curves(df: pd.DataFrame):
     """Return a figure of mean SIMULATED alliance by session: panels by therapist predictor, lines by perspective."""
-    from .style import PALETTE
+
 
     colours = {"patient": PALETTE["client"], "therapist": PALETTE["therapist"]}
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)

@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from ..stats.benchmarks import interpretation_scales
+from .style import PALETTE
 
 __all__ = ["plot_kappas_with_bands", "plot_halfwidth"]
 
@@ -35,7 +36,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
     unknown = [s for s in scales if s not in set(bands.scale)]
     if unknown:
         raise ValueError(f"`scales`: unknown scale(s) {unknown}.")
-    colours = {"therapist": "#1b9e77", "client": "#7570b3"}
+    colours = {"therapist": PALETTE["therapist"], "client": PALETTE["client"]}
     order = ["1", "2", "3", "overall"]
     cp = checkpoints.assign(x=checkpoints.checkpoint.astype(str).map({v: i for i, v in enumerate(order)}))
     fig, axes = plt.subplots(1, len(scales), figsize=(3.4 * len(scales), 3.6), sharey=True)
@@ -47,7 +48,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
             if hi <= lo:
                 continue
             ax.axhspan(lo, hi, color=_BAND_COLOURS[min(i, len(_BAND_COLOURS) - 1)], zorder=0)
-            ax.text(3.45, hi - 0.006, b.label, fontsize=7, va="top", ha="right", color="#333333")
+            ax.text(3.45, hi - 0.006, b.label, fontsize=7, va="top", ha="right", color=PALETTE["text"])
         for resp, d in cp.groupby("respondent"):
             dx = -0.08 if resp == "therapist" else 0.08
             line = d[d.checkpoint.astype(str) != "overall"]
@@ -88,7 +89,7 @@ def plot_halfwidth(curves: pd.DataFrame, target: float = 0.10, analytic: pd.Data
         if analytic is not None:
             a = analytic[analytic.prevalence == p]
             ax.plot(a.n_units, a.halfwidth, "--", color=col, lw=1, label=f"prevalence {p:.2f}, 2 raters (formula)")
-    ax.axhline(target, color="#d95f02", lw=1)
+    ax.axhline(target, color=PALETTE["highlight"], lw=1)
     ax.set_xscale("log")
     ax.set_xlabel("number of units coded by every rater (log scale)")
     ax.set_ylabel("half-width of 95 % interval")

@@ -18,6 +18,15 @@ PALETTE = {
     "ashkenazi": "#1f78b4",
     "published": "#1f4e9c",
     "simulated": "#999999",
+    # the flow diagram: printed numbers, arithmetic on them, and people left unaccounted for
+    "flow_reported": "#1f4e9c", "flow_reported_fill": "#eef3fb",
+    "flow_derived": "#666666", "flow_derived_fill": "#f4f4f4",
+    "flow_gap": "#d95f02", "flow_gap_fill": "#fde0c5",
+    # neutral greys for arrows, notes and body text
+    "arrow": "#444444", "note": "#777777", "text": "#333333", "rule": "#bbbbbb", "neutral_fill": "#eeeeee",
+    # a mark the reader should find (a target, a threshold), and the warning colour of reconstructed data
+    "highlight": "#d95f02", "reconstructed": "#b35806",
+    "codebook_fill": "#9ecae1", "codebook": "#3182bd",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..study.teaching import SheetScore
+from .style import PALETTE
 
 __all__ = ["plot_confusion"]
 
@@ -28,7 +29,7 @@ def plot_confusion(result: SheetScore, *, ax=None, title: str | None = None, cma
     sns.heatmap(conf, annot=True, fmt="d", cmap=cmap, vmin=0, vmax=vmax, cbar=False, square=True,
                 linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 9})
     for i in range(len(conf)):
-        ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="#333333", lw=1.2))
+        ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor=PALETTE["text"], lw=1.2))
     ref = "answer key" if result.reference == "key" else result.reference
     ax.set_ylabel(f"reference: {ref}")
     ax.set_xlabel(f"coded by {result.coder}")

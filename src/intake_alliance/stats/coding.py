@@ -141,6 +141,38 @@ def _coded_from_counts(
     return _Coded(arr, None, tuple(cats), None, n_raters)
 
 
+def _categories_of(present: np.ndarray, categories: Iterable[Hashable] | None) -> list:
+    """Return the category set: the declared one (checked against the labels used) or the labels used."""
+    try:
+        observed = list(dict.fromkeys(present.tolist()))
+    except TypeError as exc:
+        raise ValueError("`ratings` contains unhashable labels; use str, int or other hashable labels.") from exc
+    by_text: dict[str, list] = {}
+    for lab in observed:
+        by_text.setdefault(str(lab), []).append(lab)
+    clash = next((labs for labs in by_text.values() if len(labs) > 1), None)
+    if clash:
+        shown = " and ".join(f"{lab!r} ({type(lab).__name__})" for lab in clash[:2])
+        raise ValueError(f"`ratings` mixes label types that print alike: {shown} would count as different "
+                         "categories; convert the labels to one type first.")
+    if categories is None:
+        cats = _sort_labels(observed)
+        if len(cats) < 2:
+            raise ValueError(
+                f"`ratings` uses a single category ({cats[0]!r}); agreement coefficients need at least two "
+                "categories. Pass `categories=` to declare the full category set."
+            )
+    else:
+        cats = _validate_categories(categories)
+        declared = set(cats)
+        unknown = [lab for lab in observed if lab not in declared]
+        if unknown:
+            shown = ", ".join(repr(u) for u in unknown[:5])
+            more = "" if len(unknown) <= 5 else f" and {len(unknown) - 5} more"
+            raise ValueError(f"`ratings` contains labels not in `categories`: {shown}{more}.")
+    return cats
+
+
 def _coded_from_ratings(
     func: str,
     ratings: RatingsLike,
@@ -175,33 +207,7 @@ def _coded_from_ratings(
     if arr.shape[0] < 2:
         raise ValueError(f"`ratings` needs at least two rated units (rows); got {arr.shape[0]}.")
     present = arr[~missing]
-    try:
-        observed = list(dict.fromkeys(present.tolist()))
-    except TypeError as exc:
-        raise ValueError("`ratings` contains unhashable labels; use str, int or other hashable labels.") from exc
-    by_text: dict[str, list] = {}
-    for lab in observed:
-        by_text.setdefault(str(lab), []).append(lab)
-    clash = next((labs for labs in by_text.values() if len(labs) > 1), None)
-    if clash:
-        shown = " and ".join(f"{lab!r} ({type(lab).__name__})" for lab in clash[:2])
-        raise ValueError(f"`ratings` mixes label types that print alike: {shown} would count as different "
-                         "categories; convert the labels to one type first.")
-    if categories is None:
-        cats = _sort_labels(observed)
-        if len(cats) < 2:
-            raise ValueError(
-                f"`ratings` uses a single category ({cats[0]!r}); agreement coefficients need at least two "
-                "categories. Pass `categories=` to declare the full category set."
-            )
-    else:
-        cats = _validate_categories(categories)
-        declared = set(cats)
-        unknown = [lab for lab in observed if lab not in declared]
-        if unknown:
-            shown = ", ".join(repr(u) for u in unknown[:5])
-            more = "" if len(unknown) <= 5 else f" and {len(unknown) - 5} more"
-            raise ValueError(f"`ratings` contains labels not in `categories`: {shown}{more}.")
+    cats = _categories_of(present, categories)
     lut = {lab: i for i, lab in enumerate(cats)}
     codes = np.full(arr.shape, -1, dtype=np.intp)
     codes[~missing] = [lut[v] for v in present.tolist()]

@@ -499,60 +499,8 @@ def grimmer(
     s_high = None if high is None else high * items
     definitions = tuple(d for d in SD_DEFINITIONS if not (d == "sample" and n < 2))
 
-    # Steps 2 and 3 for every convention, definition and sum.
-    stage: dict[tuple[str, str], int] = {}
-    survivors: list[tuple[str, str, int, int]] = []
-    for convention in CONVENTIONS:
-        sd_range = rounding_interval(sd_value, convention)
-        if sd_range.lower < 0:
-            sd_range = RoundingInterval(Fraction(0), sd_range.upper, True, sd_range.upper_closed)
-        var_range = RoundingInterval(
-            sd_range.lower**2 * items**2,
-            sd_range.upper**2 * items**2,
-            sd_range.lower_closed,
-            sd_range.upper_closed,
-        )
-        for definition in definitions:
-            divisor = n - 1 if definition == "sample" else n
-            reached = 0
-            for total in sums_by[convention]:
-                reached = max(reached, 1)
-                q_range = var_range.scaled(Fraction(divisor), Fraction(total * total, n))
-                q_values = [q for q in q_range.integers()]
-                if not q_values:
-                    continue
-                reached = max(reached, 2)
-                for q in q_values:
-                    if (q - total) % 2 == 0:
-                        reached = max(reached, 3)
-                        survivors.append((convention, definition, total, q))
-            stage[(convention, definition)] = reached
-
-    # Step 4: is there an integer data set with this S and Q on the scale?
-    exact = True
-    tables: dict[int, _LatticeTable | None] = {}
-    by_total: dict[int, list[int]] = {}
-    for _, _, total, q in survivors:
-        by_total.setdefault(total, []).append(q)
-    for total, qs in by_total.items():
-        base = _nearest_integer(Fraction(total, n))
-        t_max = max(q - 2 * base * total + n * base * base for q in qs)
-        if t_max > _LATTICE_LIMIT:
-            tables[total] = None
-            exact = False
-        else:
-            tables[total] = _LatticeTable(n, total, max(t_max, 0), s_low, s_high)
-
-    candidates: list[GrimmerCandidate] = []
-    for convention, definition, total, q in survivors:
-        q_min, q_max = _extreme_sums_of_squares(n, total, s_low, s_high)
-        if q < q_min or (q_max is not None and q > q_max):
-            continue
-        table = tables[total]
-        if table is not None and not table.reachable(q):
-            continue
-        stage[(convention, definition)] = 4
-        candidates.append(GrimmerCandidate(convention, definition, total, q))
+    stage, survivors = _sum_of_squares_candidates(sd_value, n, items, sums_by, definitions)
+    candidates, exact = _integer_data_sets(survivors, n, s_low, s_high, stage)
 
     works = {key for key, value in stage.items() if value == 4}
     by_convention = {
@@ -585,3 +533,70 @@ def grimmer(
         exact=exact,
         grim=grim_result,
     )
+
+
+def _sum_of_squares_candidates(sd_value: Decimal, n: int, items: int, sums_by: dict[str, tuple[int, ...]],
+                               definitions: tuple[str, ...]) -> tuple[dict[tuple[str, str], int],
+                                                                      list[tuple[str, str, int, int]]]:
+    """Steps 2 and 3 of GRIMMER for every convention, definition and sum.
+
+    Returns the furthest stage each (convention, definition) reached and the
+    (convention, definition, sum, sum of squares) quadruples that survive: an
+    integer sum of squares in the SD's interval with the parity of the sum.
+    """
+    stage: dict[tuple[str, str], int] = {}
+    survivors: list[tuple[str, str, int, int]] = []
+    for convention in CONVENTIONS:
+        sd_range = rounding_interval(sd_value, convention)
+        if sd_range.lower < 0:
+            sd_range = RoundingInterval(Fraction(0), sd_range.upper, True, sd_range.upper_closed)
+        var_range = RoundingInterval(sd_range.lower**2 * items**2, sd_range.upper**2 * items**2,
+                                     sd_range.lower_closed, sd_range.upper_closed)
+        for definition in definitions:
+            divisor = n - 1 if definition == "sample" else n
+            reached = 0
+            for total in sums_by[convention]:
+                reached = max(reached, 1)
+                q_values = list(var_range.scaled(Fraction(divisor), Fraction(total * total, n)).integers())
+                if not q_values:
+                    continue
+                reached = max(reached, 2)
+                for q in q_values:
+                    if (q - total) % 2 == 0:
+                        reached = max(reached, 3)
+                        survivors.append((convention, definition, total, q))
+            stage[(convention, definition)] = reached
+    return stage, survivors
+
+
+def _integer_data_sets(survivors: list[tuple[str, str, int, int]], n: int, s_low: int | None, s_high: int | None,
+                       stage: dict[tuple[str, str], int]) -> tuple[list[GrimmerCandidate], bool]:
+    """Step 4 of GRIMMER: keep the (sum, sum of squares) pairs that some integer data set on the scale has.
+
+    Updates ``stage`` to 4 where a pair survives; returns the candidates and
+    whether the search was exact (below ``_LATTICE_LIMIT``) for every sum.
+    """
+    exact = True
+    tables: dict[int, _LatticeTable | None] = {}
+    by_total: dict[int, list[int]] = {}
+    for _, _, total, q in survivors:
+        by_total.setdefault(total, []).append(q)
+    for total, qs in by_total.items():
+        base = _nearest_integer(Fraction(total, n))
+        t_max = max(q - 2 * base * total + n * base * base for q in qs)
+        if t_max > _LATTICE_LIMIT:
+            tables[total] = None
+            exact = False
+        else:
+            tables[total] = _LatticeTable(n, total, max(t_max, 0), s_low, s_high)
+    candidates: list[GrimmerCandidate] = []
+    for convention, definition, total, q in survivors:
+        q_min, q_max = _extreme_sums_of_squares(n, total, s_low, s_high)
+        if q < q_min or (q_max is not None and q > q_max):
+            continue
+        table = tables[total]
+        if table is not None and not table.reachable(q):
+            continue
+        stage[(convention, definition)] = 4
+        candidates.append(GrimmerCandidate(convention, definition, total, q))
+    return candidates, exact

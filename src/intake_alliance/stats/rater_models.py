@@ -38,6 +38,7 @@ import pandas as pd
 from scipy import optimize
 from ._checks import SeedLike, check_int, check_unit_interval, make_rng
 from .agreement_batch import fleiss_kappa_batch
+from .rounding import rounding_interval
 
 __all__ = ["N_PATTERNS", "accuracy_for_kappa", "segment_prevalence", "simulate_presence_counts", "calibrate_accuracy", "per_theme_kappas", "ratings_from_cells", "pattern_coefficients", "random_pattern_tables", "biased_rater_tables", "fleiss_pooling_decomposition", "search_pooled_below_parts", "pooling_consistency"]
 
@@ -549,8 +550,10 @@ def pooling_consistency(parts: Sequence[str], pooled: str, *, rule: str = "half_
     decimals = {len(t.split(".")[1]) for t in texts}
     if len(decimals) != 1:
         raise ValueError("`parts` and `pooled` must be printed to the same number of decimals.")
-    half = 0.5 * 10.0 ** -decimals.pop()
-    step = 2 * half
-    lowest = min(float(t) for t in parts) - (half if rule == "half_up" else 0.0)
-    highest = float(pooled) + (half if rule == "half_up" else step)
-    return {"min_part_lowest": lowest, "pooled_highest": highest, "consistent": bool(highest > lowest + 1e-12)}
+    # the smallest part's interval starts lowest; the pooled value must be able to reach it
+    lowest = min((rounding_interval(t, rule) for t in parts), key=lambda iv: (iv.lower, not iv.lower_closed))
+    highest = rounding_interval(pooled, rule)
+    touching = lowest.lower_closed and highest.upper_closed
+    consistent = highest.upper >= lowest.lower if touching else highest.upper > lowest.lower
+    return {"min_part_lowest": float(lowest.lower), "pooled_highest": float(highest.upper),
+            "consistent": bool(consistent)}

@@ -268,6 +268,24 @@ class RoundingInterval:
         below = x <= self.upper if self.upper_closed else x < self.upper
         return above and below
 
+    def contains_square_root(self, square: object) -> bool:
+        """Return whether the non-negative square root of ``square`` lies in the interval, exactly.
+
+        Used for standard deviations, which are known through their squares
+        (a sum of squares divided by n or n - 1) and are rarely rational.
+        """
+        x = _as_fraction(square, "square")
+        if x < 0:
+            raise ValueError(f"`square` must not be negative; got {x}.")
+        if self.upper < 0 or (self.upper == 0 and not self.upper_closed):
+            return False
+        if self.lower >= 0:
+            low = self.lower * self.lower
+            if not (x >= low if self.lower_closed else x > low):
+                return False
+        high = self.upper * self.upper
+        return x <= high if self.upper_closed else x < high
+
     def integers(self) -> range:
         """Return the range of integers that lie in the interval."""
         first = math.ceil(self.lower)
@@ -302,7 +320,8 @@ def rounding_interval(reported: str | Decimal, convention: str) -> RoundingInter
         The printed value, e.g. ``"2.56"``. Its number of decimals is taken
         from the string, trailing zeros included.
     convention : str
-        One of :data:`CONVENTIONS`.
+        One of :data:`CONVENTIONS`, or ``"up_or_down"`` for the values that print as
+        ``reported`` under half_up *or* half_down (the closed interval around it).
 
     Returns
     -------
@@ -329,11 +348,13 @@ def rounding_interval(reported: str | Decimal, convention: str) -> RoundingInter
     False
     """
     value = _parse_reported(reported, "reported")
-    rule = _check_convention(convention)
+    rule = "up_or_down" if convention == "up_or_down" else _check_convention(convention)
     places = _decimals(value)
     k = int(Fraction(value) * 10**places)
     h = Fraction(1, 2)
-    if rule == "half_up":
+    if rule == "up_or_down":  # the union of the half_up and half_down intervals: both ends included
+        lo, hi, lc, hc = k - h, k + h, True, True
+    elif rule == "half_up":
         if k > 0:
             lo, hi, lc, hc = k - h, k + h, True, False
         elif k < 0:

@@ -8,10 +8,12 @@ of numbers and short verdicts; the chapter formats them.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ..stats.granularity import grim, grimmer
 from ..stats.percentages import percent_check, percent_total_check
 
-__all__ = ["audit_reported_values"]
+__all__ = ["audit_reported_values", "EXPLANATION_KINDS"]
 
 #: Scale limits used by GRIM/GRIMMER for each mean (from the printed ranges or the design).
 _SCALES = {
@@ -54,65 +56,77 @@ def audit_reported_values(reported=None):
     scale limits; counts that other counts determine are added up; kappas are
     range-checked.  Everything else is listed as not checkable.
     """
-    import pandas as pd
-
     from .. import data
 
     r = data.reported() if reported is None else reported
+    rows = []
+    for key, row in r.iterrows():
+        rep, unit, den = str(row.reported), row.unit, row.denominator
+        check, verdict, detail, totals_lo, totals_hi = _check_one(key, row, r)
+        kind, n_fit, text = _explain(key, rep, unit, den, verdict, r)
+        rows.append({"key": key, "reported": rep, "check": check, "verdict": verdict, "detail": detail,
+                     "explanation": text, "explanation_kind": kind, "explanation_n": n_fit,
+                     "implied_total_min": totals_lo, "implied_total_max": totals_hi})
+    out = pd.DataFrame(rows)
+    for col in ("explanation_n", "implied_total_min", "implied_total_max"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str, int | None, int | None]:
+    """Return (check, verdict, detail, implied total min, max) for one printed value."""
+    rep, unit, den = str(row.reported), row.unit, row.denominator
 
     def val(k):
         return k if isinstance(k, int) or k is None else int(r.at[k, "value"])
 
-    rows = []
-    for key, row in r.iterrows():
-        rep, unit, den = str(row.reported), row.unit, row.denominator
-        check, verdict, detail = "none applicable", "not checkable", ""
-        if unit == "percent" and pd.notna(den):
-            res = percent_check(rep, int(den))
-            check, verdict = f"percent: k/{int(den)}", _verdict(res.conventions)
-            if res.consistent or res.conventions:
-                counts = sorted({c for cs in res.counts_by_convention.values() for c in cs})
-                detail = "count(s) " + ", ".join(map(str, counts))
-            else:
-                fits = res.fitting_n_by_convention
-                near = sorted({n for ns in fits.values() for n in ns if abs(n - int(den)) <= 12})
-                detail = (f"no count out of {int(den)} fits; nearby denominators that fit: "
-                          + (", ".join(map(str, near)) if near else "none within 12")
-                          + (f"; smallest: {res.smallest_n}" if res.smallest_n else ""))
-        elif key in _SHARE_COUNTS:
-            k = int(r.at[_SHARE_COUNTS[key], "value"])
-            res = percent_total_check(rep, k)
-            totals = getattr(res, "totals", None) or getattr(res, "fitting_n", ())
-            check = f"share: {k} / total"
-            verdict = "implied total" if totals else "inconsistent"
-            detail = f"total between {min(totals)} and {max(totals)}" if totals else "no total fits"
-        elif unit == "mean" and pd.notna(den):
-            lo, hi = (val(x) for x in _SCALES.get(key, (0, None)))
-            res = grim(rep, int(den), scale_min=lo, scale_max=hi)
-            check, verdict = f"GRIM, n = {int(den)}", _verdict(res.conventions)
-            detail = "sum(s) " + ", ".join(map(str, res.sums_by_convention.get("truncate", ())[:3])) \
-                if not res.consistent and res.conventions else ""
-        elif unit == "sd" and pd.notna(den):
-            mean_key = key.replace("_sd", "_mean")
-            lo, hi = (val(x) for x in _SCALES.get(mean_key, (0, None)))
-            mean = str(r.at[mean_key, "reported"])
-            res = grimmer(mean, rep, int(den), scale_min=lo, scale_max=hi)
-            check, verdict = f"GRIMMER with mean {mean}, n = {int(den)}", _verdict(res.conventions)
-            detail = "SD definition(s): " + ", ".join(res.sd_definitions) if res.conventions else ""
-        elif key in _SUMS:
-            parts = [int(r.at[p, "value"]) for p in _SUMS[key]]
-            check = " + ".join(_SUMS[key])
-            verdict = "consistent" if sum(parts) == int(row.value) else "inconsistent"
-            detail = f"{' + '.join(map(str, parts))} = {sum(parts)}"
-        elif unit == "kappa" and key.endswith("_overall"):
-            verdict, check, detail = _pooling_verdict(key, r)
-        elif unit == "kappa":
-            check = "range [-1, 1]"
-            verdict = "consistent" if -1 <= row.value <= 1 else "inconsistent"
-            detail = "a part of the overall kappa: see its row"
-        rows.append({"key": key, "reported": rep, "check": check, "verdict": verdict, "detail": detail,
-                     "explanation": _explain(key, rep, unit, den, verdict, r)})
-    return pd.DataFrame(rows)
+    check, verdict, detail = "none applicable", "not checkable", ""
+    totals_lo = totals_hi = None
+    if unit == "percent" and pd.notna(den):
+        res = percent_check(rep, int(den))
+        check, verdict = f"percent: k/{int(den)}", _verdict(res.conventions)
+        if res.consistent or res.conventions:
+            counts = sorted({c for cs in res.counts_by_convention.values() for c in cs})
+            detail = "count(s) " + ", ".join(map(str, counts))
+        else:
+            fits = res.fitting_n_by_convention
+            near = sorted({n for ns in fits.values() for n in ns if abs(n - int(den)) <= 12})
+            detail = (f"no count out of {int(den)} fits; nearby denominators that fit: "
+                      + (", ".join(map(str, near)) if near else "none within 12")
+                      + (f"; smallest: {res.smallest_n}" if res.smallest_n else ""))
+    elif key in _SHARE_COUNTS:
+        k = int(r.at[_SHARE_COUNTS[key], "value"])
+        res = percent_total_check(rep, k)
+        totals = getattr(res, "totals", None) or getattr(res, "fitting_n", ())
+        check = f"share: {k} / total"
+        verdict = "implied total" if totals else "inconsistent"
+        detail = f"total between {min(totals)} and {max(totals)}" if totals else "no total fits"
+        totals_lo, totals_hi = (min(totals), max(totals)) if totals else (None, None)
+    elif unit == "mean" and pd.notna(den):
+        lo, hi = (val(x) for x in _SCALES.get(key, (0, None)))
+        res = grim(rep, int(den), scale_min=lo, scale_max=hi)
+        check, verdict = f"GRIM, n = {int(den)}", _verdict(res.conventions)
+        detail = "sum(s) " + ", ".join(map(str, res.sums_by_convention.get("truncate", ())[:3])) \
+            if not res.consistent and res.conventions else ""
+    elif unit == "sd" and pd.notna(den):
+        mean_key = key.replace("_sd", "_mean")
+        lo, hi = (val(x) for x in _SCALES.get(mean_key, (0, None)))
+        mean = str(r.at[mean_key, "reported"])
+        res = grimmer(mean, rep, int(den), scale_min=lo, scale_max=hi)
+        check, verdict = f"GRIMMER with mean {mean}, n = {int(den)}", _verdict(res.conventions)
+        detail = "SD definition(s): " + ", ".join(res.sd_definitions) if res.conventions else ""
+    elif key in _SUMS:
+        parts = [int(r.at[p, "value"]) for p in _SUMS[key]]
+        check = " + ".join(_SUMS[key])
+        verdict = "consistent" if sum(parts) == int(row.value) else "inconsistent"
+        detail = f"{' + '.join(map(str, parts))} = {sum(parts)}"
+    elif unit == "kappa" and key.endswith("_overall"):
+        verdict, check, detail = _pooling_verdict(key, r)
+    elif unit == "kappa":
+        check = "range [-1, 1]"
+        verdict = "consistent" if -1 <= row.value <= 1 else "inconsistent"
+        detail = "a part of the overall kappa: see its row"
+    return check, verdict, detail, totals_lo, totals_hi
 
 
 def _pooling_verdict(key, r) -> tuple[str, str, str]:
@@ -135,36 +149,68 @@ def _pooling_verdict(key, r) -> tuple[str, str, str]:
     return _verdict(fits), check, detail
 
 
-def _explain(key, rep, unit, den, verdict, r) -> str:
-    """Return the most plausible explanation of a verdict other than 'consistent'."""
+#: What the explanation of a verdict says, one short kind per row (the chapter groups and formats them).
+EXPLANATION_KINDS = {
+    "implied total": "the total behind the share is not stated; compare the totals the shares imply",
+    "truncation": "truncation instead of rounding (the rule that also fits other values the paper prints)",
+    "other rule": "a rounding rule other than the usual one, or a different denominator",
+    "not pooled Fleiss' kappa": ("not Fleiss' kappa pooled over the checkpoint codings: another coefficient (e.g. a "
+                                 "mean of pairwise or per-code kappas), other coding units, or more interviews coded "
+                                 "in common"),
+    "typo": "typo: the count is consistent with the other numbers, the percentage is not",
+    "subsample": "a subsample: missing answers would give a denominator such as n (the largest n below the stated one that fits)",
+    "subsample with truncation": "a subsample with truncation (n fits when truncated)",
+    "different denominator": "a different denominator",
+    "unexplained": "unexplained",
+}
+
+
+def _explain(key, rep, unit, den, verdict, r) -> tuple[str, int | None, str]:
+    """Return (kind, n, sentence): the most plausible explanation of a verdict other than 'consistent'.
+
+    ``kind`` is a key of :data:`EXPLANATION_KINDS` ('' when nothing needs explaining) and ``n`` the
+    denominator that would fit, where the explanation is a subsample.
+    """
     if verdict in ("consistent", "not checkable"):
-        return ""
+        return "", None, ""
     if verdict == "implied total":
-        return "the total behind the share is not stated; compare the totals the shares imply"
+        return _kind("implied total")
     if verdict.startswith("consistent only under truncate"):
-        return "truncation instead of rounding (the rule that also fits other values the paper prints)"
+        return _kind("truncation")
     if verdict.startswith("consistent only under"):
-        return "a rounding rule other than the usual one, or a different denominator"
+        return _kind("other rule")
     if unit == "kappa":
-        return ("not Fleiss' kappa pooled over the checkpoint codings: another coefficient (e.g. a mean of "
-                "pairwise or per-code kappas), other coding units, or more interviews coded in common")
+        return _kind("not pooled Fleiss' kappa")
     if "_theme_" in key:
-        return "typo: the count is consistent with the other numbers, the percentage is not"
+        return _kind("typo")
     if unit == "percent":
-        res = percent_check(rep, int(den), n_range=(1, int(den)))
-        below = [n for n in res.fitting_n if n < int(den)]
-        if below:
-            return (f"a subsample: missing answers would give a denominator such as {below[-1]} "
-                    f"(the largest n below {int(den)} that fits)")
-        res_t = percent_check(rep, int(den), rounding="truncate", n_range=(1, int(den)))
-        if res_t.fitting_n:
-            return f"a subsample with truncation (n = {res_t.fitting_n[-1]} fits when truncated)"
-        return "a different denominator"
+        return _percent_subsample(rep, int(den))
     if unit in ("mean", "sd"):
-        mean_key = key.replace("_sd", "_mean")
-        for n in range(int(den) - 1, 0, -1):
-            res = grim(str(r.at[mean_key, "reported"]), n, scale_min=0)
-            if res.conventions:
-                how = "rounded" if {"half_up", "half_down"} & set(res.conventions) else "truncated"
-                return f"a subsample: the mean fits n = {n} ({how}), e.g. therapists who reported their years of practice"
-    return "unexplained"
+        return _mean_subsample(str(r.at[key.replace("_sd", "_mean"), "reported"]), int(den))
+    return _kind("unexplained")
+
+
+def _kind(kind: str) -> tuple[str, None, str]:
+    return kind, None, EXPLANATION_KINDS[kind]
+
+
+def _percent_subsample(rep: str, den: int) -> tuple[str, int | None, str]:
+    below = [n for n in percent_check(rep, den, n_range=(1, den)).fitting_n if n < den]
+    if below:
+        n = below[-1]
+        return "subsample", n, (f"a subsample: missing answers would give a denominator such as {n} "
+                                f"(the largest n below {den} that fits)")
+    fits = percent_check(rep, den, rounding="truncate", n_range=(1, den)).fitting_n
+    if fits:
+        return "subsample with truncation", fits[-1], f"a subsample with truncation (n = {fits[-1]} fits when truncated)"
+    return _kind("different denominator")
+
+
+def _mean_subsample(mean: str, den: int) -> tuple[str, int | None, str]:
+    for n in range(den - 1, 0, -1):
+        res = grim(mean, n, scale_min=0)
+        if res.conventions:
+            how = "rounded" if {"half_up", "half_down"} & set(res.conventions) else "truncated"
+            return "subsample", n, (f"a subsample: the mean fits n = {n} ({how}), e.g. therapists who reported "
+                                    "their years of practice")
+    return _kind("unexplained")

@@ -30,7 +30,6 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 from math import ceil, floor
 
@@ -40,6 +39,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from .. import data
+from ..stats.rounding import RoundingInterval, rounding_interval
 
 __all__ = [
     "InfeasibleConstraintsError",
@@ -60,6 +60,7 @@ __all__ = [
     "group_count_bounds",
     "cooccurrence_bounds",
     "RECONSTRUCTION_PATH",
+    "READINGS",
 ]
 
 RECONSTRUCTION_PATH = "derived/reconstructed_interviews.csv"
@@ -185,30 +186,28 @@ def published_targets(strict_anger: bool = False) -> Targets:
 _PRINTED_DECIMAL = re.compile(r"\d+(\.\d+)?")
 
 
-def _interval(reported: str, convention: str) -> tuple[Fraction, Fraction, bool]:
-    """Return [lo, hi] of true values that print as ``reported``; bool says whether hi is included."""
+#: The two readings of a printed mean or SD that the reconstruction considers, named as in stats.rounding.
+READINGS = ("up_or_down", "truncate")
+
+
+def _interval(reported: str, convention: str) -> RoundingInterval:
+    """Return the exact interval of true values that print as ``reported`` (see :mod:`intake_alliance.stats.rounding`)."""
     if not isinstance(reported, str) or not _PRINTED_DECIMAL.fullmatch(reported.strip()):
         raise ValueError(f"reported value {reported!r} is not a printed non-negative decimal such as '1.30'")
-    reported = reported.strip()
-    value = Fraction(Decimal(reported))
-    decimals = -Decimal(reported).as_tuple().exponent
-    step = Fraction(1, 10**decimals)
-    if convention == "round":  # half-up or half-down: both ends may be hit
-        return value - step / 2, value + step / 2, True
-    if convention == "truncate":
-        return value, value + step, False
-    raise ValueError(f"`convention` must be 'round' or 'truncate'; got {convention!r}")
+    if convention not in READINGS:
+        raise ValueError(f"`convention` must be one of {READINGS}; got {convention!r}")
+    return rounding_interval(reported.strip(), convention)
 
 
 def _sum_of_squares_range(total: int, n: int, sd: str, convention: str, ddof: int) -> list[int]:
     """Integer sums of squares Q whose SD prints as ``sd`` (Q has the parity of ``total`` for 0/1 data)."""
-    lo, hi, closed = _interval(sd, convention)
+    iv = _interval(sd, convention)
     base = Fraction(total * total, n)
-    q_lo = base + (n - ddof) * lo * lo
-    q_hi = base + (n - ddof) * hi * hi
-    qs = [q for q in range(floor(q_lo), ceil(q_hi) + 1) if q_lo <= q and (q <= q_hi if closed else q < q_hi)]
+    q_lo = base + (n - ddof) * max(iv.lower, Fraction(0)) ** 2
+    q_hi = base + (n - ddof) * iv.upper ** 2
+    qs = [q for q in range(max(floor(q_lo), ceil(base)), ceil(q_hi) + 1)
+          if iv.contains_square_root((q - base) / (n - ddof))]
     return [q for q in qs if q % 2 == total % 2]  # k^2 = k (mod 2), so Q = sum k^2 = total (mod 2)
-
 
 def sd_attainability(targets: Targets | None = None) -> pd.DataFrame:
     """Return, for each respondent, convention and SD definition, whether the printed mean and SD are attainable.
@@ -226,9 +225,8 @@ def sd_attainability(targets: Targets | None = None) -> pd.DataFrame:
     ):
         total = sum(counts.values())
         exact_mean = Fraction(total, n)
-        for convention in ("round", "truncate"):
-            lo, hi, closed = _interval(mean, convention)
-            mean_ok = lo <= exact_mean and (exact_mean <= hi if closed else exact_mean < hi)
+        for convention in READINGS:
+            mean_ok = exact_mean in _interval(mean, convention)
             for ddof, label in ((1, "sample (n-1)"), (0, "population (n)")):
                 qs = _sum_of_squares_range(total, n, sd, convention, ddof)
                 rows.append({
@@ -364,6 +362,15 @@ def build_model(targets: Targets | None = None, roster: Roster | None = None, co
     sc = {(d, k): m.var(f"sc[{d},{k}]") for d in D for k in ks}
     st = {(d, k): m.var(f"st[{d},{k}]") for d in D for k in ks}
 
+    _add_totals(m, t, ro, x, y, z, c)
+    _add_sd_constraints(m, t, ro, x, y, c, sc, st, convention, ddof)
+    _add_statements(m, t, ro, x, y)
+    return Built(m, ro, t, x, y, c, convention, ddof)
+
+
+def _add_totals(m: Model, t: Targets, ro: Roster, x: dict, y: dict, z: dict, c: dict) -> None:
+    """The published theme counts: per client interview, per therapist interview and per therapist."""
+    D, T = range(ro.n_dyads), range(ro.n_therapists)
     m.add("coded client interviews", {c[d]: 1 for d in D}, t.n_client_interviews, t.n_client_interviews)
     for th in t.themes:
         m.add("client totals", {x[d, th]: 1 for d in D}, t.client_n[th], t.client_n[th])
@@ -378,6 +385,11 @@ def build_model(targets: Targets | None = None, roster: Roster | None = None, co
             mine = [d for d in D if ro.therapist[d] == tt]
             m.add("per-therapist totals", {z[tt, th]: 1, **{y[d, th]: -1 for d in mine}}, -np.inf, 0)
 
+
+def _add_sd_constraints(m: Model, t: Targets, ro: Roster, x: dict, y: dict, c: dict, sc: dict, st: dict,
+                        convention: str, ddof: int) -> None:
+    """The printed SDs of themes per interview, as bounds on the sum of squared counts."""
+    D, ks = range(ro.n_dyads), range(len(t.themes) + 1)
     # number of themes per interview as a one-hot variable, so its square is linear
     for d in D:
         m.add("client SD", {**{sc[d, k]: 1 for k in ks}, c[d]: -1}, 0, 0)
@@ -393,6 +405,10 @@ def build_model(targets: Targets | None = None, roster: Roster | None = None, co
                 f"(ddof={ddof}); try sd_attainability() to see which conventions work")
         m.add(name, {s[d, k]: k * k for d in D for k in ks}, min(qs), max(qs))
 
+
+def _add_statements(m: Model, t: Targets, ro: Roster, x: dict, y: dict) -> None:
+    """The paper's statements about the two groups (S01...), one constraint set each."""
+    D = range(ro.n_dyads)
     mizrahi = [d for d in D if ro.group[d] == "Mizrahi"]
     ashkenazi = [d for d in D if ro.group[d] == "Ashkenazi"]
     for _, s in t.statements.iterrows():
@@ -424,7 +440,6 @@ def build_model(targets: Targets | None = None, roster: Roster | None = None, co
                   1, np.inf)
         else:
             raise ValueError(f"statements: kind {s.kind!r} of {sid} cannot be encoded")
-    return Built(m, ro, t, x, y, c, convention, ddof)
 
 
 def _diagnose(built: Built) -> str:
@@ -547,16 +562,14 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
         add(f"therapist count {th}", int(tr.groupby("therapist_id")[th].max().sum()), t.therapist_n[th])
     for name, sub, sd in (("client SD", cl, t.client_sd), ("therapist SD", tr, t.therapist_sd)):
         k = sub[list(t.themes)].sum(axis=1)
-        lo, hi, closed = _interval(sd, convention)
         q = int((k * k).sum())
         var = Fraction(q * len(k) - int(k.sum()) ** 2, len(k) * (len(k) - ddof))
-        ok = lo * lo <= var and (var <= hi * hi if closed else var < hi * hi)
+        ok = _interval(sd, convention).contains_square_root(var)
         add(f"{name} ({convention})", f"{float(var) ** 0.5:.4f}", sd, ok)
     for name, sub, mean in (("client mean", cl, t.client_mean), ("therapist mean", tr, t.therapist_mean)):
         k = sub[list(t.themes)].sum(axis=1)
-        lo, hi, closed = _interval(mean, convention)
         exact = Fraction(int(k.sum()), len(k))
-        add(f"{name} ({convention})", f"{float(exact):.4f}", mean, lo <= exact and (exact <= hi if closed else exact < hi))
+        add(f"{name} ({convention})", f"{float(exact):.4f}", mean, exact in _interval(mean, convention))
     for _, s in t.statements.iterrows():
         sub = cl if s.respondent == "client" else tr
         mz = int(sub.loc[sub.client_group == "Mizrahi", s.theme].sum())

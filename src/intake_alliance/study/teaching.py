@@ -160,6 +160,21 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return raw
 
 
+def _canonical_theme(theme: str, lookup: dict[str, str], where: str) -> str:
+    """Return the theme key that ``theme`` names, or raise naming the row and suggesting the nearest theme."""
+    canon = lookup.get(theme.lower())
+    if canon is not None:
+        return canon
+    hint = ""
+    if any(sep in theme for sep in ";,/+&|"):
+        hint = " (give one theme per vignette)"
+    else:
+        close = difflib.get_close_matches(theme.lower(), list(lookup), n=1)
+        if close:
+            hint = f" (did you mean {lookup[close[0]]!r}?)"
+    raise ValueError(f"{where}: unknown theme {theme!r}{hint}; the themes are {', '.join(themes().key)}")
+
+
 def read_sheet(path_or_df: str | Path | pd.DataFrame, *, key: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read and validate a completed coding sheet.
 
@@ -233,18 +248,7 @@ def read_sheet(path_or_df: str | Path | pd.DataFrame, *, key: pd.DataFrame | Non
         theme = row["theme"]
         if theme == "":
             raise ValueError(f"{where(i)} (vignette {vid}): theme is empty; code every vignette with one theme")
-        canon = lookup.get(theme.lower())
-        if canon is None:
-            hint = ""
-            if any(sep in theme for sep in ";,/+&|"):
-                hint = " (give one theme per vignette)"
-            else:
-                close = difflib.get_close_matches(theme.lower(), list(lookup), n=1)
-                if close:
-                    hint = f" (did you mean {lookup[close[0]]!r}?)"
-            raise ValueError(f"{where(i)} (vignette {vid}): unknown theme {theme!r}{hint}; "
-                             f"the themes are {', '.join(themes().key)}")
-        themes_out.append(canon)
+        themes_out.append(_canonical_theme(theme, lookup, f"{where(i)} (vignette {vid})"))
     missing = [v for v in known_ids if v not in seen]
     if missing:
         shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
