@@ -53,10 +53,14 @@ serve:
 clean:
 	rm -rf _build
 
+# Re-resolves pyproject.toml (with the test extra) in a clean venv. Versions already in the lock are kept
+# where they still fit (-c), so that the book's numbers and figures do not move by accident;
+# make lock UPGRADE=1 lets every package move to its newest release.
 lock:
 	rm -rf _build/lockenv
 	$(PYTHON) -m venv _build/lockenv
-	_build/lockenv/bin/python -m pip install --quiet --disable-pip-version-check .
+	_build/lockenv/bin/python -m pip install --quiet --disable-pip-version-check \
+	  $(if $(UPGRADE),,-c requirements.lock) '.[test]'
 	_build/lockenv/bin/python -m pip freeze --exclude-editable --all \
 	  | grep -v -i -E '^(pip|setuptools|wheel|intake-alliance)[= ]' > _build/freeze.txt
 	$(BIN)/python -m intake_alliance write-env-files _build/freeze.txt

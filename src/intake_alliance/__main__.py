@@ -140,7 +140,7 @@ def cmd_write_env_files(args: argparse.Namespace) -> int:
 
     header = (
         "# Exact versions installed by 'make' (pip install -r requirements.lock).\n"
-        "# Produced from a clean venv with 'make lock' (pip install . && pip freeze); edit pyproject.toml, not this file.\n"
+        "# Produced from a clean venv with 'make lock' (pip install '.[test]' && pip freeze); edit pyproject.toml, not this file.\n"
     )
     if not args.freeze.is_file():
         raise FileNotFoundError(f"FREEZE: {args.freeze} does not exist")

@@ -65,10 +65,11 @@ def read_environment(path: str | Path = ROOT / "environment.yml") -> tuple[str, 
 
 
 def read_pyproject(path: str | Path = ROOT / "pyproject.toml") -> tuple[str, list[Requirement]]:
-    """Return ``requires-python`` and the dependency requirements of ``pyproject.toml``."""
+    """Return ``requires-python`` and the requirements of ``pyproject.toml``: runtime and every extra (the lock pins both)."""
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     project = data["project"]
-    return project["requires-python"], [Requirement(r) for r in project["dependencies"]]
+    extras = [r for reqs in project.get("optional-dependencies", {}).values() for r in reqs]
+    return project["requires-python"], [Requirement(r) for r in project["dependencies"] + extras]
 
 
 def disagreements(root: str | Path = ROOT) -> list[str]:
