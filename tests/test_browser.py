@@ -213,3 +213,53 @@ def test_search_for_nonsense_finds_nothing(browser, site) -> None:
     origin, _ = site
     hits, _ = _search(browser, origin, "qwxzvbnonsenseterm")
     assert hits == []
+
+
+# --- what a reader meets (issue 16): measured by intake_alliance.book.page_audit on every page ---------------
+
+
+@pytest.fixture(scope="module")
+def page_measures(site) -> pd.DataFrame:
+    """Every page at 1280 px in light and dark mode and at 390 px; screenshots of each in _build/screenshots/."""
+    from intake_alliance.book import page_audit
+
+    _, html = site
+    return page_audit.measure_site(html, screenshots=SCREENSHOTS)
+
+
+@pytest.mark.parametrize("measure", ["code_inputs", "wide_tables", "small_svg_text", "raster_figures",
+                                     "open_solutions", "raw_values", "axe_serious", "sideways_390"])
+def test_every_page_reads_like_a_book(page_measures: pd.DataFrame, measure: str) -> None:
+    bad = page_measures[page_measures[measure] > 0]
+    assert bad.empty, {row.page: (row[measure], row.details) for _, row in bad.iterrows()}
+
+
+def test_page_measures_cover_every_page_and_save_screenshots(page_measures: pd.DataFrame, site) -> None:
+    _, html = site
+    pages = {p.relative_to(html).as_posix() for p in html_pages(html)} - {"index.html"}
+    assert set(page_measures.page) == pages
+    for page in pages:
+        stem = page.replace("/", "__").removesuffix(".html")
+        for suffix in ("_1280", "_1280_dark", "_390"):
+            shot = SCREENSHOTS / f"{stem}{suffix}.png"
+            assert shot.is_file() and shot.stat().st_size > 1000, shot
+
+
+def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
+    """A page with every fault is counted as such: the zeros above are measurements, not defaults."""
+    from intake_alliance.book import page_audit
+
+    html = tmp_path / "html"
+    (html / "notebooks").mkdir(parents=True)
+    (html / "index.html").write_text("<!doctype html><title>index</title>", encoding="utf-8")
+    wide = "<table><tr>" + "".join(f"<td>column_number_{i}</td>" for i in range(40)) + "</tr></table>"
+    (html / "notebooks" / "bad.html").write_text(
+        "<!doctype html><html lang='en'><head><title>bad</title></head><body><main class='bd-article'>"
+        "<div class='cell_input'><pre>x = 1</pre></div>" + wide +
+        "<p>value NaN and <NA>, dtype: float64, 1.2e-08</p><img src='fig.png' alt=''>"
+        "<div style='width:2000px'>wide</div><button aria-label='Go'>Search</button></main></body></html>",
+        encoding="utf-8")
+    (html / "notebooks" / "fig.png").write_bytes((ROOT / "images" / "favicon.svg").read_bytes())
+    row = page_audit.measure_site(html, screenshots=tmp_path / "shots").iloc[0]
+    assert row.code_inputs == 1 and row.wide_tables == 1 and row.raster_figures == 1
+    assert row.raw_values >= 4 and row.axe_serious >= 1 and row.sideways_390 == 1

@@ -127,6 +127,23 @@ def cmd_site_weight(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_page_report(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .book import page_audit
+
+    table = page_audit.measure_site(args.html_dir, pages=args.page or None)
+    counts = table[list(page_audit.MEASURES)]
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(pd.concat([table[["page"]], counts], axis=1).to_string(index=False))
+        print("total  " + "  ".join(f"{m}={int(counts[m].sum())}" for m in page_audit.MEASURES))
+        if args.details:
+            for _, row in table[table.details != ""].iterrows():
+                print(f"\n{row.page}: {row.details}")
+    print(f"screenshots of every page at 1280 px (light and dark) and 390 px: {Path(args.html_dir).parent / 'screenshots'}")
+    return 0 if int(counts.to_numpy().sum()) == 0 else 1
+
+
 def cmd_check_links(args: argparse.Namespace) -> int:
     from .book import site
 
@@ -187,6 +204,11 @@ def parser() -> argparse.ArgumentParser:
     for name, func, text in (("site-weight", cmd_site_weight, "page and site weight of the built book against the budgets"),
                              ("check-links", cmd_check_links, "check internal links and anchors of the built book")):
         add(name, func, help=text).add_argument("html_dir", type=Path, nargs="?", default=ROOT / "_build" / "html")
+
+    pr = add("page-report", cmd_page_report, help="count what should be zero on every page (Chromium, axe-core)")
+    pr.add_argument("html_dir", type=Path, nargs="?", default=ROOT / "_build" / "html")
+    pr.add_argument("--page", action="append", help="only this page (e.g. notebooks/06_reproducibility_audit.html)")
+    pr.add_argument("--details", action="store_true", help="also list what was found on each page")
 
     add("write-env-files", cmd_write_env_files, help="write requirements.lock and environment.yml").add_argument(
         "freeze", type=Path)

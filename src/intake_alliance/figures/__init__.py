@@ -11,13 +11,13 @@ from .concordance import plot_detectable_difference, plot_evidence_intervals
 from .design import plot_analysis_timeline, plot_recruitment_flow
 from .frequencies import plot_cooccurrence, plot_theme_intervals
 from .literature import plot_comparable_scales, plot_growth_curves
-from .reliability import plot_halfwidth, plot_kappas_with_bands
+from .reliability import plot_halfwidth, plot_kappas_with_bands, plot_simulated_kappas
 from .teaching import plot_confusion
 
 __all__ = [
     "PALETTE", "setup", "styler_text",
     "plot_recruitment_flow", "plot_analysis_timeline",
-    "plot_kappas_with_bands", "plot_halfwidth",
+    "plot_kappas_with_bands", "plot_halfwidth", "plot_simulated_kappas",
     "plot_theme_intervals", "plot_cooccurrence",
     "plot_evidence_intervals", "plot_detectable_difference",
     "plot_comparable_scales", "plot_growth_curves",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from .style import PALETTE
+from .style import FIG_WIDTH, PALETTE
 
 __all__ = ["plot_evidence_intervals", "plot_detectable_difference"]
 
@@ -16,7 +16,7 @@ def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | No
 
 
     labels = labels or {}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 5.2), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(FIG_WIDTH, 6.0), sharey=True)
     themes = list(dict.fromkeys(intervals.theme))
     ypos = {th: i for i, th in enumerate(themes)}
     offsets = {"client": -0.15, "therapist_interview": 0.15}

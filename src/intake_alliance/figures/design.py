@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import FancyBboxPatch
 from .. import data
-from .style import PALETTE
+from .style import FIG_WIDTH, PALETTE
 from ..study.design import recruitment_flow, reliability_checkpoints
 
 __all__ = ["plot_recruitment_flow", "plot_analysis_timeline"]
@@ -15,7 +15,7 @@ __all__ = ["plot_recruitment_flow", "plot_analysis_timeline"]
 #: Boxes of the flow diagram: (box of recruitment_flow(), x, y, width, height), therapists then clients.
 _FLOW_BOXES = [
     ("therapists_approached", 11, 91, 18, 7.0), ("therapists_agreed", 11, 70, 18, 7.0),
-    ("therapists_declined", 30, 80.5, 14, 6.5), ("therapists_not_analysed", 30, 53, 16, 11),
+    ("therapists_declined", 30, 80.5, 14, 6.5), ("therapists_not_analysed", 30, 53, 16, 13),
     ("therapists_analysed", 11, 30, 18, 7.0),
     ("clients_invited", 57, 91, 20, 7.0), ("clients_not_agreed", 86, 91, 24, 7.0),
     ("clients_declined", 86, 80.5, 26, 9.5), ("gap_declines_unexplained", 86, 69, 26, 8),
@@ -31,35 +31,34 @@ _FLOW_ARROWS = [
     (57, 58.5, 74.9, 58.5), (57, 50.5, 74.9, 50.5), (68, 42, 72.9, 39), (52, 41, 46, 29.8), (62, 41, 68, 29.8),
     (46, 22.2, 54, 12.5), (68, 22.2, 60, 12.5),
 ]
+_LABEL_PT = 8  # box labels, the smallest text of the diagram (10 CSS px at natural size)
 _DECLINE_REASONS = ["clients_declined_no_time", "clients_declined_unwell", "clients_declined_recording"]
 
 
 def _flow_box(ax: plt.Axes, row: pd.Series, gap: bool, x: float, y: float, w: float, h: float,
               extra: str = "") -> None:
-    """Draw one box of the flow diagram: its n in bold, its label wrapped below; gaps hatched."""
+    """Draw one box of the flow diagram: its n in bold, its label wrapped below; gaps dashed."""
     import textwrap
 
     kind = "gap" if gap else row["source"]
     face, edge = PALETTE[f"flow_{kind}_fill"], PALETTE[f"flow_{kind}"]
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.3,rounding_size=1.0",
-                                fc=face, ec=edge, lw=1.4, hatch="////" if kind == "gap" else None))
-    label = textwrap.fill(row["label"] + extra, width=max(12, int(w * 1.45)))
-    # a solid backing keeps text legible over the hatching of gap boxes
-    backing = dict(fc=face, ec="none", pad=0.8) if kind == "gap" else None
-    ax.text(x, y + h / 2 - 1.6, f"n = {row['n']}", ha="center", va="center", fontsize=10, weight="bold",
-            color=edge, bbox=backing)
-    ax.text(x, y - 0.9, label, ha="center", va="center", fontsize=7, linespacing=1.15, bbox=backing)
+                                fc=face, ec=edge, lw=1.6 if kind == "gap" else 1.4, ls="--" if kind == "gap" else "-"))
+    # characters per line: the box width in points over the average glyph width (about 0.58 em)
+    label = textwrap.fill(row["label"] + extra, width=max(10, int(w / 100 * FIG_WIDTH * 72 / (_LABEL_PT * 0.58)) - 1))
+    ax.text(x, y + h / 2 - 1.6, f"n = {row['n']}", ha="center", va="center", fontsize=9, weight="bold", color=edge)
+    ax.text(x, y - 0.9, label, ha="center", va="center", fontsize=_LABEL_PT, linespacing=1.1)
 
 
 def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None = None) -> plt.Figure:
-    """Draw a CONSORT-style flow diagram of therapists and clients; gaps drawn hatched in orange."""
+    """Draw a CONSORT-style flow diagram of therapists and clients; gaps drawn dashed in orange."""
     f = (recruitment_flow() if flow is None else flow).set_index("box")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(12, 8.6))
+        fig, ax = plt.subplots(figsize=(FIG_WIDTH, 8.6))
     else:
         fig = ax.figure
     ax.set_xlim(0, 100)
-    ax.set_ylim(3, 100)
+    ax.set_ylim(-3, 100)
     ax.axis("off")
     ax.text(19, 98.5, "Therapists", ha="center", fontsize=12, weight="bold")
     ax.text(70, 98.5, "Clients", ha="center", fontsize=12, weight="bold")
@@ -71,9 +70,10 @@ def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None 
     for x0, y0, x1, y1 in _FLOW_ARROWS:
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="-|>", color=PALETTE["arrow"], lw=1.1))
     ax.plot([20, 46], [30, 12], color=PALETTE["simulated"], lw=0.8, ls=":")
-    ax.text(30, 19.5, "each client seen by\none of these therapists", fontsize=7, color=PALETTE["note"], ha="center")
-    ax.text(1, 4, "Blue: printed in the paper.   Grey: arithmetic on printed numbers.   "
-            "Orange, hatched: people the printed numbers leave unaccounted for.", fontsize=8, color=PALETTE["text"])
+    ax.text(30, 19.5, "each client seen by\none of these therapists", fontsize=_LABEL_PT, color=PALETTE["note"], ha="center")
+    ax.text(1, 0, "Blue: printed in the paper.   Grey: arithmetic on printed numbers.\n"
+            "Orange, dashed: people the printed numbers leave unaccounted for.", fontsize=8, color=PALETTE["text"],
+            va="center")
     fig.tight_layout()
     return fig
 
@@ -83,7 +83,7 @@ def plot_analysis_timeline(reported: pd.DataFrame | None = None) -> plt.Figure:
     cp = reliability_checkpoints(r)
     cp = cp[cp.checkpoint != "overall"]
     share_codebook = float(r.at["codebook_share_pct", "value"])
-    fig, (ax, axk) = plt.subplots(2, 1, figsize=(9.5, 5.4), sharex=True, gridspec_kw={"height_ratios": [1.1, 1.6]})
+    fig, (ax, axk) = plt.subplots(2, 1, figsize=(FIG_WIDTH, 5.4), sharex=True, gridspec_kw={"height_ratios": [1.1, 1.6]})
     ax.set_ylim(0, 3)
     ax.axis("off")
     ax.barh(2.1, share_codebook, left=0, height=0.55, color=PALETTE["codebook_fill"], ec=PALETTE["codebook"])
@@ -94,7 +94,7 @@ def plot_analysis_timeline(reported: pd.DataFrame | None = None) -> plt.Figure:
             "disagreements settled by consensus", ha="center", va="center", fontsize=8)
     for share in sorted(cp.share_coded_pct.unique()):
         ax.plot([share, share], [0.6, 1.45], color=PALETTE["highlight"], lw=2)
-        ax.text(share, 0.3, f"all three raters code\n{r.at['reliability_interviews_per_checkpoint', 'reported']} interviews", ha="center", va="center", fontsize=7, color=PALETTE["highlight"])
+        ax.text(share, 0.3, f"all three raters code\n{r.at['reliability_interviews_per_checkpoint', 'reported']} interviews", ha="center", va="center", fontsize=8, color=PALETTE["highlight"])
     sns_colors = {"therapist": PALETTE["therapist"], "client": PALETTE["client"]}
     for resp, sub in cp.groupby("respondent"):
         offset = -0.8 if resp == "therapist" else 0.8

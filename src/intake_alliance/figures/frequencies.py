@@ -8,7 +8,7 @@ import pandas as pd
 import seaborn as sns
 from .. import data
 from ..study.frequencies import cooccurrence, proportion_intervals
-from .style import PALETTE
+from .style import FIG_WIDTH, PALETTE
 
 __all__ = ["plot_theme_intervals", "plot_cooccurrence"]
 
@@ -22,7 +22,7 @@ def plot_theme_intervals(intervals: pd.DataFrame | None = None) -> plt.Figure:
                   "therapist_interviews": "therapists (per interview)"}
     palette = dict(zip(unit_label.values(), [PALETTE["client"], PALETTE["therapist"], PALETTE["therapist_interview"]]))
     offsets = dict(zip(unit_label.values(), [-0.25, 0.0, 0.25]))
-    fig, ax = plt.subplots(figsize=(8.5, 6.2))
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 6.2))
     for unit, sub in t.groupby("unit", sort=False):
         name = unit_label[unit]
         y = np.array([order.index(k) for k in sub.theme]) + offsets[name]
@@ -31,7 +31,7 @@ def plot_theme_intervals(intervals: pd.DataFrame | None = None) -> plt.Figure:
     ax.set_yticks(range(len(order)), [labels[k] for k in order])
     ax.invert_yaxis()
     ax.axhline(4.5, color=PALETTE["rule"], lw=0.8, ls="--")
-    ax.text(1.0, 4.42, "negative valence below", ha="right", va="bottom", fontsize=7.5, color=PALETTE["note"])
+    ax.text(1.0, 4.42, "negative valence below", ha="right", va="bottom", fontsize=8, color=PALETTE["note"])
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(f"share reporting the theme, with {t.ci_method.iloc[0].title()} 95% interval")
@@ -44,15 +44,15 @@ def plot_theme_intervals(intervals: pd.DataFrame | None = None) -> plt.Figure:
 def plot_cooccurrence(interviews: pd.DataFrame) -> plt.Figure:
     """Heatmaps of theme co-occurrence for clients and therapists in a reconstructed dataset."""
     labels = data.load("themes").sort_values("order")["label"].tolist()
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
+    fig, axes = plt.subplots(2, 1, figsize=(6.4, 11.0))
     for ax, resp in zip(axes, ("client", "therapist")):
         m = cooccurrence(interviews, resp)
         m.index, m.columns = labels, labels
         mask = np.triu(np.ones_like(m, dtype=bool), k=1)
         sns.heatmap(m, mask=mask, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, square=True,
-                    annot_kws={"fontsize": 8})
+                    annot_kws={"fontsize": 9})
         ax.set_title(f"{resp} interviews (one reconstruction)", fontsize=10)
-        ax.tick_params(labelsize=8)
+        ax.tick_params(labelsize=9)
     fig.suptitle("RECONSTRUCTED data: one of many datasets consistent with the paper", fontsize=10, color=PALETTE["reconstructed"])
     fig.tight_layout()
     return fig

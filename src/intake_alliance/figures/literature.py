@@ -10,7 +10,7 @@ import pandas as pd
 from ..stats.effect_sizes import d_to_r, r_to_d
 from ..stats.multilevel import growth_curve_means
 from ..study.literature import evidence_on_common_scale, variance_shares
-from .style import PALETTE
+from .style import FIG_WIDTH, PALETTE
 
 __all__ = ["plot_comparable_scales", "plot_growth_curves"]
 
@@ -28,7 +28,7 @@ def plot_comparable_scales(common: pd.DataFrame | None = None, shares: pd.DataFr
     for name, frame, col in (("common", common, "r"), ("shares", shares, "share")):
         if col not in frame.columns:
             raise ValueError(f"{name}: missing column {col!r}")
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 5.0), gridspec_kw={"width_ratios": [1.2, 1]})
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(FIG_WIDTH, 9.5), gridspec_kw={"height_ratios": [1.3, 1]})
     order = common.sort_values("r").reset_index(drop=True)
     y = np.arange(len(order))
     for i, row in order.iterrows():
@@ -48,7 +48,7 @@ def plot_comparable_scales(common: pd.DataFrame | None = None, shares: pd.DataFr
     ax1.plot([], [], "o", mfc=PALETTE["published"], mec=PALETTE["published"], label="published as r")
     ax1.plot([], [], "o", mfc="white", mec=PALETTE["published"], mew=1.6, label="published as d, converted")
     ax1.plot([], [], color=PALETTE["published"], lw=2.2, label="published interval")
-    ax1.legend(loc="upper center", bbox_to_anchor=(0.4, -0.15), ncol=2, fontsize=7.5, frameon=False)
+    ax1.legend(loc="upper center", bbox_to_anchor=(0.4, -0.15), ncol=2, fontsize=8, frameon=False)
 
     s = shares.sort_values("share").reset_index(drop=True)
     # the between-helper share is drawn in the therapist colour: it is the therapists' part of the variance
@@ -59,7 +59,7 @@ def plot_comparable_scales(common: pd.DataFrame | None = None, shares: pd.DataFr
     ax2.set_title("(b) Shares of variance", loc="left", fontsize=10, pad=12)
     handles = [Patch(color=PALETTE["therapist"], label="published share between helpers (ICC)"),
                Patch(color=PALETTE["published"], label="r squared (our conversion)")]
-    ax2.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.15), fontsize=7.5, frameon=False)
+    ax2.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.2), fontsize=8, frameon=False)
     ax1.spines["right"].set_visible(False)  # the top spine carries the d scale
     ax2.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
@@ -71,7 +71,7 @@ def plot_growth_curves(df: pd.DataFrame):
 
 
     colours = {"patient": PALETTE["client"], "therapist": PALETTE["therapist"]}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(FIG_WIDTH, 3.8), sharey=True)
     for ax, by in zip(axes, ("neg", "flow")):
         means = growth_curve_means(df, by)
         for (perspective, group), part in means.groupby(["perspective", "group"]):
@@ -82,7 +82,7 @@ def plot_growth_curves(df: pd.DataFrame):
         ax.set_xlabel("session")
         ax.set_title({"neg": "(a) Split by therapist's negative reactions",
                       "flow": "(b) Split by therapist's flow"}[by], loc="left", fontsize=10)
-        ax.legend(fontsize=7.5, frameon=False, loc="lower right")
+        ax.legend(fontsize=8, frameon=False, loc="lower right")
     axes[0].set_ylabel("mean alliance (simulated scale)")
     for ax in axes:
         ax.spines[["top", "right"]].set_visible(False)

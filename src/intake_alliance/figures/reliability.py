@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from ..stats.benchmarks import interpretation_scales
-from .style import PALETTE
+from .style import FIG_WIDTH, PALETTE
 
-__all__ = ["plot_kappas_with_bands", "plot_halfwidth"]
+__all__ = ["plot_kappas_with_bands", "plot_halfwidth", "plot_simulated_kappas"]
 
 _BAND_COLOURS = ["#f7f7f7", "#e5e5e5", "#d0d0d0", "#bdbdbd", "#a5a5a5", "#8c8c8c"]
 
@@ -39,7 +39,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
     colours = {"therapist": PALETTE["therapist"], "client": PALETTE["client"]}
     order = ["1", "2", "3", "overall"]
     cp = checkpoints.assign(x=checkpoints.checkpoint.astype(str).map({v: i for i, v in enumerate(order)}))
-    fig, axes = plt.subplots(1, len(scales), figsize=(3.4 * len(scales), 3.6), sharey=True)
+    fig, axes = plt.subplots(1, len(scales), figsize=(FIG_WIDTH, 3.8), sharey=True)
     axes = np.atleast_1d(axes)
     for ax, scale in zip(axes, scales):
         sub = bands[bands.scale == scale].reset_index(drop=True)
@@ -48,7 +48,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
             if hi <= lo:
                 continue
             ax.axhspan(lo, hi, color=_BAND_COLOURS[min(i, len(_BAND_COLOURS) - 1)], zorder=0)
-            ax.text(3.45, hi - 0.006, b.label, fontsize=7, va="top", ha="right", color=PALETTE["text"])
+            ax.text(3.45, hi - 0.006, b.label, fontsize=8, va="top", ha="right", color=PALETTE["text"])
         for resp, d in cp.groupby("respondent"):
             dx = -0.08 if resp == "therapist" else 0.08
             line = d[d.checkpoint.astype(str) != "overall"]
@@ -61,7 +61,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
         ax.set_title(_SCALE_TITLES.get(scale, scale), fontsize=9)
         ax.set_xlabel("checkpoint (share coded)")
     axes[0].set_ylabel("published kappa")
-    axes[0].legend(frameon=True, fontsize=7, loc="lower left")
+    axes[0].legend(frameon=True, fontsize=8, loc="lower left")
     fig.tight_layout()
     return fig
 
@@ -93,7 +93,31 @@ def plot_halfwidth(curves: pd.DataFrame, target: float = 0.10, analytic: pd.Data
     ax.set_xscale("log")
     ax.set_xlabel("number of units coded by every rater (log scale)")
     ax.set_ylabel("half-width of 95 % interval")
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_simulated_kappas(simulated: dict, checkpoints: pd.DataFrame) -> plt.Figure:
+    """Violins of SIMULATED Fleiss' kappas per (respondent, checkpoint), with the published value as a diamond.
+
+    ``simulated`` maps ``(respondent, checkpoint)`` to an array of simulated kappas; ``checkpoints`` is
+    :func:`intake_alliance.study.design.reliability_checkpoints` (columns ``respondent, checkpoint, kappa``).
+    """
+    missing = {"respondent", "checkpoint", "kappa"} - set(checkpoints.columns)
+    if missing:
+        raise ValueError(f"`checkpoints` lacks column(s) {sorted(missing)}")
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 3.6))
+    for i, ((resp, chk), kap) in enumerate(simulated.items()):
+        colour = PALETTE[resp]
+        body = ax.violinplot(kap, positions=[i], showextrema=False, widths=0.8)["bodies"][0]
+        body.set_facecolor(colour)
+        body.set_alpha(0.45)
+        published = checkpoints[(checkpoints.respondent == resp) & (checkpoints.checkpoint == chk)].kappa
+        ax.plot(i, published.iloc[0], "D", color=colour)
+    ax.set_xticks(range(len(simulated)), [f"{r}\ncheckpoint {c}" for r, c in simulated], fontsize=8)
+    ax.set_ylabel("simulated Fleiss' kappa")
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

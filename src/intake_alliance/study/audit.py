@@ -13,7 +13,7 @@ import pandas as pd
 from ..stats.granularity import grim, grimmer
 from ..stats.percentages import percent_check, percent_total_check
 
-__all__ = ["audit_reported_values", "EXPLANATION_KINDS"]
+__all__ = ["audit_reported_values", "verdict_counts", "EXPLANATION_KINDS"]
 
 #: Scale limits used by GRIM/GRIMMER for each mean (from the printed ranges or the design).
 _SCALES = {
@@ -72,6 +72,19 @@ def audit_reported_values(reported=None):
         out[col] = out[col].astype("Int64")
     return out
 
+
+
+def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
+    """Count the verdicts of :func:`audit_reported_values`: the one definition of "checked" the book uses.
+
+    ``checked`` is every value some check applies to (all but "not checkable"); ``only_under`` the values
+    consistent only under a rounding rule other than half-up or half-down.
+    """
+    v = table["verdict"]
+    return {"rows": len(table), "checked": int((v != "not checkable").sum()),
+            "consistent": int((v == "consistent").sum()), "only_under": int(v.str.startswith("consistent only").sum()),
+            "inconsistent": int((v == "inconsistent").sum()), "implied_total": int((v == "implied total").sum()),
+            "not_checkable": int((v == "not checkable").sum())}
 
 def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str, int | None, int | None]:
     """Return (check, verdict, detail, implied total min, max) for one printed value."""

@@ -1,0 +1,159 @@
+"""What a reader meets on each page of the built site, measured in Chromium.
+
+:func:`measure_site` opens every page of ``_build/html`` at 1280 px in the light
+and the dark colour mode, and at 390 px, and counts what should be zero on a
+book page (issue 16):
+
+``code_inputs``      code inputs a reader sees without opening anything (the coding lab is exempt)
+``wide_tables``      tables wider than the text column at 1280 px
+``small_svg_text``   SVG figures whose smallest text is under 10 CSS px as displayed at 1280 px
+``raster_figures``   PNG or JPEG figures on the page (the logo aside)
+``open_solutions``   solution content visible while its box is closed
+``raw_values``       ``NaN``, ``<NA>``, ``dtype:``, ``object at 0x`` or ``1.2e-08``-style strings in the visible text
+``axe_serious``      axe-core serious or critical violations (WCAG 2.0/2.1 A and AA), light and dark
+``sideways_390``     the page scrolls sideways at 390 px
+
+It also saves a full-page screenshot of every page at both widths. Playwright
+and Chromium come from the ``test`` extra and the system (``/usr/bin/chromium``);
+axe-core is vendored in ``tests/vendor/axe-core`` so that nothing needs the network.
+``python -m intake_alliance page-report`` prints the table.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..paths import ROOT
+from .site import html_pages, serve
+
+__all__ = ["MEASURES", "measure_site", "AXE", "CHROMIUM"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
+LAB = "notebooks/07_coding_lab.html"
+MEASURES = ("code_inputs", "wide_tables", "small_svg_text", "raster_figures", "open_solutions", "raw_values",
+            "axe_serious", "sideways_390")
+
+# Runs in the page at 1280 px; returns the counts that do not need axe.
+_MEASURE_JS = r"""async (isLab) => {
+  const visible = (el) => el.checkVisibility ? el.checkVisibility({checkVisibilityCSS: true}) : el.offsetParent !== null;
+  const article = document.querySelector('.bd-article') || document.body;
+  const column = article.getBoundingClientRect().width;
+  const inputs = isLab ? [] : Array.from(article.querySelectorAll('.cell_input')).filter(visible);
+  const wide = Array.from(article.querySelectorAll('table')).filter(t => visible(t) && t.getBoundingClientRect().width > column + 1)
+    .map(t => (t.id || t.className || 'table') + ' ' + Math.round(t.getBoundingClientRect().width) + '>' + Math.round(column));
+  const small = [];
+  for (const img of Array.from(article.querySelectorAll('img')).filter(i => /\.svg$/.test(i.getAttribute('src') || ''))) {
+    if (img.closest('.bd-header, .navbar-brand')) continue;
+    const text = await (await fetch(img.src)).text();
+    const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+    const box = (svg.getAttribute('viewBox') || '').split(/[ ,]+/).map(Number);
+    if (box.length !== 4 || !box[2] || !img.getBoundingClientRect().width) continue;
+    const scale = img.getBoundingClientRect().width / box[2];
+    const sizes = [];
+    for (const t of svg.querySelectorAll('text')) {
+      const style = (t.getAttribute('style') || '') + ';' + (t.closest('g[style]') ? t.closest('g[style]').getAttribute('style') : '');
+      const m = style.match(/font(?:-size)?:\s*(?:[a-z]+\s+)*([0-9.]+)px/) || [null, t.getAttribute('font-size')];
+      if (m[1]) sizes.push(parseFloat(m[1]));
+    }
+    if (sizes.length) {
+      const least = Math.min(...sizes) * scale;
+      if (least < 10) small.push(img.getAttribute('src').split('/').pop() + ' ' + least.toFixed(1) + 'px');
+    }
+  }
+  const raster = Array.from(article.querySelectorAll('img'))
+    .filter(i => /\.(png|jpe?g)$/i.test(i.getAttribute('src') || '') && !/_static\//.test(i.getAttribute('src')))
+    .map(i => i.getAttribute('src').split('/').pop());
+  const solutions = [];
+  for (const box of article.querySelectorAll('.solution.dropdown, details.solution')) {
+    const open = box.tagName === 'DETAILS' ? box.open : !box.classList.contains('toggle-hidden') && box.querySelector('.toggle-details__container, .admonition-title + *') && visible(box.querySelector('.admonition-title + *'));
+    if (open) solutions.push(box.id || 'solution');
+  }
+  const rawText = (article.innerText || '');
+  const raw = (rawText.match(/\bNaN\b|<NA>|dtype:|object at 0x|\b\d\.\d+e[-+]\d+\b/g) || []);
+  return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster,
+          open_solutions: solutions, raw_values: raw};
+}"""
+
+_AXE_JS = """async () => {
+  const res = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return res.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => v.id + ' x' + v.nodes.length);
+}"""
+
+
+def _shot_name(path: str, width: int, mode: str) -> str:
+    return path.replace("/", "__").removesuffix(".html") + f"_{width}" + ("" if mode == "light" else f"_{mode}") + ".png"
+
+
+def _visit(browser, origin: str, path: str, width: int, mode: str, shots: Path):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=mode,
+                                  service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith((origin, "data:")) else r.abort())
+    page = context.new_page()
+    page.goto(f"{origin}/{path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("async () => { await Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null))); }")
+    page.screenshot(path=str(shots / _shot_name(path, width, mode)), full_page=True)
+    return context, page
+
+
+def measure_site(html_dir: str | Path, screenshots: str | Path | None = None, pages: list[str] | None = None,
+                 axe: bool = True) -> pd.DataFrame:
+    """Return one row per page with the counts of :data:`MEASURES` and what was found (``details``).
+
+    Raises ``FileNotFoundError`` when Chromium or the vendored axe-core is missing.
+    """
+    from playwright.sync_api import sync_playwright
+
+    html = Path(html_dir)
+    if not CHROMIUM.is_file():
+        raise FileNotFoundError(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    if axe and not AXE.is_file():
+        raise FileNotFoundError(f"axe-core not found at {AXE}")
+    shots = Path(screenshots) if screenshots else html.parent / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    paths = pages or [p.relative_to(html).as_posix() for p in html_pages(html) if p.name not in ("index.html",)]
+    rows = []
+    with serve(html) as origin, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            for path in paths:
+                rows.append(_measure_page(browser, origin, path, shots, axe))
+        finally:
+            browser.close()
+    return pd.DataFrame(rows)
+
+
+def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> dict:
+    details: dict[str, list] = {}
+    row: dict = {"page": path}
+    for mode in ("light", "dark"):
+        context, page = _visit(browser, origin, path, 1280, mode, shots)
+        try:
+            if mode == "light":
+                found = page.evaluate(_MEASURE_JS, path == LAB)
+                for key, value in found.items():
+                    row[key] = value if isinstance(value, int) else len(value)
+                    if value and not isinstance(value, int):
+                        details[key] = value
+            if axe:
+                page.add_script_tag(path=str(AXE))
+                bad = page.evaluate(_AXE_JS)
+                row["axe_serious"] = row.get("axe_serious", 0) + sum(int(b.rsplit("x", 1)[1]) for b in bad)
+                if bad:
+                    details[f"axe_{mode}"] = bad
+        finally:
+            context.close()
+    context, page = _visit(browser, origin, path, 390, "light", shots)
+    try:
+        row["sideways_390"] = int(page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"))
+    finally:
+        context.close()
+    row.setdefault("axe_serious", 0)
+    row["details"] = json.dumps(details, ensure_ascii=False) if details else ""
+    return row

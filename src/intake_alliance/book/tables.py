@@ -1,0 +1,159 @@
+"""Tables for readers: every table the book shows goes through :func:`reader_table`.
+
+A reader sees chosen columns in reading order, headings in words, no index,
+numbers at a stated precision, p-values in APA style (``< .001``, ``.053``)
+and a dash where a value is missing: never ``NaN``, ``<NA>`` or ``True``.
+The table carries the class ``reader-table``, which the book's stylesheet
+(``_static/reader.css``) lets wrap inside the text column, scroll inside its
+own box on a phone with its first column fixed, and keep readable in dark mode.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from numbers import Integral, Real
+from typing import Any, Callable, Mapping, Sequence
+
+import pandas as pd
+
+from ..stats.rounding import fmt_number
+from .gluing import fmt_p
+
+__all__ = ["reader_table", "heading", "MISSING"]
+
+#: What a reader sees where a value is missing or undefined.
+MISSING = "–"
+
+#: Words that keep their capitals (or get them) in a heading made from a column name.
+_WORDS = {"ci": "CI", "sd": "SD", "n": "n", "icc": "ICC", "id": "ID", "p": "p", "df": "df", "or": "OR",
+          "kappa": "kappa", "pabak": "PABAK", "ac1": "AC1", "se": "SE", "pct": "%", "r": "r", "d": "d"}
+
+
+def heading(column: str) -> str:
+    """Return a heading in words for a snake_case column name: ``ci_low`` -> ``CI low``, ``n_units`` -> ``n units``."""
+    words = [_WORDS.get(w, w) for w in str(column).split("_") if w]
+    if not words:
+        return str(column)
+    first = words[0]
+    if first == first.lower() and first not in _WORDS.values():
+        words[0] = first[:1].upper() + first[1:]
+    return " ".join(words)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or value is pd.NA or (isinstance(value, Real) and math.isnan(float(value)))
+    except (TypeError, ValueError):
+        return False
+
+
+def _whole_numbers(column: pd.Series) -> bool:
+    """Whether a float column holds only whole numbers (counts stored as floats because of missing values)."""
+    if not pd.api.types.is_float_dtype(column):
+        return False
+    present = column.dropna()
+    return len(present) > 0 and bool((present == present.round()).all()) and bool((present.abs() < 1e15).all())
+
+
+def _formatter(decimals: int, p_value: bool = False, percent: bool = False) -> Callable[[Any], str]:
+    def fmt(value: Any) -> str:
+        if _missing(value):
+            return MISSING
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, Integral):
+            return f"{int(value):,}".replace(",", "\u2009") if abs(int(value)) >= 10_000 else str(int(value))
+        if isinstance(value, Real):
+            if p_value:
+                return html.escape(fmt_p(float(value)))
+            if math.isinf(float(value)):
+                return "∞" if value > 0 else "−∞"
+            text = fmt_number(float(value), decimals)
+            return (text + " %") if percent else text
+        if isinstance(value, (list, tuple)):
+            return ", ".join(fmt(v) for v in value) if value else MISSING
+        text = str(value)
+        return _breakable(text) if text.strip() else MISSING
+    return fmt
+
+
+def _breakable(text: str) -> str:
+    """Escape ``text`` for HTML and let long identifiers (``therapist_female_pct``) break after each underscore."""
+    return html.escape(text, quote=False).replace("_", "_<wbr>")
+
+
+def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | None = None, *,
+                 name: str, decimals: int | Mapping[str, int] = 2, p_values: Sequence[str] | None = None,
+                 percent: Sequence[str] = (), index: bool | None = None, max_rows: int | None = None,
+                 flag: Sequence[bool] | pd.Series | None = None):
+    """Return a pandas Styler of ``df`` made for reading.
+
+    Parameters
+    ----------
+    df
+        The table to show.
+    columns
+        The columns to show, in reading order: a list (headings made by :func:`heading`)
+        or a mapping ``{column: heading}``. Default: every column.
+    name
+        A stable identifier (letters, digits, hyphens): the table's HTML id, identical from build to build.
+    decimals
+        Decimals of every float column, or ``{column: decimals}`` (others get 2).
+    p_values
+        Columns shown in APA style (``< .001``, ``.053``). Default: numeric columns named
+        ``p``, ``p_value`` or starting with ``p_`` or ``holm_``.
+    percent
+        Columns shown with a percent sign.
+    index
+        Show the index as the first column (its name as the heading). Default: when it is not
+        the plain 0, 1, 2, ... of a fresh table (a Series always shows its index).
+    max_rows
+        Refuse tables longer than this (a reader-facing table should say what matters first).
+    flag
+        One boolean per row: flagged rows are shaded (class ``flagged``), readable in both colour modes.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument: an unknown column, a bad name, or too many rows.
+    """
+    if isinstance(df, pd.Series):
+        df = df.rename(df.name if df.name is not None else "value").to_frame()
+        index = True
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"`df` must be a DataFrame or a Series; got {type(df).__name__}")
+    if index is None:
+        index = not isinstance(df.index, pd.RangeIndex)
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", name):
+        raise ValueError(f"`name` must be letters, digits and hyphens, starting with a letter; got {name!r}")
+    table = df.reset_index() if index else df
+    table.columns = [str(c) if str(c) not in ("", "index") else "item" for c in table.columns]
+    if p_values is None:
+        p_values = [c for c in table.columns if pd.api.types.is_float_dtype(table[c])
+                    and re.fullmatch(r"p|p_value|(p|holm)_\w+", c)]
+    if columns is None:
+        columns = list(table.columns)
+    labels = dict(columns) if isinstance(columns, Mapping) else {c: heading(c) for c in columns}
+    unknown = [c for c in labels if c not in table.columns]
+    if unknown:
+        raise ValueError(f"`columns`: {unknown} not in the table (it has {list(table.columns)})")
+    if max_rows is not None and len(table) > max_rows:
+        raise ValueError(f"`df` has {len(table)} rows, more than max_rows={max_rows}")
+    shown = table[list(labels)].rename(columns=labels).reset_index(drop=True)
+    places = decimals if isinstance(decimals, Mapping) else {}
+    default = 2 if isinstance(decimals, Mapping) else decimals
+    formats = {labels[c]: _formatter(0 if _whole_numbers(table[c]) else places.get(c, default),
+                                     p_value=c in p_values, percent=c in percent)
+               for c in labels}
+    styler = (shown.style.format(formats).hide(axis="index").set_uuid(name)
+              .set_table_attributes('class="reader-table"'))
+    if flag is not None:
+        mask = pd.Series(flag).to_numpy(dtype=bool) if not isinstance(flag, pd.Series) else flag.to_numpy(dtype=bool)
+        if len(mask) != len(shown):
+            raise ValueError(f"`flag` has {len(mask)} entries for {len(shown)} rows")
+        classes = pd.DataFrame([["flagged" if m else ""] * shown.shape[1] for m in mask],
+                               index=shown.index, columns=shown.columns)
+        styler = styler.set_td_classes(classes)
+    return styler
