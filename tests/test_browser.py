@@ -228,7 +228,8 @@ def page_measures(site) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("measure", ["code_inputs", "wide_tables", "small_svg_text", "raster_figures",
-                                     "open_solutions", "raw_values", "axe_serious", "sideways_390"])
+                                     "open_solutions", "raw_values", "axe_serious", "table_contrast",
+                                     "sideways_390"])
 def test_every_page_reads_like_a_book(page_measures: pd.DataFrame, measure: str) -> None:
     bad = page_measures[page_measures[measure] > 0]
     assert bad.empty, {row.page: (row[measure], row.details) for _, row in bad.iterrows()}

@@ -9,8 +9,11 @@ book page (issue 16):
 ``small_svg_text``   SVG figures whose smallest text is under 10 CSS px as displayed at 1280 px
 ``raster_figures``   PNG or JPEG figures on the page (the logo aside)
 ``open_solutions``   solution content visible while its box is closed
-``raw_values``       ``NaN``, ``<NA>``, ``dtype:``, ``object at 0x`` or ``1.2e-08``-style strings in the visible text
+``raw_values``       ``NaN``, ``<NA>``, ``dtype:``, ``object at 0x`` or ``1.2e-08``-style strings in the visible text,
+                     and tables printed by pandas as they come (class ``dataframe``, not through reader_table)
 ``axe_serious``      axe-core serious or critical violations (WCAG 2.0/2.1 A and AA), light and dark
+``table_contrast``   table cells whose text has less than 4.5:1 contrast with what is behind it, light and dark
+                     (computed directly: axe leaves cells over layered backgrounds "incomplete")
 ``sideways_390``     the page scrolls sideways at 390 px
 
 It also saves a full-page screenshot of every page at both widths. Playwright
@@ -35,7 +38,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 LAB = "notebooks/07_coding_lab.html"
 MEASURES = ("code_inputs", "wide_tables", "small_svg_text", "raster_figures", "open_solutions", "raw_values",
-            "axe_serious", "sideways_390")
+            "axe_serious", "table_contrast", "sideways_390")
 
 # Runs in the page at 1280 px; returns the counts that do not need axe.
 _MEASURE_JS = r"""async (isLab) => {
@@ -73,9 +76,32 @@ _MEASURE_JS = r"""async (isLab) => {
     if (open) solutions.push(box.id || 'solution');
   }
   const rawText = (article.innerText || '');
-  const raw = (rawText.match(/\bNaN\b|<NA>|dtype:|object at 0x|\b\d\.\d+e[-+]\d+\b/g) || []);
+  const raw = (rawText.match(/\bNaN\b|<NA>|dtype:|object at 0x|\b\d\.\d+e[-+]\d+\b/g) || [])
+    .concat(Array.from(article.querySelectorAll('table.dataframe')).map(t => 'plain pandas table'));
   return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster,
           open_solutions: solutions, raw_values: raw};
+}"""
+
+# Contrast of every table cell's text with the first opaque background behind it (WCAG 1.4.3, 4.5:1).
+_CONTRAST_JS = r"""() => {
+  const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const behind = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+    }
+    return [255, 255, 255];
+  };
+  const bad = [];
+  for (const td of document.querySelectorAll('.bd-article table td, .bd-article table th')) {
+    if (!td.innerText.trim()) continue;
+    const [a, b] = [lum(rgb(getComputedStyle(td).color)), lum(behind(td))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) bad.push(td.innerText.trim().slice(0, 20) + ' ' + ratio.toFixed(2));
+  }
+  return bad;
 }"""
 
 _AXE_JS = """async () => {
@@ -140,6 +166,10 @@ def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> di
                     row[key] = value if isinstance(value, int) else len(value)
                     if value and not isinstance(value, int):
                         details[key] = value
+            low = page.evaluate(_CONTRAST_JS)
+            row["table_contrast"] = row.get("table_contrast", 0) + len(low)
+            if low:
+                details[f"contrast_{mode}"] = low[:5]
             if axe:
                 page.add_script_tag(path=str(AXE))
                 bad = page.evaluate(_AXE_JS)

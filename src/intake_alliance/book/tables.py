@@ -67,7 +67,7 @@ def _formatter(decimals: int, p_value: bool = False, percent: bool = False) -> C
             return f"{int(value):,}".replace(",", "\u2009") if abs(int(value)) >= 10_000 else str(int(value))
         if isinstance(value, Real):
             if p_value:
-                return html.escape(fmt_p(float(value)))
+                return html.escape(fmt_p(float(value))).replace(" ", "&nbsp;")  # "< .001" stays on one line
             if math.isinf(float(value)):
                 return "∞" if value > 0 else "−∞"
             text = fmt_number(float(value), decimals)

@@ -11,9 +11,9 @@ __all__ = ["plot_evidence_intervals", "plot_detectable_difference"]
 
 def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | None = None):
     """Two panels per respondent type: the range of Fisher p-values (log scale) and of the risk difference."""
+    import textwrap
+
     import matplotlib.pyplot as plt
-
-
 
     labels = labels or {}
     fig, axes = plt.subplots(1, 2, figsize=(FIG_WIDTH, 6.0), sharey=True)
@@ -31,12 +31,12 @@ def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | No
         axes[1].hlines(y, g.rd_min, g.rd_max, color=col, lw=5, alpha=0.8, label=names[resp])
     axes[0].set_xscale("log")
     axes[0].axvline(0.05, color="0.3", ls="--", lw=1)
-    axes[0].set_xlabel("Fisher exact p-value (log scale)")
-    axes[0].set_title("Evidence of a group difference")
+    axes[0].set_xlabel("Fisher exact p\n(log scale)")
+    axes[0].set_title("Evidence of a difference", fontsize=10)
     axes[1].axvline(0, color="0.3", lw=1)
-    axes[1].set_xlabel("risk difference, Mizrahi minus Ashkenazi")
-    axes[1].set_title("Size of the difference")
-    axes[0].set_yticks(range(len(themes)), [labels.get(t, t) for t in themes])
+    axes[1].set_xlabel("risk difference\n(Mizrahi minus Ashkenazi)")
+    axes[1].set_title("Size of the difference", fontsize=10)
+    axes[0].set_yticks(range(len(themes)), [textwrap.fill(labels.get(t, t), 16) for t in themes])
     axes[0].invert_yaxis()
     handles, names_ = axes[1].get_legend_handles_labels()
     fig.legend(handles, names_, loc="lower center", ncol=2, fontsize="small", frameon=False)

@@ -14,8 +14,8 @@ __all__ = ["plot_recruitment_flow", "plot_analysis_timeline"]
 
 #: Boxes of the flow diagram: (box of recruitment_flow(), x, y, width, height), therapists then clients.
 _FLOW_BOXES = [
-    ("therapists_approached", 11, 91, 18, 7.0), ("therapists_agreed", 11, 70, 18, 7.0),
-    ("therapists_declined", 30, 80.5, 14, 6.5), ("therapists_not_analysed", 30, 53, 16, 13),
+    ("therapists_approached", 11, 91, 18, 8.5), ("therapists_agreed", 11, 70, 18, 7.0),
+    ("therapists_declined", 30, 80.5, 14, 6.5), ("therapists_not_analysed", 30, 53, 19, 16),
     ("therapists_analysed", 11, 30, 18, 7.0),
     ("clients_invited", 57, 91, 20, 7.0), ("clients_not_agreed", 86, 91, 24, 7.0),
     ("clients_declined", 86, 80.5, 26, 9.5), ("gap_declines_unexplained", 86, 69, 26, 8),
@@ -26,7 +26,7 @@ _FLOW_BOXES = [
 ]
 #: Arrows of the flow diagram: (x0, y0, x1, y1).
 _FLOW_ARROWS = [
-    (11, 87.5, 11, 73.5), (11, 80.5, 22.9, 80.5), (11, 66.5, 11, 33.5), (11, 53, 21.9, 53),
+    (11, 86.7, 11, 73.5), (11, 80.5, 22.9, 80.5), (11, 66.5, 11, 33.5), (11, 53, 19.9, 53),
     (57, 87.5, 57, 73.5), (67, 91, 73.9, 91), (86, 87.5, 86, 85.3), (86, 75.7, 86, 73.0), (57, 66.5, 57, 49),
     (57, 58.5, 74.9, 58.5), (57, 50.5, 74.9, 50.5), (68, 42, 72.9, 39), (52, 41, 46, 29.8), (62, 41, 68, 29.8),
     (46, 22.2, 54, 12.5), (68, 22.2, 60, 12.5),

@@ -44,7 +44,7 @@ def plot_comparable_scales(common: pd.DataFrame | None = None, shares: pd.DataFr
     ax1.set_xlabel("correlation r")
     top = ax1.secondary_xaxis("top", functions=(lambda x: r_to_d(np.clip(x, -0.999, 0.999)), d_to_r))
     top.set_xlabel("standardised mean difference d (equal groups)")
-    ax1.set_title("(a) One scale for r and d", loc="left", fontsize=10, pad=12)
+    ax1.set_title("(a) One scale for r and d", loc="left", fontsize=10, pad=34)
     ax1.plot([], [], "o", mfc=PALETTE["published"], mec=PALETTE["published"], label="published as r")
     ax1.plot([], [], "o", mfc="white", mec=PALETTE["published"], mew=1.6, label="published as d, converted")
     ax1.plot([], [], color=PALETTE["published"], lw=2.2, label="published interval")
@@ -59,7 +59,7 @@ def plot_comparable_scales(common: pd.DataFrame | None = None, shares: pd.DataFr
     ax2.set_title("(b) Shares of variance", loc="left", fontsize=10, pad=12)
     handles = [Patch(color=PALETTE["therapist"], label="published share between helpers (ICC)"),
                Patch(color=PALETTE["published"], label="r squared (our conversion)")]
-    ax2.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.3, -0.2), fontsize=8, frameon=False)
+    ax2.legend(handles=handles, loc="lower right", fontsize=8, frameon=False)
     ax1.spines["right"].set_visible(False)  # the top spine carries the d scale
     ax2.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

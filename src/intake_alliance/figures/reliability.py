@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,7 +13,7 @@ from .style import FIG_WIDTH, PALETTE
 
 __all__ = ["plot_kappas_with_bands", "plot_halfwidth", "plot_simulated_kappas"]
 
-_BAND_COLOURS = ["#f7f7f7", "#e5e5e5", "#d0d0d0", "#bdbdbd", "#a5a5a5", "#8c8c8c"]
+_BAND_COLOURS = ["#fbfbfb", "#f1f1f1", "#e7e7e7", "#dddddd", "#d3d3d3", "#c9c9c9"]  # light: labels stay legible
 
 _SCALE_TITLES = {"landis_koch": "Landis & Koch (1977)", "mchugh": "McHugh (2012)",
                  "krippendorff": "Krippendorff (2004)", "fleiss": "Fleiss (1981)"}
@@ -48,7 +50,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
             if hi <= lo:
                 continue
             ax.axhspan(lo, hi, color=_BAND_COLOURS[min(i, len(_BAND_COLOURS) - 1)], zorder=0)
-            ax.text(3.45, hi - 0.006, b.label, fontsize=8, va="top", ha="right", color=PALETTE["text"])
+            ax.text(3.45, hi - 0.006, textwrap.fill(b.label, 14), fontsize=8, va="top", ha="right", color=PALETTE["text"])
         for resp, d in cp.groupby("respondent"):
             dx = -0.08 if resp == "therapist" else 0.08
             line = d[d.checkpoint.astype(str) != "overall"]
