@@ -219,12 +219,12 @@ def test_search_for_nonsense_finds_nothing(browser, site) -> None:
 
 
 @pytest.fixture(scope="module")
-def page_measures(site) -> pd.DataFrame:
+def page_measures(browser, site) -> pd.DataFrame:
     """Every page at 1280 px in light and dark mode and at 390 px; screenshots of each in _build/screenshots/."""
     from intake_alliance.book import page_audit
 
     _, html = site
-    return page_audit.measure_site(html, screenshots=SCREENSHOTS)
+    return page_audit.measure_site(html, screenshots=SCREENSHOTS, browser=browser)
 
 
 @pytest.mark.parametrize("measure", ["code_inputs", "wide_tables", "small_svg_text", "raster_figures",
@@ -257,10 +257,10 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
     (html / "notebooks" / "bad.html").write_text(
         "<!doctype html><html lang='en'><head><title>bad</title></head><body><main class='bd-article'>"
         "<div class='cell_input'><pre>x = 1</pre></div>" + wide +
-        "<p>value NaN and <NA>, dtype: float64, 1.2e-08</p><img src='fig.png' alt=''>"
+        "<p>value NaN and &lt;NA&gt;, dtype: float64, 1.2e-08</p><img src='fig.png' alt=''>"
         "<div style='width:2000px'>wide</div><button aria-label='Go'>Search</button></main></body></html>",
         encoding="utf-8")
     (html / "notebooks" / "fig.png").write_bytes((ROOT / "images" / "favicon.svg").read_bytes())
-    row = page_audit.measure_site(html, screenshots=tmp_path / "shots").iloc[0]
+    row = page_audit.measure_site(html, screenshots=tmp_path / "shots", browser=browser).iloc[0]
     assert row.code_inputs == 1 and row.wide_tables == 1 and row.raster_figures == 1
     assert row.raw_values >= 4 and row.axe_serious >= 1 and row.sideways_390 == 1

@@ -128,13 +128,12 @@ def _visit(browser, origin: str, path: str, width: int, mode: str, shots: Path):
 
 
 def measure_site(html_dir: str | Path, screenshots: str | Path | None = None, pages: list[str] | None = None,
-                 axe: bool = True) -> pd.DataFrame:
+                 axe: bool = True, browser=None) -> pd.DataFrame:
     """Return one row per page with the counts of :data:`MEASURES` and what was found (``details``).
 
+    ``browser`` is a running Playwright Chromium to use (the tests share theirs); without it one is started.
     Raises ``FileNotFoundError`` when Chromium or the vendored axe-core is missing.
     """
-    from playwright.sync_api import sync_playwright
-
     html = Path(html_dir)
     if not CHROMIUM.is_file():
         raise FileNotFoundError(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -143,15 +142,17 @@ def measure_site(html_dir: str | Path, screenshots: str | Path | None = None, pa
     shots = Path(screenshots) if screenshots else html.parent / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     paths = pages or [p.relative_to(html).as_posix() for p in html_pages(html) if p.name not in ("index.html",)]
-    rows = []
-    with serve(html) as origin, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            for path in paths:
-                rows.append(_measure_page(browser, origin, path, shots, axe))
-        finally:
-            browser.close()
-    return pd.DataFrame(rows)
+    with serve(html) as origin:
+        if browser is not None:
+            return pd.DataFrame([_measure_page(browser, origin, path, shots, axe) for path in paths])
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            try:
+                return pd.DataFrame([_measure_page(own, origin, path, shots, axe) for path in paths])
+            finally:
+                own.close()
 
 
 def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> dict:
