@@ -54,3 +54,18 @@ def test_no_execution_errors_in_built_pages(built_book: Path) -> None:
         text = html.read_text(encoding="utf-8")
         assert "Traceback (most recent call last)" not in text, html.name
         assert "output stderr" not in text or "Warning" not in text, html.name
+
+
+def test_every_chapter_opens_with_in_brief() -> None:
+    """Issue 16: three to five plain-language points, numbers glued, each linking to its section."""
+    import json
+
+    for nb_path in sorted((ROOT / "notebooks").glob("0*.ipynb")):
+        first = "".join(json.loads(nb_path.read_text(encoding="utf-8"))["cells"][0]["source"])
+        assert "```{admonition} In brief" in first, nb_path.name
+        box = first.split("```{admonition} In brief", 1)[1].split("\n```", 1)[0]
+        points = [line for line in box.splitlines() if line.startswith("- ")]
+        assert 3 <= len(points) <= 5, (nb_path.name, len(points))
+        assert all("](#" in p or "{ref}" in p for p in points), nb_path.name
+        assert "{glue:text}" in box, nb_path.name
+        assert first.index("In brief") < first.index("\n## ") if "\n## " in first else True
