@@ -21,7 +21,7 @@ import pandas as pd
 from ..stats.rounding import fmt_number
 from .gluing import fmt_p
 
-__all__ = ["reader_table", "heading", "MISSING"]
+__all__ = ["reader_table", "heading", "MISSING", "csv_download", "CsvDownload"]
 
 #: What a reader sees where a value is missing or undefined.
 MISSING = "–"
@@ -157,3 +157,30 @@ def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | 
                                index=shown.index, columns=shown.columns)
         styler = styler.set_td_classes(classes)
     return styler
+
+
+class CsvDownload:
+    """A link that downloads a table as CSV, the data carried in the link itself (works offline, no file written)."""
+
+    def __init__(self, df: pd.DataFrame, filename: str, label: str) -> None:
+        if not isinstance(df, pd.DataFrame):
+            raise ValueError(f"`df` must be a DataFrame; got {type(df).__name__}")
+        if not re.fullmatch(r"[A-Za-z0-9_-]+\.csv", filename or ""):
+            raise ValueError(f"`filename` must be a plain name ending in .csv; got {filename!r}")
+        self.csv = df.to_csv(index=False, lineterminator="\n")
+        self.filename, self.label = filename, label
+
+    def _repr_html_(self) -> str:
+        from urllib.parse import quote
+
+        href = "data:text/csv;charset=utf-8," + quote(self.csv)
+        return (f'<p class="csv-download"><a href="{href}" download="{html.escape(self.filename)}">'
+                f'{html.escape(self.label)}</a> ({len(self.csv.splitlines()) - 1} rows)</p>')
+
+    def __repr__(self) -> str:
+        return f"{self.label} ({self.filename})"
+
+
+def csv_download(df: pd.DataFrame, filename: str, label: str) -> CsvDownload:
+    """Return a link that downloads ``df`` as ``filename`` (shown as ``label`` with its number of rows)."""
+    return CsvDownload(df, filename, label)
