@@ -37,5 +37,11 @@ function nameWhatIsShown() {
     entry.setAttribute("role", "listitem");
   });
 }
-document.addEventListener("DOMContentLoaded", nameWhatIsShown);
+document.addEventListener("DOMContentLoaded", () => {
+  nameWhatIsShown();
+  // the theme's scripts add and relabel buttons after load (tooltips, toggles): keep the names right
+  new MutationObserver(nameWhatIsShown).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"],
+  });
+});
 window.addEventListener("load", nameWhatIsShown);

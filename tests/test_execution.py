@@ -40,3 +40,15 @@ def test_failing_notebook_is_reported_not_cached(tmp_path: Path) -> None:
     nbformat.write(nb, path)
     ex = execution.execute_one(path, timeout=120)
     assert ex.notebook is None and "boom" in ex.error
+
+
+def test_the_inputs_hash_covers_the_books_own_css_and_scripts(tmp_path) -> None:
+    """A change to _static/ (reader.css, reader.js) must make the next build render every page again."""
+    import shutil
+
+    for top in ("src", "data", "_static"):
+        shutil.copytree(ROOT / top, tmp_path / top, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    before = execution.inputs_hash(tmp_path)
+    css = tmp_path / "_static" / "reader.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* changed */\n", encoding="utf-8")
+    assert execution.inputs_hash(tmp_path) != before

@@ -203,10 +203,10 @@ class BuildInterrupted(Exception):
 
 
 def inputs_hash(root: str | Path = ROOT) -> str:
-    """Return a sha256 over the paths and bytes of every file under ``src/`` and ``data/``."""
+    """Return a sha256 over the paths and bytes of every file under ``src/``, ``data/`` and ``_static/``."""
     root = Path(root)
     h = hashlib.sha256()
-    for top in ("src", "data"):
+    for top in ("src", "data", "_static"):
         for path in sorted((root / top).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and ".egg-info" not in str(path):
                 h.update(path.relative_to(root).as_posix().encode())
@@ -274,7 +274,7 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
     current = inputs_hash(root)
     try:
         if _forget_stale(build_dir, current):
-            print("build-book: src/ or data/ changed since the last successful build: every page is executed "
+            print("build-book: src/, data/ or _static/ changed since the last successful build: every page is executed "
                   "and rendered again", flush=True)
         cfg = execution_settings(root)
         if jobs > 1 and cfg.get("execute_notebooks") == "cache" and not cfg.get("cache"):
