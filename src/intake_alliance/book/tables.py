@@ -17,6 +17,7 @@ from numbers import Integral, Real
 from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from ..stats.rounding import fmt_number
 from .gluing import fmt_p
@@ -29,6 +30,21 @@ MISSING = "–"
 #: Words that keep their capitals (or get them) in a heading made from a column name.
 _WORDS = {"ci": "CI", "sd": "SD", "n": "n", "icc": "ICC", "id": "ID", "p": "p", "df": "df", "or": "OR",
           "kappa": "kappa", "pabak": "PABAK", "ac1": "AC1", "se": "SE", "pct": "%", "r": "r", "d": "d"}
+
+
+class ReaderStyler(Styler):
+    """A pandas Styler whose plain-text form names the table's shape, never a memory address.
+
+    The executed notebook stores that text beside the HTML, so two builds give identical notebooks
+    whether or not ``figures.setup()`` registered its formatter for Styler objects.
+    """
+
+    def __repr__(self) -> str:
+        rows, cols = self.data.shape
+        return f"<table: {rows} rows x {cols} columns>"
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
 
 
 def heading(column: str) -> str:
@@ -147,7 +163,7 @@ def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | 
     formats = {labels[c]: _formatter(0 if _whole_numbers(table[c]) else places.get(c, default),
                                      p_value=c in p_values, percent=c in percent)
                for c in labels}
-    styler = (shown.style.format(formats).hide(axis="index").set_uuid(name)
+    styler = (ReaderStyler(shown).format(formats).hide(axis="index").set_uuid(name)
               .set_table_attributes('class="reader-table"'))
     if flag is not None:
         mask = pd.Series(flag).to_numpy(dtype=bool) if not isinstance(flag, pd.Series) else flag.to_numpy(dtype=bool)
