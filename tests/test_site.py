@@ -219,3 +219,14 @@ def test_citation_cff_paper_matches_references_bib() -> None:
 def test_how_to_cite_page_shows_the_citation_file(built_book: Path) -> None:
     page = (built_book / "notebooks" / "how_to_cite.html").read_text(encoding="utf-8")
     assert "The intake alliance compendium team" in page and "1473325020923013" in page
+
+
+def test_accessible_names_are_written_into_the_pages() -> None:
+    """The search field is named by its visible content; the colour-mode icons carry no title (WCAG 2.5.3)."""
+    html = ('<button class="btn search-button-field search-button__button pst-js-only" title="Search" '
+            'aria-label="Search" data-bs-toggle="tooltip"><span>Search</span><kbd>Ctrl</kbd>+<kbd>K</kbd></button>'
+            '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="Light"></i>')
+    fixed = page_fixes.accessible_names(html)
+    assert 'aria-label="Search"' not in fixed and "<span>Search</span>" in fixed
+    assert 'title="Light"' not in fixed and 'data-mode="light" aria-hidden="true"' in fixed
+    assert page_fixes.accessible_names(fixed) == fixed

@@ -10,18 +10,26 @@
 * pydata-sphinx-theme reads the colour mode from local storage and falls back to
   the template variable ``default_mode``; left empty, a first visit logs "Got
   invalid theme mode". It defaults to ``auto`` here (follow the reader's system).
+* Accessible names that contain the visible label (WCAG 2.5.3, axe
+  ``label-content-name-mismatch``), written into every page when the build
+  finishes, so that they do not depend on when a script runs: the search field,
+  which shows "Search" and a keyboard shortcut, is named by its content (its
+  ``aria-label="Search"`` is dropped), and the icons of the colour-mode button
+  lose their ``title`` (``aria-hidden``), leaving the button its name "Color mode".
 
 Enable with ``extra_extensions: [intake_alliance.book.sphinx.page_fixes]`` in _config.yml.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
-__all__ = ["unique_in_order", "setup"]
+__all__ = ["unique_in_order", "accessible_names", "setup"]
 
 
 def unique_in_order(items: list[Any], key: Callable[[Any], Hashable] = lambda x: x) -> list[Any]:
@@ -48,6 +56,27 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         scripts[:] = unique_in_order(list(scripts), key=_script_key)
 
 
+_SEARCH_FIELD = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"')
+_THEME_ICON = re.compile(r'(<i class="theme-switch [^"]*" data-mode="[a-z]+")\s+title="[^"]*">')
+
+
+def accessible_names(html: str) -> str:
+    """Return ``html`` with the theme's search field named by its content and the colour-mode icons untitled."""
+    html = _SEARCH_FIELD.sub(r"\1", html)
+    return _THEME_ICON.sub(r'\1 aria-hidden="true">', html)
+
+
+def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = accessible_names(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _page_context, priority=900)
+    app.connect("build-finished", _fix_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
