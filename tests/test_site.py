@@ -225,8 +225,10 @@ def test_accessible_names_are_written_into_the_pages() -> None:
     """The search field is named by its visible content; the colour-mode icons carry no title (WCAG 2.5.3)."""
     html = ('<button class="btn search-button-field search-button__button pst-js-only" title="Search" '
             'aria-label="Search" data-bs-toggle="tooltip"><span>Search</span><kbd>Ctrl</kbd>+<kbd>K</kbd></button>'
-            '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="Light"></i>')
+            '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="Light"></i>'
+            '<summary aria-label="Toggle hidden content"><p>Show code cell source</p></summary>')
     fixed = page_fixes.accessible_names(html)
     assert 'aria-label="Search"' not in fixed and "<span>Search</span>" in fixed
     assert 'title="Light"' not in fixed and 'data-mode="light" aria-hidden="true"' in fixed
+    assert "<summary><p>Show code cell source</p></summary>" in fixed
     assert page_fixes.accessible_names(fixed) == fixed

@@ -15,7 +15,8 @@
   finishes, so that they do not depend on when a script runs: the search field,
   which shows "Search" and a keyboard shortcut, is named by its content (its
   ``aria-label="Search"`` is dropped), and the icons of the colour-mode button
-  lose their ``title`` (``aria-hidden``), leaving the button its name "Color mode".
+  lose their ``title`` (``aria-hidden``), leaving the button its name "Color mode";
+  the toggle of a collapsed cell ("Show code cell source") is named by its text.
 
 Enable with ``extra_extensions: [intake_alliance.book.sphinx.page_fixes]`` in _config.yml.
 """
@@ -63,6 +64,8 @@ _THEME_ICON = re.compile(r'(<i class="theme-switch [^"]*" data-mode="[a-z]+")\s+
 def accessible_names(html: str) -> str:
     """Return ``html`` with the theme's search field named by its content and the colour-mode icons untitled."""
     html = _SEARCH_FIELD.sub(r"\1", html)
+    # a collapsed cell's toggle shows "Show code cell source": that text, not "Toggle hidden content", is its name
+    html = html.replace('<summary aria-label="Toggle hidden content">', "<summary>")
     return _THEME_ICON.sub(r'\1 aria-hidden="true">', html)
 
 
