@@ -226,9 +226,11 @@ def test_accessible_names_are_written_into_the_pages() -> None:
     html = ('<button class="btn search-button-field search-button__button pst-js-only" title="Search" '
             'aria-label="Search" data-bs-toggle="tooltip"><span>Search</span><kbd>Ctrl</kbd>+<kbd>K</kbd></button>'
             '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="Light"></i>'
-            '<summary aria-label="Toggle hidden content"><p>Show code cell source</p></summary>')
+            '<summary aria-label="Toggle hidden content"><p>Show code cell source</p></summary>'
+            '<div role="list" class="citation-list"><div class="citation" id="id21" role="doc-biblioentry">')
     fixed = page_fixes.accessible_names(html)
     assert 'aria-label="Search"' not in fixed and "<span>Search</span>" in fixed
     assert 'title="Light"' not in fixed and 'data-mode="light" aria-hidden="true"' in fixed
     assert "<summary><p>Show code cell source</p></summary>" in fixed
+    assert '<div class="citation" id="id21" role="listitem">' in fixed
     assert page_fixes.accessible_names(fixed) == fixed

@@ -16,7 +16,9 @@
   which shows "Search" and a keyboard shortcut, is named by its content (its
   ``aria-label="Search"`` is dropped), and the icons of the colour-mode button
   lose their ``title`` (``aria-hidden``), leaving the button its name "Color mode";
-  the toggle of a collapsed cell ("Show code cell source") is named by its text.
+  the toggle of a collapsed cell ("Show code cell source") is named by its text;
+  the entries of the reference list, inside ``role="list"``, become list items
+  (the deprecated ``doc-biblioentry`` role is not one; axe ``aria-required-children``).
 
 Enable with ``extra_extensions: [intake_alliance.book.sphinx.page_fixes]`` in _config.yml.
 """
@@ -58,14 +60,16 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
 
 
 _SEARCH_FIELD = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"')
+_BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry">')
 _THEME_ICON = re.compile(r'(<i class="theme-switch [^"]*" data-mode="[a-z]+")\s+title="[^"]*">')
 
 
 def accessible_names(html: str) -> str:
-    """Return ``html`` with the theme's search field named by its content and the colour-mode icons untitled."""
+    """Return ``html`` with the accessible names and roles listed in this module's docstring fixed."""
     html = _SEARCH_FIELD.sub(r"\1", html)
     # a collapsed cell's toggle shows "Show code cell source": that text, not "Toggle hidden content", is its name
     html = html.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    html = _BIBLIOENTRY.sub(r'\1 role="listitem">', html)
     return _THEME_ICON.sub(r'\1 aria-hidden="true">', html)
 
 
