@@ -126,6 +126,30 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _kill_trees(pids: list[int]) -> None:
+    """Kill processes ``pids`` and all their descendants (workers and the kernels they started).
+
+    Every kernel dies before any worker: once one worker is gone the pool stops the others, and a
+    kernel that outlives its worker prints a traceback when it finds its sockets closed.
+    """
+    import psutil
+
+    roots, descendants = [], []
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            descendants += root.children(recursive=True)
+            roots.append(root)
+        except psutil.NoSuchProcess:
+            pass
+    for proc in descendants + roots:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(descendants + roots, timeout=5)
+
+
 def run_pool(paths: list[Path], workers: int, timeout: int,
              on_done: Callable[[Executed], None] | None = None) -> list[Executed]:
     """Execute ``paths`` in ``workers`` processes (in order); on Ctrl-C stop the workers at once and re-raise.
@@ -148,8 +172,7 @@ def run_pool(paths: list[Path], workers: int, timeout: int,
             on_done(done[-1])
     except KeyboardInterrupt:
         procs = list((pool._processes or {}).values())  # noqa: SLF001 - no public way to stop running workers
-        for proc in procs:
-            proc.kill()  # their kernels notice that their parent is gone and exit
+        _kill_trees([proc.pid for proc in procs])
         for proc in procs:
             proc.join(5)
         pool.shutdown(wait=True)  # the pool is broken now: this returns at once
@@ -248,12 +271,8 @@ def _run_sphinx(cmd: list[str], cwd: Path) -> int:
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _kill_trees([proc.pid])  # Sphinx and the kernel myst-nb may be running
+        proc.wait()
         raise
 
 
