@@ -504,7 +504,10 @@ def test_paper_therapists_mean_and_sd():
     #   Q in {503, 504}; 504 is even and gives variance 116.43636/55 =
     #   2.1170248 < 1.455^2 = 2.117025, i.e. SD 1.4549999 -> 1.45. A float
     #   comparison could easily get this one wrong.
-    res = grimmer("2.65", "1.45", 55)
+    default = grimmer("2.65", "1.45", 55)  # the sample SD (n - 1) is the default
+    assert not default and default.reason == "parity" and default.sd_definitions == ("population",)
+    assert grimmer("2.65", "1.45", 55, sd_definition="population")
+    res = grimmer("2.65", "1.45", 55, sd_definition="either")
     assert res
     assert res.sd_definitions == ("population",)
     assert res.definitions_by_convention["half_up"] == ("population",)

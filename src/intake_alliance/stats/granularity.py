@@ -16,9 +16,9 @@ from decimal import Decimal
 from fractions import Fraction
 import numpy as np
 from ._checks import check_int
-from .rounding import CONVENTIONS, Rounding, RoundingInterval, _check_in_scale, _check_scale, _check_units, _decimals, _numerators_in, _parse_reported, _rounding_label, _text, resolve_rounding, rounding_interval
+from .rounding import CONVENTIONS, Rounding, RoundingInterval, _check_in_scale, _check_scale, _check_units, _decimals, _numerators_in, _parse_reported, _rounding_label, _text, resolve_rounding, round_to, rounding_interval
 
-__all__ = ["SD_DEFINITIONS", "GRIM_MAX_UNITS", "GRIMMER_MAX_UNITS", "GrimResult", "grim", "GrimmerCandidate", "GrimmerResult", "grimmer"]
+__all__ = ["SD_DEFINITIONS", "GRIM_MAX_UNITS", "GRIMMER_MAX_UNITS", "GrimResult", "grim", "grim_ratio", "GrimmerCandidate", "GrimmerResult", "grimmer"]
 
 #: The two definitions of the standard deviation that :func:`grimmer` checks.
 SD_DEFINITIONS: tuple[str, ...] = ("sample", "population")
@@ -194,6 +194,43 @@ def grim(
         sums=sums,
         sums_by_convention=by_convention,
     )
+
+
+def grim_ratio(decimals: int, n: int, items: int = 1, rounding: Rounding = "up_or_down") -> Fraction:
+    """Return how testable a GRIM check is: the share of printable means that no data set attains.
+
+    A mean printed with ``decimals`` places is one of ``10**decimals`` values
+    per unit of the scale; a mean of ``n * items`` integers can only print as
+    some of them. The share of the others is the probability that a value
+    printed at random would fail the test, so a pass means more the closer
+    it is to 1 (0: the check could not fail). This is the exact form of the
+    "GRIM ratio" of the R package *scrutiny*, ``max(0, 1 - n * items / 10**decimals)``,
+    which assumes that no two sums print alike; it is exact here for every ``rounding``.
+
+    Parameters
+    ----------
+    decimals : int
+        Places after the decimal point of the printed mean, 0 or more.
+    n, items : int
+        Sample size and integer items per person, each at least 1.
+    rounding : str or list of str, default ``"up_or_down"``
+        The conventions under which a printed value counts as attained.
+
+    Examples
+    --------
+    >>> grim_ratio(2, 51)
+    Fraction(49, 100)
+    >>> grim_ratio(1, 38), grim_ratio(2, 22, rounding="truncate")
+    (Fraction(0, 1), Fraction(39, 50))
+    """
+    decimals = check_int(decimals, "decimals", 0)
+    units = check_int(n, "n", 1) * check_int(items, "items", 1)
+    _check_units(n, items, GRIM_MAX_UNITS, "grim_ratio")
+    grid = 10 ** decimals
+    if units >= grid:
+        return Fraction(0)
+    printed = {round_to(Fraction(s, units), decimals, c) % 1 for s in range(units) for c in resolve_rounding(rounding)}
+    return 1 - Fraction(len(printed), grid)
 
 
 @dataclass(frozen=True)
@@ -378,7 +415,7 @@ def grimmer(
     items: int = 1,
     rounding: Rounding = "up_or_down",
     *,
-    sd_definition: str = "either",
+    sd_definition: str = "sample",
     scale_min: int | None = 0,
     scale_max: int | None = None,
 ) -> GrimmerResult:
@@ -396,9 +433,12 @@ def grimmer(
     rounding : str or list of str, default ``"up_or_down"``
         Applied to both values. Under a set such as ``"up_or_down"`` each
         single convention is tried for mean and SD together.
-    sd_definition : {"either", "sample", "population"}, default "either"
-        Which SD the paper may have used: divisor :math:`n-1` (sample) or
-        :math:`n` (population). Both are always reported.
+    sd_definition : {"sample", "population", "either"}, default "sample"
+        Which SD the paper used: divisor :math:`n-1` (sample, what papers in
+        psychology and social work report, and what *scrutiny* assumes) or
+        :math:`n` (population); ``"either"`` accepts both. The definitions that
+        work are always listed in ``sd_definitions``, whatever is asked, so a
+        population-SD reading can be reported as an alternative explanation.
     scale_min, scale_max : int or None, default 0 and None
         Smallest and largest possible item response; ``None`` is unbounded.
         For binary data pass ``scale_min=0, scale_max=1``.
@@ -466,10 +506,10 @@ def grimmer(
     Therapists in Nakash et al. (2021): mean 2.65, SD 1.45, n = 55.
 
     >>> res = grimmer("2.65", "1.45", 55)
-    >>> bool(res), res.sd_definitions
-    (True, ('population',))
-    >>> grimmer("2.65", "1.45", 55, sd_definition="sample").reason
-    'parity'
+    >>> bool(res), res.reason, res.sd_definitions
+    (False, 'parity', ('population',))
+    >>> bool(grimmer("2.65", "1.45", 55, sd_definition="population"))
+    True
 
     A sample of 18 integers with mean 3.44 cannot have SD 2.47 (rsprite2):
 

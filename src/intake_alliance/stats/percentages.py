@@ -14,9 +14,9 @@ from decimal import Decimal
 from fractions import Fraction
 from ._checks import check_int
 from .granularity import GRIM_MAX_UNITS
-from .rounding import CONVENTIONS, Rounding, RoundingInterval, _check_units, _decimals, _numerators_in, _parse_reported, _rounding_label, _text, resolve_rounding, rounding_interval
+from .rounding import CONVENTIONS, Rounding, RoundingInterval, _check_units, _decimals, _numerators_in, _parse_reported, _rounding_label, _text, resolve_rounding, round_to, rounding_interval
 
-__all__ = ["PercentResult", "percent_check", "PercentTotalResult", "percent_total_check"]
+__all__ = ["PercentResult", "percent_check", "percent_ratio", "PercentTotalResult", "percent_total_check"]
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,29 @@ def percent_check(
         fitting_n_by_convention=fitting_by,
         smallest_n=fitting[0] if fitting else None,
     )
+
+
+def percent_ratio(decimals: int, n: int, rounding: Rounding = "up_or_down") -> Fraction:
+    """Return how testable a percentage check is: the share of printable percentages no count out of ``n`` gives.
+
+    A percentage printed with ``decimals`` places is one of ``100 * 10**decimals + 1``
+    values from 0 to 100; the counts ``0..n`` print as at most ``n + 1`` of them.
+    The share of the rest is the chance that a value printed at random fails
+    :func:`percent_check` (the "GRIM ratio" of a percentage; 0: it could not fail).
+
+    Examples
+    --------
+    >>> percent_ratio(0, 20)
+    Fraction(80, 101)
+    >>> percent_ratio(1, 1000)
+    Fraction(0, 1)
+    """
+    decimals = check_int(decimals, "decimals", 0)
+    n = check_int(n, "n", 1)
+    _check_units(n, 1, GRIM_MAX_UNITS, "percent_ratio", "`n`")
+    grid = 100 * 10 ** decimals + 1
+    printed = {round_to(Fraction(100 * k, n), decimals, c) for k in range(n + 1) for c in resolve_rounding(rounding)}
+    return 1 - Fraction(len(printed), grid)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ frequencies   the codebook, published theme counts, recomputed percentages and i
 reconstruct   an interview-level dataset consistent with every published aggregate, and its bounds
 concordance   concordant versus discordant dyads: feasible splits, tests, valence congruence
 audit         every printed number checked for internal consistency, as a table
+sample_checks checks across several printed numbers: caseload totals, one denominator, recording units
 literature    the neighbouring studies on a common scale
 teaching      reading and scoring the coding lab's sheets
 """

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..stats.granularity import grim, grimmer
-from ..stats.percentages import percent_check, percent_total_check
+from ..stats.granularity import grim, grim_ratio, grimmer
+from ..stats.percentages import percent_check, percent_ratio, percent_total_check
+from ..stats.rounding import _decimals, _parse_reported
 
 __all__ = ["audit_reported_values", "verdict_counts", "EXPLANATION_KINDS"]
 
@@ -48,7 +49,7 @@ def _verdict(conventions: tuple[str, ...]) -> str:
 
 
 def audit_reported_values(reported=None):
-    """Return one row per reported value: the check applied, its verdict and a detail.
+    """Return one row per reported value: the check applied, its verdict, a detail and how testable it was.
 
     Percentages with a denominator get :func:`percent_check`; shares printed
     with a count get :func:`percent_total_check` (which totals they imply);
@@ -63,15 +64,29 @@ def audit_reported_values(reported=None):
     for key, row in r.iterrows():
         rep, unit, den = str(row.reported), row.unit, row.denominator
         check, verdict, detail, totals_lo, totals_hi = _check_one(key, row, r)
-        kind, n_fit, text = _explain(key, rep, unit, den, verdict, r)
+        kind, n_fit, text = _explain(key, rep, unit, den, verdict, detail, r)
         rows.append({"key": key, "reported": rep, "check": check, "verdict": verdict, "detail": detail,
                      "explanation": text, "explanation_kind": kind, "explanation_n": n_fit,
-                     "implied_total_min": totals_lo, "implied_total_max": totals_hi})
+                     "implied_total_min": totals_lo, "implied_total_max": totals_hi,
+                     "testability": _testability(rep, unit, den, check)})
     out = pd.DataFrame(rows)
     for col in ("explanation_n", "implied_total_min", "implied_total_max"):
         out[col] = out[col].astype("Int64")
     return out
 
+
+
+def _testability(rep: str, unit: str, den, check: str) -> float:
+    """The share of values printable like ``rep`` that the check would have failed (NaN: not a GRIM check).
+
+    For a percentage, :func:`~intake_alliance.stats.percent_ratio`; for a mean, :func:`~intake_alliance.stats.grim_ratio`
+    (per unit of the scale, ignoring its ends). 0 means the check could not fail, so a pass says nothing.
+    """
+    if check.startswith("percent: "):
+        return float(percent_ratio(_decimals(_parse_reported(rep.rstrip("%"), "reported")), int(den)))
+    if check.startswith("GRIM, "):
+        return float(grim_ratio(_decimals(_parse_reported(rep, "reported")), int(den)))
+    return float("nan")
 
 
 def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -125,9 +140,10 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
         mean_key = key.replace("_sd", "_mean")
         lo, hi = (val(x) for x in _SCALES.get(mean_key, (0, None)))
         mean = str(r.at[mean_key, "reported"])
-        res = grimmer(mean, rep, int(den), scale_min=lo, scale_max=hi)
-        check, verdict = f"GRIMMER with mean {mean}, n = {int(den)}", _verdict(res.conventions)
-        detail = "SD definition(s): " + ", ".join(res.sd_definitions) if res.conventions else ""
+        res = grimmer(mean, rep, int(den), scale_min=lo, scale_max=hi)  # the sample SD, divisor n - 1
+        check, verdict = f"GRIMMER (sample SD) with mean {mean}, n = {int(den)}", _verdict(res.conventions)
+        usual = _population_sd_rules(res)
+        detail = ("the population SD (divisor n) fits under " + " / ".join(usual)) if usual and not res.consistent else ""
     elif key in _SUMS:
         parts = [int(r.at[p, "value"]) for p in _SUMS[key]]
         check = " + ".join(_SUMS[key])
@@ -140,6 +156,11 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
         verdict = "consistent" if -1 <= row.value <= 1 else "inconsistent"
         detail = "a part of the overall kappa: see its row"
     return check, verdict, detail, totals_lo, totals_hi
+
+
+def _population_sd_rules(res) -> tuple[str, ...]:
+    """The usual rounding rules under which a GRIMMER result's SD fits as a population SD (divisor n)."""
+    return tuple(c for c in ("half_up", "half_down") if "population" in res.definitions_by_convention[c])
 
 
 def _pooling_verdict(key, r) -> tuple[str, str, str]:
@@ -166,6 +187,8 @@ def _pooling_verdict(key, r) -> tuple[str, str, str]:
 EXPLANATION_KINDS = {
     "implied total": "the total behind the share is not stated; compare the totals the shares imply",
     "truncation": "truncation instead of rounding (the rule that also fits other values the paper prints)",
+    "truncation or population SD": ("truncation instead of rounding, as for other values the paper prints; or, "
+                                    "with ordinary rounding, the population SD (divisor n) instead of the sample SD"),
     "other rule": "a rounding rule other than the usual one, or a different denominator",
     "not pooled Fleiss' kappa": ("not Fleiss' kappa pooled over the checkpoint codings: another coefficient (e.g. a "
                                  "mean of pairwise or per-code kappas), other coding units, or more interviews coded "
@@ -178,7 +201,7 @@ EXPLANATION_KINDS = {
 }
 
 
-def _explain(key, rep, unit, den, verdict, r) -> tuple[str, int | None, str]:
+def _explain(key, rep, unit, den, verdict, detail, r) -> tuple[str, int | None, str]:
     """Return (kind, n, sentence): the most plausible explanation of a verdict other than 'consistent'.
 
     ``kind`` is a key of :data:`EXPLANATION_KINDS` ('' when nothing needs explaining) and ``n`` the
@@ -189,6 +212,8 @@ def _explain(key, rep, unit, den, verdict, r) -> tuple[str, int | None, str]:
     if verdict == "implied total":
         return _kind("implied total")
     if verdict.startswith("consistent only under truncate"):
+        if unit == "sd" and detail.startswith("the population SD"):
+            return _kind("truncation or population SD")
         return _kind("truncation")
     if verdict.startswith("consistent only under"):
         return _kind("other rule")
