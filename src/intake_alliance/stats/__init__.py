@@ -28,8 +28,8 @@ multilevel       seeded simulations of nested designs and their mixed-model fits
 from .rounding import fmt_number, CONVENTIONS, ROUNDING_OPTIONS, Number, Rounding, round_to, RoundingInterval, rounding_interval, resolve_rounding, matching_numerators, attainable_conventions
 from .granularity import SD_DEFINITIONS, GRIM_MAX_UNITS, GRIMMER_MAX_UNITS, GrimResult, grim, grim_ratio, GrimmerCandidate, GrimmerResult, grimmer
 from .percentages import PercentResult, percent_check, percent_ratio, PercentTotalResult, percent_total_check
-from .tables import fisher_test, risk_difference, odds_ratio, chi2_test
-from .power import fisher_power, detectable_difference, design_effect, effective_sample_size
+from .tables import fisher_test, risk_difference, odds_ratio, chi2_test, cmh_test
+from .power import fisher_power, detectable_difference, clustered_detectable_difference, design_effect, effective_sample_size
 from .effect_sizes import r_to_d, d_to_r, var_r_to_var_d, var_d_to_var_r, fisher_z, inverse_fisher_z, fisher_ci, convert_interval
 from .coding import RatingsLike, CountsLike, Level, MAX_RATERS, count_table
 from .agreement import percent_agreement, cohen_kappa, fleiss_kappa, light_kappa, krippendorff_alpha, gwet_ac1, pabak, agreement_table
@@ -70,8 +70,10 @@ __all__ = [
     "risk_difference",
     "odds_ratio",
     "chi2_test",
+    "cmh_test",
     "fisher_power",
     "detectable_difference",
+    "clustered_detectable_difference",
     "design_effect",
     "effective_sample_size",
     "r_to_d",

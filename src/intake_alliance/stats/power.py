@@ -4,7 +4,8 @@
   Fisher's test and the smallest difference two groups of a given size detect.
 * :func:`design_effect` and :func:`effective_sample_size`: Kish's (1965) design
   effect ``1 + (m - 1) ICC`` for units nested in clusters (clients within
-  therapists), and the independent sample it is worth.
+  therapists), and the independent sample it is worth;
+  :func:`clustered_detectable_difference` the detectable difference with it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 from scipy import stats
 from ._checks import check_icc, check_int
 
-__all__ = ["fisher_power", "detectable_difference", "design_effect", "effective_sample_size"]
+__all__ = ["fisher_power", "detectable_difference", "clustered_detectable_difference", "design_effect", "effective_sample_size"]
 
 
 @functools.lru_cache(maxsize=16)
@@ -58,8 +59,6 @@ def detectable_difference(n1: int, n2: int, base_rates, power: float = 0.8, alph
     ``grid_step`` using :func:`fisher_power`.  ``p1`` is NaN when no proportion
     up to 1 reaches the power.
     """
-    from statsmodels.stats.power import NormalIndPower
-
     n1, n2 = check_int(n1, "n1", 1), check_int(n2, "n2", 1)
     if not 0 < power < 1:
         raise ValueError(f"`power` must be a number strictly between 0 and 1; got {power!r}")
@@ -74,12 +73,7 @@ def detectable_difference(n1: int, n2: int, base_rates, power: float = 0.8, alph
         raise ValueError("`base_rates`: expected a non-empty 1-D sequence of proportions in [0, 1)")
     rows = []
     if method == "normal":
-        h = NormalIndPower().solve_power(effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power,
-                                         alternative="two-sided")
-        for p2 in rates:
-            phi = math.asin(math.sqrt(p2)) + h / 2
-            p1 = math.sin(phi) ** 2 if phi <= math.pi / 2 else math.nan
-            rows.append({"base_rate": p2, "detectable_rate": p1})
+        rows = _normal_detectable(n1, n2, rates, power, alpha)
     else:
         grid = np.arange(0, 1 + grid_step / 2, grid_step)
         rej = _fisher_rejections(n1, n2, float(alpha)).astype(float)
@@ -92,6 +86,58 @@ def detectable_difference(n1: int, n2: int, base_rates, power: float = 0.8, alph
     out = pd.DataFrame(rows)
     out["difference"] = out.detectable_rate - out.base_rate
     out["method"] = method
+    return out
+
+
+def _normal_detectable(n1: float, n2: float, rates, power: float, alpha: float) -> list[dict]:
+    """Invert the arcsine (Cohen's h) power calculation at each base rate; sample sizes may be fractional."""
+    from statsmodels.stats.power import NormalIndPower
+
+    h = NormalIndPower().solve_power(effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power,
+                                     alternative="two-sided")
+    rows = []
+    for p2 in rates:
+        phi = math.asin(math.sqrt(p2)) + h / 2
+        rows.append({"base_rate": float(p2), "detectable_rate": math.sin(phi) ** 2 if phi <= math.pi / 2 else math.nan})
+    return rows
+
+
+def clustered_detectable_difference(n1: int, n2: int, cluster_size: float, iccs, base_rates,
+                                    power: float = 0.8, alpha: float = 0.05) -> pd.DataFrame:
+    """Return :func:`detectable_difference` (normal method) with each group shrunk by the design effect.
+
+    For units nested in clusters of mean size ``cluster_size`` with intraclass correlation ``icc``, a
+    group of ``n`` is worth ``n / design_effect(cluster_size, icc)`` independent units (Kish). This is
+    the full loss when each cluster lies within one group; when clusters hold both groups, part of the
+    cluster effect cancels in the difference and the loss is smaller, so read the result as the
+    pessimistic end. One row per ICC and base rate: ``icc``, ``design_effect``, ``n1_effective``,
+    ``n2_effective``, ``base_rate``, ``detectable_rate`` and ``difference``.
+
+    Examples
+    --------
+    >>> t = clustered_detectable_difference(29, 26, 55 / 22, [0.0, 0.11], [0.3])
+    >>> t.design_effect.round(3).tolist(), bool(t.difference.diff().iloc[1] > 0)
+    ([1.0, 1.165], True)
+    """
+    n1, n2 = check_int(n1, "n1", 1), check_int(n2, "n2", 1)
+    if not 0 < power < 1:
+        raise ValueError(f"`power` must be a number strictly between 0 and 1; got {power!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"`alpha` must be a number strictly between 0 and 1; got {alpha!r}")
+    rates = np.asarray(base_rates, dtype=float)
+    if rates.ndim != 1 or rates.size == 0 or np.any((rates < 0) | (rates >= 1)):
+        raise ValueError("`base_rates`: expected a non-empty 1-D sequence of proportions in [0, 1)")
+    iccs = list(iccs)
+    if not iccs:
+        raise ValueError("`iccs`: expected at least one intraclass correlation")
+    rows = []
+    for icc in iccs:
+        deff = design_effect(cluster_size, icc)
+        e1, e2 = n1 / deff, n2 / deff
+        for row in _normal_detectable(e1, e2, rates, power, alpha):
+            rows.append({"icc": float(icc), "design_effect": deff, "n1_effective": e1, "n2_effective": e2, **row})
+    out = pd.DataFrame(rows)
+    out["difference"] = out.detectable_rate - out.base_rate
     return out
 
 

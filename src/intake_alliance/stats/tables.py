@@ -1,7 +1,8 @@
-"""Two independent proportions: Fisher's exact test, chi-square, risk difference and odds ratio.
+"""Two proportions: Fisher's exact test, chi-square, risk difference and odds ratio; and the stratified CMH test.
 
-Each function takes ``x1`` events of ``n1`` against ``x2`` of ``n2`` and
-calls the field's implementation (scipy, statsmodels, pingouin).
+Each function takes ``x1`` events of ``n1`` against ``x2`` of ``n2`` (one such
+tuple per stratum for :func:`cmh_test`) and calls the field's implementation
+(scipy, statsmodels, pingouin).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pandas as pd
 from scipy import stats
 from ._checks import check_confidence, check_int
 
-__all__ = ["fisher_test", "risk_difference", "odds_ratio", "chi2_test"]
+__all__ = ["fisher_test", "risk_difference", "odds_ratio", "chi2_test", "cmh_test"]
 
 
 
@@ -86,3 +87,39 @@ def chi2_test(x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0) -> 
         warnings.filterwarnings("ignore", message="Low count on observed frequencies")
         _, _, res = pg.chi2_independence(long, x="group", y="theme", correction=True)
     return float(res.set_index("test").at["pearson", "pval"])
+
+
+def cmh_test(strata, correction: bool = True) -> float:
+    """Return the Cochran-Mantel-Haenszel p-value for two groups compared within strata (statsmodels).
+
+    ``strata`` is an iterable of ``(x1, n1, x2, n2)``: ``x1`` events of ``n1`` in group 1 and ``x2`` of
+    ``n2`` in group 2 within one stratum (clients of one therapist, say). A stratum with only one group
+    carries no information about the comparison and is left out, as the test itself would weigh it by
+    zero. The result is NaN when no stratum is informative: no stratum has both groups, or in none of
+    them does the event vary.
+
+    Examples
+    --------
+    Two therapists, each seeing both groups, the event more common in group 1 with both:
+
+    >>> round(cmh_test([(4, 5, 1, 5), (3, 4, 0, 4)]), 4)
+    0.0242
+    """
+    rows = []
+    for i, stratum in enumerate(strata):
+        try:
+            x1, n1, x2, n2 = stratum
+        except (TypeError, ValueError):
+            raise ValueError(f"`strata`: stratum {i} must be (x1, n1, x2, n2); got {stratum!r}") from None
+        n1, n2 = check_int(n1, f"strata[{i}] n1", 0), check_int(n2, f"strata[{i}] n2", 0)
+        x1, x2 = check_int(x1, f"strata[{i}] x1", 0), check_int(x2, f"strata[{i}] x2", 0)
+        if x1 > n1 or x2 > n2:
+            raise ValueError(f"`strata`: stratum {i} has more events than cases: {stratum!r}")
+        if n1 and n2 and 0 < x1 + x2 < n1 + n2:
+            rows.append([[x1, n1 - x1], [x2, n2 - x2]])
+    if not rows:
+        return math.nan
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
+    table = StratifiedTable(np.array(rows, dtype=float).transpose(1, 2, 0))
+    return float(table.test_null_odds(correction=correction).pvalue)

@@ -10,6 +10,7 @@ design        recruitment flow, sample tables, reliability checkpoints, units of
 frequencies   the codebook, published theme counts, recomputed percentages and intervals
 reconstruct   an interview-level dataset consistent with every published aggregate, and its bounds
 concordance   concordant versus discordant dyads: feasible splits, tests, valence congruence
+nesting       interviews nested in therapists: clustered power, CMH tests over admissible rosters
 audit         every printed number checked for internal consistency, as a table
 sample_checks checks across several printed numbers: caseload totals, one denominator, recording units
 literature    the neighbouring studies on a common scale
