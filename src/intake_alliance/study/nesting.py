@@ -26,7 +26,7 @@ from ..stats._checks import check_int, check_seed, make_rng
 from ..stats.power import clustered_detectable_difference
 from ..stats.tables import cmh_test, fisher_test
 
-__all__ = ["icc_anchors", "clustered_power", "admissible_rosters", "nested_comparisons", "ICC_GRID"]
+__all__ = ["icc_anchors", "mean_caseload", "clustered_power", "admissible_rosters", "nested_comparisons", "ICC_GRID"]
 
 #: Intraclass correlations over which power is shown: none, the anchors' neighbourhood, and a pessimistic end.
 ICC_GRID = (0.0, 0.05, 0.11, 0.2)
@@ -50,12 +50,18 @@ def clustered_power(base_rates, iccs=ICC_GRID, power: float = 0.8, alpha: float 
     :func:`intake_alliance.stats.clustered_detectable_difference` for the columns and the caveat that
     Kish's design effect is the pessimistic end when therapists see clients of both groups.
     """
-    from .. import data
     from .concordance import group_sizes
 
     sizes = group_sizes()
-    m = int(data.reported_value("clients_participated")) / int(data.reported_value("therapists_ashkenazi_included"))
-    return clustered_detectable_difference(sizes["Mizrahi"], sizes["Ashkenazi"], m, iccs, base_rates, power, alpha)
+    return clustered_detectable_difference(sizes["Mizrahi"], sizes["Ashkenazi"], mean_caseload(), iccs, base_rates,
+                                           power, alpha)
+
+
+def mean_caseload() -> float:
+    """Return dyads per therapist: the published participants over the published therapists analysed."""
+    from .. import data
+
+    return int(data.reported_value("clients_participated")) / int(data.reported_value("therapists_ashkenazi_included"))
 
 
 def _roster_arrays(recon: pd.DataFrame, themes: list[str]):
