@@ -80,3 +80,26 @@ def test_an_unreadable_bibliography_is_named(tmp_path: Path):
         bibliography.bib_keys(bib)
     with pytest.raises(FileNotFoundError, match="missing.bib"):
         bibliography.bib_keys(tmp_path / "missing.bib")
+
+
+def test_reference_labels_are_author_year_and_unique():
+    from pybtex.database import parse_file
+
+    from intake_alliance.book.sphinx.author_year import AuthorYearLabelStyle
+
+    entries = list(parse_file(str(ROOT / "references.bib")).entries.values())
+    labels = dict(zip((e.key for e in entries), AuthorYearLabelStyle().format_labels(entries)))
+    assert labels["nakash2021qualitative"] == "Nakash et al., 2021"
+    assert labels["hatcher2006return"] == "Hatcher & Barends, 2006"
+    assert labels["kondrat2010exploration"] == "Kondrat & Early, 2010"
+    assert len(set(labels.values())) == len(labels)
+
+
+@pytest.mark.slow
+def test_the_reference_list_shows_author_year_labels(built_book: Path):
+    import re
+
+    page = (built_book / "notebooks" / "references.html").read_text(encoding="utf-8")
+    labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<span', page)
+    assert labels, "no labels found in the reference list"
+    assert "Nakash et al., 2021" in labels and not any(label.isdigit() for label in labels)

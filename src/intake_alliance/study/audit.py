@@ -14,7 +14,7 @@ from ..stats.granularity import grim, grim_ratio, grimmer
 from ..stats.percentages import percent_check, percent_ratio, percent_total_check
 from ..stats.rounding import _decimals, _parse_reported
 
-__all__ = ["audit_reported_values", "verdict_counts", "EXPLANATION_KINDS"]
+__all__ = ["audit_reported_values", "verdict_counts", "EXPLANATION_KINDS", "EXPLANATION_CAUSES"]
 
 #: Scale limits used by GRIM/GRIMMER for each mean (from the printed ranges or the design).
 _SCALES = {
@@ -59,12 +59,21 @@ def audit_reported_values(reported=None):
     """
     from .. import data
 
+    from .sample_checks import DEMOGRAPHIC_SHARES, single_denominator
+
     r = data.reported() if reported is None else reported
+    shared = single_denominator(DEMOGRAPHIC_SHARES, r).sort_values(["explained", "n"], ascending=False).iloc[0]
     rows = []
     for key, row in r.iterrows():
         rep, unit, den = str(row.reported), row.unit, row.denominator
         check, verdict, detail, totals_lo, totals_hi = _check_one(key, row, r)
-        kind, n_fit, text = _explain(key, rep, unit, den, verdict, detail, r)
+        if verdict not in ("consistent", "not checkable") and key in DEMOGRAPHIC_SHARES and shared[key]:
+            n = int(shared.n)  # the one denominator that explains most of the therapist shares
+            kind, n_fit = "one denominator", n
+            text = (f"one denominator for most therapist percentages: n = {n} (for instance the therapists who "
+                    "answered the questionnaire), with ordinary rounding")
+        else:
+            kind, n_fit, text = _explain(key, rep, unit, den, verdict, detail, r)
         rows.append({"key": key, "reported": rep, "check": check, "verdict": verdict, "detail": detail,
                      "explanation": text, "explanation_kind": kind, "explanation_n": n_fit,
                      "implied_total_min": totals_lo, "implied_total_max": totals_hi,
@@ -194,9 +203,23 @@ EXPLANATION_KINDS = {
                                  "mean of pairwise or per-code kappas), other coding units, or more interviews coded "
                                  "in common"),
     "typo": "typo: the count is consistent with the other numbers, the percentage is not",
+    "one denominator": ("one denominator for most therapist percentages (the simplest hypothesis: see "
+                        "sample_checks.denominator_hypotheses)"),
     "subsample": "a subsample: missing answers would give a denominator such as n (the largest n below the stated one that fits)",
     "subsample with truncation": "a subsample with truncation (n fits when truncated)",
     "different denominator": "a different denominator",
+    "unexplained": "unexplained",
+}
+
+#: The cause each kind of explanation points to; the chapter lists the causes in this order.
+EXPLANATION_CAUSES = {
+    "truncation": "a rounding rule", "truncation or population SD": "a rounding rule",
+    "other rule": "a rounding rule",
+    "one denominator": "fewer respondents", "subsample": "fewer respondents",
+    "subsample with truncation": "fewer respondents", "different denominator": "fewer respondents",
+    "typo": "a typing slip",
+    "not pooled Fleiss' kappa": "another agreement coefficient",
+    "implied total": "a share printed without its total",
     "unexplained": "unexplained",
 }
 
