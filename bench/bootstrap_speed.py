@@ -20,7 +20,7 @@ import tracemalloc
 import numpy as np
 
 import intake_alliance
-from intake_alliance.reliability import bootstrap_ci
+from intake_alliance.stats import bootstrap_ci
 
 N_UNITS, N_RATERS, N_CATEGORIES = 200, 3, 8
 N_RESAMPLES, REPEATS = 10_000, 5

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from intake_alliance import execution
+from intake_alliance.book import execution
 
 ROOT = Path(__file__).resolve().parents[1]
 JB = str(Path(sys.executable).parent / "jupyter-book")
@@ -64,7 +64,7 @@ def main() -> None:
 
         alone = {}
         for path in execution.book_notebooks(ROOT):
-            ex = execution.execute_one(path)
+            ex = execution.execute_one(path, execution.execution_timeout(ROOT))
             if ex.error:
                 sys.exit(f"{path.name} failed:\n{ex.error}")
             alone[path.relative_to(ROOT).as_posix()] = ex.seconds

@@ -35,6 +35,7 @@ usage or input error (one line on stderr; ``--debug`` shows the traceback),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -93,28 +94,32 @@ def cmd_rehash(args: argparse.Namespace) -> int:
 def cmd_derive(args: argparse.Namespace) -> int:
     """Write every table into a staging folder first; move them into data/derived/ only when all are done.
 
-    An interrupted or failed run therefore leaves data/derived/ as it was, with no partial file.
+    An interrupted or failed run therefore leaves data/derived/ as it was, with no partial file. With
+    ``--into DIR`` the tables are written to ``DIR/derived/`` and data/derived/ is not touched.
     """
     import os
     import shutil
     import tempfile
+    import time
 
     from . import data
-    from .study import concordance, reconstruct
+    from .study import derive
 
     target = data.data_dir()
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".derive-") as tmp:
-        stage = Path(tmp)
+    tables = derive.TABLES[:1] if args.skip_bounds else derive.TABLES
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=target.parent if args.into is None else None, prefix=".derive-") as tmp:
+        stage = Path(tmp) if args.into is None else Path(args.into)
+        stage.mkdir(parents=True, exist_ok=True)
         shutil.copy2(target / "datapackage.json", stage / "datapackage.json")
-        written = [reconstruct.write_reconstruction(root=stage)]
-        if not args.skip_bounds:
-            written += reconstruct.write_bounds(root=stage)
-            written.append(concordance.write_feasible_splits(root=stage))
-            written.append(concordance.write_valence_bounds(root=stage))
-        for path in map(Path, written):
-            final = target / path.relative_to(stage)
-            os.replace(path, final)  # same file system: each file appears whole or not at all
-            print(final)
+        done = derive.derive_tables(stage, tables, progress=not args.quiet)
+        changes = derive.compare_tables(stage, target, tables)
+        if args.into is None:
+            for d in done:  # same file system: each file appears whole or not at all
+                os.replace(d.path, target / "derived" / d.name)
+    where = target / "derived" if args.into is None else stage / "derived"
+    summary = ", ".join(f"{d.name} {d.seconds:.1f} s ({'changed' if changes[d.name] else 'unchanged'})" for d in done)
+    print(f"derive: {len(done)} table(s) written to {where} in {time.perf_counter() - start:.1f} s: " + summary)
     return 0
 
 
@@ -199,7 +204,9 @@ def parser() -> argparse.ArgumentParser:
     add("rehash", cmd_rehash, help="record new hashes after an intended data edit")
 
     dv = add("derive", cmd_derive, help="regenerate data/derived/ (reconstruction and its bounds)")
-    dv.add_argument("--skip-bounds", action="store_true", help="only the reconstruction (seconds, not minutes)")
+    dv.add_argument("--skip-bounds", action="store_true", help="only the reconstruction")
+    dv.add_argument("--quiet", action="store_true", help="no progress bars")
+    dv.add_argument("--into", metavar="DIR", help="write the tables to DIR/derived/ and leave data/derived/ alone")
 
     for name, func, text in (("site-weight", cmd_site_weight, "page and site weight of the built book against the budgets"),
                              ("check-links", cmd_check_links, "check internal links and anchors of the built book")):
@@ -238,4 +245,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status == 130:
+        # Interrupted: workers and kernels are already stopped and temporary files removed. Leave without
+        # the interpreter's exit handlers, which join the process pool's manager thread and could wait forever.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(status)

@@ -175,7 +175,7 @@ def run_pool(paths: list[Path], workers: int, timeout: int,
         _kill_trees([proc.pid for proc in procs])
         for proc in procs:
             proc.join(5)
-        pool.shutdown(wait=True)  # the pool is broken now: this returns at once
+        pool.shutdown(wait=False, cancel_futures=True)  # never wait on a broken pool's manager thread
         raise
     pool.shutdown()
     return done

@@ -172,6 +172,45 @@ def main(data_root: str | Path | None = None, timeout: int | None = None, jobs: 
             quoted = table[table.verdict == "not recomputed"]
             print(f"\nNot recomputed ({len(quoted)}): quoted from the paper, not derived by any notebook:")
             print("  " + "\n  ".join(f"{k} = {v}" for k, v in zip(quoted.key, quoted.printed)))
+    derived_ok = verify_derived(data_root)
     line = summary_line(table)
+    if not derived_ok:
+        line = line.replace("VERIFIED: ", "FAILED: ", 1) + "; the derived tables differ (see above)"
     print("\n" + line)
     return 0 if line.startswith("VERIFIED") else 1
+
+
+def verify_derived(data_root: str | Path | None = None) -> bool:
+    """Regenerate every table of ``data/derived/`` into a temporary folder and compare it byte for byte.
+
+    The regeneration runs ``python -m intake_alliance derive --into`` in a child process reading the
+    published values of ``data_root`` (default: the repository's), so the committed tables are never
+    touched. Prints one line per table, with the differing rows; returns whether all are identical.
+
+    Raises
+    ------
+    ValueError
+        When the regeneration fails (for instance because the published values became infeasible);
+        the child's message, which names the conflicting constraint sets, is included.
+    """
+    import subprocess
+    import tempfile
+
+    from ..study import derive
+
+    root = data.data_dir(data_root)
+    env = {**os.environ, "INTAKE_ALLIANCE_DATA": str(Path(root).resolve())}
+    print("\nDerived tables (data/derived/), regenerated from the published values and compared byte for byte:",
+          flush=True)
+    with tempfile.TemporaryDirectory(prefix="verify-derived-") as tmp:
+        proc = subprocess.run([sys.executable, "-m", "intake_alliance", "derive", "--into", tmp, "--quiet"],
+                              env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise ValueError("regenerating data/derived/ failed:\n" + (proc.stderr or proc.stdout)[-3000:])
+        diffs = derive.compare_tables(tmp, root)
+    for name, lines in diffs.items():
+        print(f"  {name:<32} {'reproduced' if not lines else 'DIFFERS'}")
+        for line in lines:
+            print(f"      {line}")
+    print("  " + proc.stdout.strip().splitlines()[-1])
+    return not any(diffs.values())

@@ -9,6 +9,8 @@ Modules
 design        recruitment flow, sample tables, reliability checkpoints, units of analysis
 frequencies   the codebook, published theme counts, recomputed percentages and intervals
 reconstruct   an interview-level dataset consistent with every published aggregate, and its bounds
+solving       many bound and feasibility questions on one integer program, reusing every solution found
+derive        regenerate data/derived/ (in two processes) and compare a regeneration with the committed files
 concordance   concordant versus discordant dyads: feasible splits, tests, valence congruence
 nesting       interviews nested in therapists: clustered power, CMH tests over admissible rosters
 audit         every printed number checked for internal consistency, as a table

@@ -76,7 +76,7 @@ def _block_drop(built: rc.Built, respondent: str) -> frozenset[str]:
 
 def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int,
                       coded_mizrahi: int | None = None, drop: frozenset[str] = frozenset(),
-                      time_limit: float = 60.0) -> bool:
+                      time_limit: float = 60.0, solver=None) -> bool:
     """Return whether some admissible dataset has exactly ``mizrahi`` Mizrahi interviews with ``theme``.
 
     Parameters
@@ -91,15 +91,20 @@ def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int
         For clients only: also fix the number of coded Mizrahi client interviews
         (the four uncoded interviews may come from either group).
     drop
-        Constraint sets to leave out, e.g. :data:`intake_alliance.study.reconstruct.RELAXED`.
+        Constraint sets to leave out: nothing, or :data:`intake_alliance.study.reconstruct.RELAXED`.
+    solver
+        A :class:`~intake_alliance.study.solving.CachedSolver` on ``built`` whose witnesses to reuse.
 
     Raises
     ------
     ValueError
-        For an unknown respondent or theme, a negative count, or ``coded_mizrahi`` with therapists.
+        For an unknown respondent or theme, a negative count, ``coded_mizrahi`` with therapists, or
+        another ``drop``.
     RuntimeError
         When the solver stops without deciding (time limit).
     """
+    from .solving import CLIENT, ROSTER, CachedSolver, Question, linear_question
+
     _respondent(respondent)
     if theme not in built.targets.themes:
         raise ValueError(f"theme: {theme!r} is not one of {built.targets.themes}")
@@ -108,31 +113,40 @@ def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int
         if respondent != "client":
             raise ValueError("coded_mizrahi: only client interviews can be uncoded; pass None for therapists")
         coded_mizrahi = check_int(coded_mizrahi, "coded_mizrahi", 0)
+    drop = frozenset(drop)
+    if drop not in (frozenset(), rc.RELAXED):
+        raise ValueError(f"drop: only nothing or {sorted(rc.RELAXED)} can be left out; got {sorted(drop)}")
+    solver = CachedSolver(built) if solver is None else solver
     ro = built.roster
     var = built.x if respondent == "client" else built.y
     mz = [d for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"]
-    with built.model.scratch() as m:
-        m.add("_split", {var[d, theme]: 1 for d in mz}, mizrahi, mizrahi)
-        if coded_mizrahi is not None:
-            m.add("_split", {built.coded[d]: 1 for d in mz}, coded_mizrahi, coded_mizrahi)
-        res = m.solve(drop=frozenset(drop) | _block_drop(built, respondent), time_limit=time_limit)
-    if res.status == 0:
-        return True
-    if res.status == 2:
-        return False
-    raise RuntimeError(f"split_is_feasible: solver did not decide ({res.status}: {res.message})")
+    count = {var[d, theme]: 1 for d in mz}
+    if coded_mizrahi is None:
+        q = linear_question(count, {CLIENT} if respondent == "client" else {ROSTER})
+        return solver.feasible(q, mizrahi, relaxed=bool(drop), time_limit=time_limit)
+    # the count and the coded interviews together, as one number (count * 1000 + coded) for the witnesses
+    both = {**{j: 1000 for j in count}, **{built.coded[d]: 1 for d in mz}}
+    q = linear_question(both, {CLIENT})
+
+    def fix_coded(m: rc.Model) -> None:
+        m.add("_split", {built.coded[d]: 1 for d in mz}, coded_mizrahi, coded_mizrahi)
+
+    return solver.feasible(Question(q.values, q.objective, q.needs), 1000 * mizrahi + coded_mizrahi,
+                           extra=fix_coded, relaxed=bool(drop), time_limit=time_limit)
 
 
-def coded_mizrahi_range(built: rc.Built) -> tuple[int, int]:
+def coded_mizrahi_range(built: rc.Built, solver=None) -> tuple[int, int]:
     """Return the min and max number of coded Mizrahi client interviews over admissible datasets."""
+    from .solving import CLIENT, CachedSolver, linear_question
+
     ro = built.roster
     obj = {built.coded[d]: 1 for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"}
-    return rc.bounds(obj, built)
+    return (CachedSolver(built) if solver is None else solver).bounds(linear_question(obj, {CLIENT}))
 
 
 def feasible_splits(built: rc.Built | None = None, bounds_table: pd.DataFrame | None = None,
                     themes: tuple[str, ...] | None = None, respondents: tuple[str, ...] = RESPONDENTS,
-                    label: str = "default") -> pd.DataFrame:
+                    label: str = "default", solver=None) -> pd.DataFrame:
     """Check every integer split inside the stored outer bounds; return one row per candidate.
 
     Candidates are the Mizrahi counts between the outer minimum and maximum of
@@ -143,9 +157,14 @@ def feasible_splits(built: rc.Built | None = None, bounds_table: pd.DataFrame | 
     number of coded Mizrahi interviews ``n_mizrahi`` is also enumerated; no
     constraint ties client codes to the roster, so the two columns agree.
     """
+    from .solving import CachedSolver
+
     b = rc.build_model() if built is None else built
-    if b.model.solve().status != 0:
+    solver = CachedSolver(b) if solver is None else solver
+    first = b.model.solve()
+    if first.status != 0:
         raise rc.InfeasibleConstraintsError("feasible_splits: the model itself is infeasible")
+    solver.add_witness(first.x, frozenset())
     gb = data.load("group_count_bounds") if bounds_table is None else bounds_table
     sizes = group_sizes()
     n_client = b.targets.n_client_interviews
@@ -159,7 +178,7 @@ def feasible_splits(built: rc.Built | None = None, bounds_table: pd.DataFrame | 
     rows = []
     for resp in respondents:
         if resp == "client":
-            lo_c, hi_c = coded_mizrahi_range(b)
+            lo_c, hi_c = coded_mizrahi_range(b, solver)
             denominators = [(n, n_client - n) for n in range(lo_c, hi_c + 1)]
         else:
             denominators = [(sizes["Mizrahi"], sizes["Ashkenazi"])]
@@ -174,11 +193,12 @@ def feasible_splits(built: rc.Built | None = None, bounds_table: pd.DataFrame | 
                     if m > n_m or a < 0 or a > n_a:
                         row["feasible_roster"] = row["feasible_outer"] = False
                     elif resp == "client":
-                        ok = split_is_feasible(b, resp, th, m, coded_mizrahi=n_m)
+                        ok = split_is_feasible(b, resp, th, m, coded_mizrahi=n_m, solver=solver)
                         row["feasible_roster"] = row["feasible_outer"] = ok
                     else:
-                        row["feasible_outer"] = split_is_feasible(b, resp, th, m, drop=rc.RELAXED)
-                        row["feasible_roster"] = row["feasible_outer"] and split_is_feasible(b, resp, th, m)
+                        row["feasible_outer"] = split_is_feasible(b, resp, th, m, drop=rc.RELAXED, solver=solver)
+                        row["feasible_roster"] = row["feasible_outer"] and split_is_feasible(b, resp, th, m,
+                                                                                             solver=solver)
                     rows.append(row)
     return pd.DataFrame(rows)
 
@@ -190,7 +210,7 @@ def _strict_anger_bounds(built: rc.Built) -> pd.DataFrame:
                           "mizrahi_outer_min": 0, "mizrahi_outer_max": total}])
 
 
-def write_feasible_splits(root=None) -> str:
+def write_feasible_splits(root=None, progress=None, solver=None) -> str:
     """Regenerate ``data/derived/group_split_feasibility.csv`` (several minutes); return its path.
 
     Rows with ``reading = default`` use the paper's Results wording for therapist
@@ -198,8 +218,14 @@ def write_feasible_splits(root=None) -> str:
     anger split in therapist interviews under the Discussion's 'only Mizrahi'
     wording, trying every split from 0 to the total.
     """
-    default = feasible_splits(rc.build_model(), label="default")
+    built = rc.build_model() if solver is None else solver.built
+    built.model.on_solve = progress
+    # the bounds written into the same folder (a derive stages them first), else the committed ones
+    staged = data.data_dir(root) / "derived" / "group_count_bounds.csv"
+    bounds_table = pd.read_csv(staged) if staged.is_file() else None
+    default = feasible_splits(built, bounds_table=bounds_table, label="default", solver=solver)
     strict_b = rc.build_model(rc.published_targets(strict_anger=True))
+    strict_b.model.on_solve = progress
     strict = feasible_splits(strict_b, bounds_table=_strict_anger_bounds(strict_b), themes=("anger",),
                              respondents=("therapist_interview",), label="strict_anger")
     out = pd.concat([default, strict], ignore_index=True)
@@ -352,7 +378,36 @@ def valence_congruence(interviews: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def valence_agreement_bounds(built: rc.Built | None = None) -> pd.DataFrame:
+def _tone_variables(m: rc.Model, b: rc.Built) -> dict[str, dict[int, int]]:
+    """Add the dyad-level tone indicators to ``m`` (inside a scratch block); return them by statistic."""
+    inf = np.inf
+    nc, nt, ntc, both, dis = {}, {}, {}, {}, {}
+    for d in range(b.roster.n_dyads):
+        nc[d], nt[d] = m.var(f"_nc[{d}]"), m.var(f"_nt[{d}]")
+        ntc[d], both[d], dis[d] = m.var(f"_ntc[{d}]"), m.var(f"_both[{d}]"), m.var(f"_dis[{d}]")
+        for th in NEGATIVE_THEMES:  # nc = OR of the client's negative themes (0 if uncoded)
+            m.add("_tone", {nc[d]: 1, b.x[d, th]: -1}, 0, inf)
+            m.add("_tone", {nt[d]: 1, b.y[d, th]: -1}, 0, inf)
+        m.add("_tone", {nc[d]: 1, **{b.x[d, th]: -1 for th in NEGATIVE_THEMES}}, -inf, 0)
+        m.add("_tone", {nt[d]: 1, **{b.y[d, th]: -1 for th in NEGATIVE_THEMES}}, -inf, 0)
+        m.add_and("_tone", ntc[d], nt[d], b.coded[d])  # the therapist side counts only for coded dyads
+        m.add_and("_tone", both[d], nc[d], ntc[d])
+        m.add("_tone", {dis[d]: 1, nc[d]: -1, ntc[d]: -1, both[d]: 2}, 0, 0)  # dis = XOR = nc + ntc - 2 both
+    return {"client_negative": nc, "therapist_negative": ntc, "both_negative": both, "disagree": dis}
+
+
+def _tone_values(b: rc.Built, statistic: str, mat: np.ndarray) -> np.ndarray:
+    """The tone statistic of every row of a witness matrix (base variables only)."""
+    dyads = range(b.roster.n_dyads)
+    nc = np.stack([mat[:, [b.x[d, th] for th in NEGATIVE_THEMES]].max(axis=1) for d in dyads], axis=1)
+    nt = np.stack([mat[:, [b.y[d, th] for th in NEGATIVE_THEMES]].max(axis=1) for d in dyads], axis=1)
+    ntc = nt * mat[:, [b.coded[d] for d in dyads]]
+    both = nc * ntc
+    return {"client_negative": nc, "therapist_negative": ntc, "both_negative": both,
+            "disagree": nc + ntc - 2 * both}[statistic].sum(axis=1)
+
+
+def valence_agreement_bounds(built: rc.Built | None = None, solver=None) -> pd.DataFrame:
     """Return min and max, over admissible datasets, of dyad-level tone counts among coded dyads.
 
     Statistics: ``client_negative`` (coded client interviews with a negative
@@ -361,37 +416,29 @@ def valence_agreement_bounds(built: rc.Built | None = None) -> pd.DataFrame:
     the assumed roster (``roster_*``) and with the roster-bound constraints
     dropped (``outer_*``).
     """
+    from .solving import CLIENT, ROSTER, CachedSolver, Question
+
     b = rc.build_model() if built is None else built
-    ro = b.roster
-    inf = np.inf
-    with b.model.scratch() as m:
-        nc, nt, ntc, both, dis = {}, {}, {}, {}, {}
-        for d in range(ro.n_dyads):
-            nc[d], nt[d] = m.var(f"_nc[{d}]"), m.var(f"_nt[{d}]")
-            ntc[d], both[d], dis[d] = m.var(f"_ntc[{d}]"), m.var(f"_both[{d}]"), m.var(f"_dis[{d}]")
-            for th in NEGATIVE_THEMES:  # nc = OR of the client's negative themes (0 if uncoded)
-                m.add("_tone", {nc[d]: 1, b.x[d, th]: -1}, 0, inf)
-                m.add("_tone", {nt[d]: 1, b.y[d, th]: -1}, 0, inf)
-            m.add("_tone", {nc[d]: 1, **{b.x[d, th]: -1 for th in NEGATIVE_THEMES}}, -inf, 0)
-            m.add("_tone", {nt[d]: 1, **{b.y[d, th]: -1 for th in NEGATIVE_THEMES}}, -inf, 0)
-            m.add_and("_tone", ntc[d], nt[d], b.coded[d])  # the therapist side counts only for coded dyads
-            m.add_and("_tone", both[d], nc[d], ntc[d])
-            m.add("_tone", {dis[d]: 1, nc[d]: -1, ntc[d]: -1, both[d]: 2}, 0, 0)  # dis = XOR = nc + ntc - 2 both
-        stats_ = {"client_negative": nc, "therapist_negative": ntc, "both_negative": both, "disagree": dis}
-        rows = []
-        for name, v in stats_.items():
-            row = {"statistic": name}
-            for label, drop in (("roster", frozenset()), ("outer", rc.RELAXED)):
-                row[f"{label}_min"], row[f"{label}_max"] = rc.bounds({j: 1 for j in v.values()}, b, drop)
-            rows.append(row)
+    solver = CachedSolver(b) if solver is None else solver
+    rows = []
+    for name in ("client_negative", "therapist_negative", "both_negative", "disagree"):
+        q = Question(lambda mat, name=name: _tone_values(b, name, mat),
+                     lambda m, name=name: {j: 1 for j in _tone_variables(m, b)[name].values()},
+                     frozenset({CLIENT, ROSTER}))
+        row = {"statistic": name}
+        for label, relaxed in (("roster", False), ("outer", True)):
+            row[f"{label}_min"], row[f"{label}_max"] = solver.bounds(q, relaxed)
+        rows.append(row)
     out = pd.DataFrame(rows)
     out.insert(1, "n_dyads", b.targets.n_client_interviews)
     return out
 
 
-def write_valence_bounds(root=None) -> str:
+def write_valence_bounds(root=None, progress=None, solver=None) -> str:
     """Regenerate ``data/derived/valence_congruence_bounds.csv``; return its path."""
     path = data.data_dir(root) / VALENCE_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
-    valence_agreement_bounds().to_csv(path, index=False, lineterminator="\n")
+    built = rc.build_model() if solver is None else solver.built
+    built.model.on_solve = progress
+    valence_agreement_bounds(built, solver).to_csv(path, index=False, lineterminator="\n")
     return str(path)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import ceil, floor
@@ -53,7 +53,8 @@ __all__ = [
     "build_model",
     "reconstruct",
     "write_reconstruction",
-    "write_bounds",
+    "write_group_count_bounds",
+    "write_cooccurrence_bounds",
     "RELAXED",
     "check_reconstruction",
     "bounds",
@@ -247,15 +248,54 @@ def respondent_label(resp: str) -> str:
 # --- the integer program ---------------------------------------------------------
 
 
+def _triplets(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Row indices, column indices and values of ``rows`` as a sparse matrix, and their lower and upper bounds."""
+    ri, ci, vals = [], [], []
+    for k, (_, coeffs, _, _) in enumerate(rows):
+        ri.extend([k] * len(coeffs))
+        ci.extend(coeffs.keys())
+        vals.extend(coeffs.values())
+    return (np.asarray(ri, dtype=np.int64), np.asarray(ci, dtype=np.int64), np.asarray(vals, dtype=float),
+            np.asarray([r[2] for r in rows], dtype=float), np.asarray([r[3] for r in rows], dtype=float))
+
+
+@contextlib.contextmanager
+def _quiet_solver() -> Iterator[None]:
+    """Silence what the HiGHS library prints from C++ (it writes to file descriptors 1 and 2, not to Python)."""
+    import os
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
 class Model:
     """Variables and linear constraints of the reconstruction, grouped by named constraint sets."""
 
     def __init__(self) -> None:
+        #: called with 1 after every solve (a progress bar's ``update``), or None
+        self.on_solve: Callable[[int], object] | None = None
         self.names: list[str] = []
         self.index: dict[str, int] = {}
         self.lb: list[float] = []
         self.ub: list[float] = []
         self.rows: list[tuple[str, dict[int, float], float, float]] = []
+        # The rows outside any scratch block change only through add(); their sparse triplets are
+        # cached per set of dropped groups, so that a solve only converts its own scratch rows.
+        self._depth = 0
+        self._base_len = 0
+        self._triplets: dict[frozenset[str], tuple] = {}
 
     def var(self, name: str, lb: float = 0, ub: float = 1) -> int:
         self.index[name] = len(self.names)
@@ -265,6 +305,8 @@ class Model:
         return self.index[name]
 
     def add(self, group: str, coeffs: dict[int, float], lb: float, ub: float) -> None:
+        if self._depth == 0:
+            self._triplets.clear()
         self.rows.append((group, coeffs, lb, ub))
 
     def groups(self) -> list[str]:
@@ -280,30 +322,42 @@ class Model:
     def scratch(self) -> Iterator[Model]:
         """Add temporary variables and rows inside a ``with`` block; they are removed again on exit."""
         n_vars, n_rows, index = len(self.names), len(self.rows), dict(self.index)
+        if self._depth == 0:
+            self._base_len = n_rows
+        self._depth += 1
         try:
             yield self
         finally:
             del self.names[n_vars:], self.lb[n_vars:], self.ub[n_vars:], self.rows[n_rows:]
             self.index = index
+            self._depth -= 1
 
     def solve(self, objective: dict[int, float] | None = None, sense: int = 1,
-              drop: set[str] | frozenset[str] = frozenset(), time_limit: float = 60.0):
-        """Solve; ``sense`` is +1 to minimise and -1 to maximise ``objective``."""
-        rows = [r for r in self.rows if r[0] not in drop]
-        ri, ci, vals = [], [], []
-        for k, (_, coeffs, _, _) in enumerate(rows):
-            for j, v in coeffs.items():
-                ri.append(k)
-                ci.append(j)
-                vals.append(v)
+              drop: set[str] | frozenset[str] = frozenset(), time_limit: float = 60.0, relax: bool = False):
+        """Solve; ``sense`` is +1 to minimise and -1 to maximise ``objective``; ``relax``: the linear relaxation."""
+        drop = frozenset(drop)
+        base_len = self._base_len if self._depth else len(self.rows)
+        if drop not in self._triplets or self._triplets[drop][0] != base_len:
+            self._triplets[drop] = (base_len, *_triplets([r for r in self.rows[:base_len] if r[0] not in drop]))
+        _, base_ri, base_ci, base_vals, base_lo, base_hi = self._triplets[drop]
+        tail = [r for r in self.rows[base_len:] if r[0] not in drop]
+        t_ri, t_ci, t_vals, t_lo, t_hi = _triplets(tail)
+        n_rows = len(base_lo) + len(t_lo)
         n = len(self.names)
-        a = coo_array((vals, (ri, ci)), shape=(len(rows), n)).tocsr()
+        a = coo_array((np.concatenate([base_vals, t_vals]),
+                       (np.concatenate([base_ri, t_ri + len(base_lo)]), np.concatenate([base_ci, t_ci]))),
+                      shape=(n_rows, n)).tocsr()
+        lower, upper = np.concatenate([base_lo, t_lo]), np.concatenate([base_hi, t_hi])
         c = np.zeros(n)
         for j, v in (objective or {}).items():
             c[j] = sense * v
-        return milp(c, constraints=LinearConstraint(a, [r[2] for r in rows], [r[3] for r in rows]),
-                    integrality=np.ones(n), bounds=Bounds(self.lb, self.ub),
-                    options={"time_limit": time_limit, "presolve": True})
+        with _quiet_solver():
+            res = milp(c, constraints=LinearConstraint(a, lower, upper),
+                       integrality=np.zeros(n) if relax else np.ones(n), bounds=Bounds(self.lb, self.ub),
+                       options={"time_limit": time_limit, "presolve": True, "disp": False})
+        if self.on_solve is not None:
+            self.on_solve(1)
+        return res
 
 
 @dataclass
@@ -451,7 +505,7 @@ def _diagnose(built: Built) -> str:
 
 
 def reconstruct(targets: Targets | None = None, roster: Roster | None = None, convention: str = "truncate",
-                ddof: int = 1) -> pd.DataFrame:
+                ddof: int = 1, progress: Callable[[int], object] | None = None) -> pd.DataFrame:
     """Return one admissible interview-level dataset (reconstructed, not the study's data).
 
     Raises
@@ -461,6 +515,7 @@ def reconstruct(targets: Targets | None = None, roster: Roster | None = None, co
     """
     t = published_targets() if targets is None else targets
     built = build_model(t, roster, convention, ddof)  # checks the targets first
+    built.model.on_solve = progress
     res = built.model.solve()
     if res.status != 0:
         raise InfeasibleConstraintsError(f"reconstruction is infeasible: {_diagnose(built)}")
@@ -499,9 +554,9 @@ def _to_frame(built: Built, sol: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def write_reconstruction(root=None) -> str:
+def write_reconstruction(root=None, progress: Callable[[int], object] | None = None) -> str:
     """Regenerate ``data/derived/reconstructed_interviews.csv``; return its path."""
-    df = reconstruct()
+    df = reconstruct(progress=progress)
     for col in ("concordant", "reconstructed"):  # Frictionless booleans are lower case
         df[col] = df[col].map({True: "true", False: "false"})
     path = data.data_dir(root) / RECONSTRUCTION_PATH
@@ -510,19 +565,41 @@ def write_reconstruction(root=None) -> str:
     return str(path)
 
 
-def write_bounds(root=None) -> list[str]:
-    """Regenerate the bounds tables under ``data/derived/`` (a few minutes); return their paths."""
-    b = build_model()
+def _write_derived(table: pd.DataFrame, name: str, root) -> str:
     base = data.data_dir(root) / "derived"
     base.mkdir(parents=True, exist_ok=True)
-    out = []
-    tables = {"group_count_bounds.csv": group_count_bounds(b),
-              "cooccurrence_bounds.csv": pd.concat([cooccurrence_bounds("client", b),
-                                                    cooccurrence_bounds("therapist", b)], ignore_index=True)}
-    for name, table in tables.items():
-        table.to_csv(base / name, index=False, lineterminator="\n")
-        out.append(str(base / name))
-    return out
+    table.to_csv(base / name, index=False, lineterminator="\n")
+    return str(base / name)
+
+
+def write_group_count_bounds(root=None, progress: Callable[[int], object] | None = None, solver=None) -> str:
+    """Regenerate ``data/derived/group_count_bounds.csv``; return its path.
+
+    ``solver`` (a :class:`~intake_alliance.study.solving.CachedSolver` on the default model) lets
+    several tables share their witnesses.
+    """
+    b = build_model() if solver is None else solver.built
+    b.model.on_solve = progress
+    return _write_derived(group_count_bounds(b, solver), "group_count_bounds.csv", root)
+
+
+def write_cooccurrence_bounds(root=None, progress: Callable[[int], object] | None = None, solver=None,
+                              respondents: tuple[str, ...] = ("client", "therapist")) -> str:
+    """Regenerate ``data/derived/cooccurrence_bounds.csv``; return its path.
+
+    With fewer ``respondents`` only their rows are computed and written, to
+    ``cooccurrence_bounds.<respondent>.part`` (``derive`` computes the two halves in two processes
+    and joins them).
+    """
+    b = build_model() if solver is None else solver.built
+    b.model.on_solve = progress
+    if solver is None:
+        from .solving import CachedSolver
+
+        solver = CachedSolver(b)
+    table = pd.concat([cooccurrence_bounds(r, b, solver) for r in respondents], ignore_index=True)
+    name = "cooccurrence_bounds.csv" if len(respondents) == 2 else f"cooccurrence_bounds.{respondents[0]}.part"
+    return _write_derived(table, name, root)
 
 
 def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, convention: str = "truncate",
@@ -607,7 +684,7 @@ def bounds(objective: dict[int, float], built: Built | None = None,
     return out[0], out[1]
 
 
-def group_count_bounds(built: Built | None = None) -> pd.DataFrame:
+def group_count_bounds(built: Built | None = None, solver=None) -> pd.DataFrame:
     """Return, per theme and respondent, the range of the Mizrahi count over admissible datasets.
 
     Two ranges per row.  ``roster_*``: over datasets on the assumed roster
@@ -617,7 +694,10 @@ def group_count_bounds(built: Built | None = None) -> pd.DataFrame:
     For client interviews the Ashkenazi count is not fixed by the Mizrahi one
     (which client interviews are uncoded is open), so both are reported.
     """
+    from .solving import CLIENT, ROSTER, CachedSolver, linear_question
+
     b = build_model() if built is None else built
+    solver = CachedSolver(b) if solver is None else solver
     ro, t = b.roster, b.targets
     rows = []
     for resp, var, totals in (("client", b.x, t.client_n), ("therapist_interview", b.y, t.therapist_interview_n)):
@@ -625,14 +705,15 @@ def group_count_bounds(built: Built | None = None) -> pd.DataFrame:
             row = {"respondent": resp, "theme": th, "total": totals[th]}
             for group in ("Mizrahi", "Ashkenazi"):
                 obj = {var[d, th]: 1 for d in range(ro.n_dyads) if ro.group[d] == group}
-                for label, drop in (("roster", frozenset()), ("outer", RELAXED)):
-                    lo, hi = bounds(obj, b, drop)
+                q = linear_question(obj, {CLIENT} if resp == "client" else {ROSTER})
+                for label, relaxed in (("roster", False), ("outer", True)):
+                    lo, hi = solver.bounds(q, relaxed)
                     row[f"{group.lower()}_{label}_min"], row[f"{group.lower()}_{label}_max"] = lo, hi
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def cooccurrence_bounds(respondent: str = "client", built: Built | None = None) -> pd.DataFrame:
+def cooccurrence_bounds(respondent: str = "client", built: Built | None = None, solver=None) -> pd.DataFrame:
     """Return, for each pair of themes, the min and max number of interviews coded with both.
 
     ``roster_*`` ranges are attained on the assumed roster; ``outer_*`` ranges
@@ -640,16 +721,31 @@ def cooccurrence_bounds(respondent: str = "client", built: Built | None = None) 
     """
     if respondent not in ("client", "therapist"):
         raise ValueError(f"`respondent` must be 'client' or 'therapist'; got {respondent!r}")
+    from .solving import CLIENT, ROSTER, CachedSolver, Question
+
     b = build_model() if built is None else built
+    solver = CachedSolver(b) if solver is None else solver
     var = b.x if respondent == "client" else b.y
+    dyads = range(b.roster.n_dyads)
     rows = []
     for a, c in itertools.combinations(b.targets.themes, 2):
         row = {"respondent": respondent, "theme_a": a, "theme_b": c}
-        with b.model.scratch() as m:
-            p = {d: m.var(f"p[{d},{a},{c}]") for d in range(b.roster.n_dyads)}
+        ia, ic = np.array([var[d, a] for d in dyads]), np.array([var[d, c] for d in dyads])
+
+        def pairs(m: Model, sense: int, a=a, c=c) -> dict[int, float]:
+            # p[d] = x[d,a] AND x[d,c]; a maximum needs only p <= each input, a minimum only p >= their sum - 1
+            p = {d: m.var(f"p[{d},{a},{c}]") for d in dyads}
             for d, pv in p.items():
-                m.add_and("_pair", pv, var[d, a], var[d, c])
-            for label, drop in (("roster", frozenset()), ("outer", RELAXED)):
-                row[f"{label}_min"], row[f"{label}_max"] = bounds({pv: 1 for pv in p.values()}, b, drop)
+                if sense == -1:
+                    m.add("_pair", {pv: 1, var[d, a]: -1}, -np.inf, 0)
+                    m.add("_pair", {pv: 1, var[d, c]: -1}, -np.inf, 0)
+                else:
+                    m.add("_pair", {pv: 1, var[d, a]: -1, var[d, c]: -1}, -1, np.inf)
+            return {pv: 1 for pv in p.values()}
+
+        q = Question(lambda mat, ia=ia, ic=ic: (mat[:, ia] * mat[:, ic]).sum(axis=1), pairs,
+                     frozenset({CLIENT} if respondent == "client" else {ROSTER}), sensed=True)
+        for label, relaxed in (("roster", False), ("outer", True)):
+            row[f"{label}_min"], row[f"{label}_max"] = solver.bounds(q, relaxed)
         rows.append(row)
     return pd.DataFrame(rows)

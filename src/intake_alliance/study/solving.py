@@ -1,0 +1,369 @@
+"""Answer many bound and feasibility questions about one integer program, reusing every solution found.
+
+The derived tables ask several hundred questions of the same reconstruction
+model: the smallest and largest value of a count over all admissible datasets,
+or whether a given split of a theme between the groups is possible at all.
+:class:`CachedSolver` answers each one with as little integer programming as
+it can, without changing any answer:
+
+1. **Witnesses.** Every integer solution found so far is a dataset that meets
+   the constraints it was solved under. Its value of a statistic is
+   attainable, so a bound or a split that some witness attains needs no solve
+   to show it is attainable.
+2. **The linear relaxation.** Dropping integrality gives, in milliseconds, a
+   valid limit: no integer dataset goes below the rounded-up LP minimum (or
+   above the rounded-down maximum), and an infeasible relaxation proves a
+   split impossible. When a witness attains the LP limit, the bound is proven
+   with no integer solve at all.
+3. **Blocks.** The model falls apart into a client block and a therapist
+   block that share no constraint. A question about one block is solved with
+   the other block's constraints dropped, which is equivalent when the full
+   model is feasible and much faster.
+
+Only when neither settles a question is the integer program solved, and its
+solution joins the witnesses. Each witness records which constraints it meets:
+the client block, and the therapist block on the assumed roster or only
+without the roster-bound per-therapist counts (``RELAXED``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import reconstruct as rc
+
+__all__ = ["CachedSolver", "Question", "linear_question", "explore", "CLIENT", "ROSTER", "OUTER"]
+
+#: What a witness can be valid for.
+CLIENT, ROSTER, OUTER = "client", "therapist on the roster", "therapist, any roster"
+
+_TOL = 1e-6
+
+
+@dataclass
+class Question:
+    """One statistic of the base variables: its coefficients (or a vectorised function) and what it needs.
+
+    ``values(matrix)`` returns the statistic of each row of a witness matrix; ``objective(model)``
+    returns the linear objective to optimise, adding scratch variables and rows to ``model`` if it
+    needs them (inside :meth:`Model.scratch`); ``needs`` is the set of witness labels the statistic
+    reads (e.g. ``{CLIENT}``).
+    """
+
+    values: Callable[[np.ndarray], np.ndarray]
+    objective: Callable[..., dict[int, float]]
+    needs: frozenset[str]
+    #: ``objective(model, sense)`` rather than ``objective(model)``: the formulation may depend on the direction
+    sensed: bool = False
+
+
+def linear_question(coeffs: dict[int, float], needs: set[str]) -> Question:
+    """A :class:`Question` for a linear statistic of the base variables."""
+    idx = np.array(list(coeffs), dtype=int)
+    w = np.array(list(coeffs.values()), dtype=float)
+    return Question(lambda mat: mat[:, idx] @ w, lambda model: dict(coeffs), frozenset(needs))
+
+
+class CachedSolver:
+    """Bounds and feasibility checks on a built reconstruction model, sharing witnesses between questions.
+
+    ``solves`` and ``lp_solves`` count the integer and linear programs solved; ``answered_by_witness``
+    the bounds and splits settled without an integer solve.
+    """
+
+    def __init__(self, built: rc.Built) -> None:
+        self.built = built
+        self.model = built.model
+        self.n_base = len(self.model.names)
+        client = rc.respondent_variables(built, "client")
+        self.block_groups = {"client": set(), "therapist": set()}
+        for group, coeffs, _, _ in self.model.rows:
+            self.block_groups["client" if any(j in client for j in coeffs) else "therapist"].add(group)
+        self._rows: list[np.ndarray] = []
+        self._labels: list[frozenset[str]] = []
+        self._stacked: dict[frozenset[str], np.ndarray] = {}
+        self._seen: set[bytes] = set()
+        self.solves = self.lp_solves = self.answered_by_witness = 0
+        self.walk: _Walk | None = None  # set by explore(): seeks a witness before any integer solve
+
+    # --- witnesses -------------------------------------------------------------------------------
+
+    def labels_for(self, drop: frozenset[str]) -> frozenset[str]:
+        """What a solution found with the constraint sets ``drop`` left out is valid for."""
+        labels = set()
+        if not drop & self.block_groups["client"]:
+            labels.add(CLIENT)
+        therapist_dropped = drop & self.block_groups["therapist"]
+        if not therapist_dropped:
+            labels |= {ROSTER, OUTER}
+        elif therapist_dropped <= rc.RELAXED:
+            labels.add(OUTER)
+        return frozenset(labels)
+
+    def add_witness(self, x: np.ndarray, drop: frozenset[str]) -> None:
+        """Keep an integer solution found with ``drop`` left out (auxiliary scratch variables are cut off)."""
+        self._keep(np.rint(np.asarray(x[: self.n_base], dtype=float)).astype(np.int8), self.labels_for(drop))
+
+    def _keep(self, row: np.ndarray, labels: frozenset[str]) -> None:
+        key = row.tobytes() + repr(sorted(labels)).encode()
+        if labels and key not in self._seen:
+            self._seen.add(key)
+            self._rows.append(row)
+            self._labels.append(labels)
+            self._stacked.clear()
+
+    def witness_values(self, question: Question) -> np.ndarray:
+        """The statistic in every witness valid for what ``question`` reads."""
+        if question.needs not in self._stacked:
+            keep = [i for i, lab in enumerate(self._labels) if question.needs <= lab]
+            self._stacked[question.needs] = (np.vstack([self._rows[i] for i in keep]) if keep
+                                             else np.empty((0, self.n_base), dtype=np.int8))
+        mat = self._stacked[question.needs]
+        return np.rint(question.values(mat)) if len(mat) else np.empty(0)
+
+    @property
+    def n_witnesses(self) -> int:
+        return len(self._rows)
+
+    # --- solving ---------------------------------------------------------------------------------
+
+    def drop_for(self, needs: frozenset[str], relaxed: bool) -> frozenset[str]:
+        """Constraint sets to leave out: the roster-bound ones for ``relaxed``, and a block nothing reads."""
+        drop = set(rc.RELAXED) if relaxed else set()
+        if CLIENT not in needs:
+            drop |= self.block_groups["client"]
+        if not needs & {ROSTER, OUTER}:
+            drop |= self.block_groups["therapist"]
+        return frozenset(drop)
+
+    def _solve(self, objective, sense, drop, relax=False):
+        res = self.model.solve(objective, sense, drop=drop, relax=relax)
+        if relax:
+            self.lp_solves += 1
+        else:
+            self.solves += 1
+            if res.status == 0:
+                self.add_witness(res.x, drop)
+        return res
+
+    def bounds(self, question: Question, relaxed: bool = False) -> tuple[int, int]:
+        """Return the (min, max) of ``question`` over admissible datasets (``relaxed``: any roster).
+
+        Raises
+        ------
+        InfeasibleConstraintsError
+            When the solver cannot find a solution (the constraints conflict).
+        """
+        drop = self.drop_for(question.needs, relaxed)
+        needs = question.needs if not relaxed else frozenset(OUTER if n == ROSTER else n for n in question.needs)
+        out = []
+        for sense in (1, -1):
+            with self.model.scratch() as m:
+                objective = question.objective(m, sense) if question.sensed else question.objective(m)
+                lp = self._solve(objective, sense, drop, relax=True)
+                if lp.status == 2:
+                    raise rc.InfeasibleConstraintsError("bounds: the constraints admit no dataset (LP infeasible)")
+                limit = math.ceil(sense * lp.fun - _TOL) if sense == 1 else math.floor(sense * lp.fun + _TOL)
+                seen = self.witness_values(replace(question, needs=needs))
+                best = (seen.min() if sense == 1 else seen.max()) if seen.size else None
+                if (best is not None and best == limit) or (self.walk is not None
+                                                            and self.walk.seek(question, limit, needs)):
+                    self.answered_by_witness += 1
+                    out.append(int(limit))
+                    continue
+                res = self._solve(objective, sense, drop)
+                if res.status != 0:
+                    raise rc.InfeasibleConstraintsError(f"bounds: solver status {res.status}: {res.message}")
+                out.append(int(round(sense * res.fun)))
+        return out[0], out[1]
+
+    def feasible(self, question: Question, value: int, extra: Callable[[rc.Model], None] | None = None,
+                 relaxed: bool = False, time_limit: float = 60.0) -> bool:
+        """Return whether some admissible dataset has ``question`` equal to ``value`` (and meets ``extra``).
+
+        ``extra`` adds further temporary constraints; a witness counts only when ``question`` alone
+        decides, so pass ``extra`` only together with a question that encodes it (see the callers).
+        """
+        needs = question.needs if not relaxed else frozenset(OUTER if n == ROSTER else n for n in question.needs)
+        seen = self.witness_values(replace(question, needs=needs))
+        if (seen.size and (seen == value).any()) or (
+                self.walk is not None and self.walk.seek(question, value, needs)):
+            self.answered_by_witness += 1
+            return True
+        drop = self.drop_for(question.needs, relaxed)
+        with self.model.scratch() as m:
+            objective = question.objective(m)
+            m.add("_fix", objective, value, value)
+            if extra is not None:
+                extra(m)
+            if self._solve(None, 1, drop, relax=True).status == 2:
+                return False  # not even the linear relaxation has a solution
+            res = self.model.solve(None, 1, drop=drop, time_limit=time_limit)
+            self.solves += 1
+        if res.status == 0:
+            self.add_witness(res.x, drop)
+            return True
+        if res.status == 2:
+            return False
+        raise RuntimeError(f"feasible: solver did not decide ({res.status}: {res.message})")
+
+
+class _Walk:
+    """Moves between admissible datasets that keep every theme total and every per-interview count.
+
+    Two moves, each checked against every row of the model before it is taken:
+
+    * a *checkerboard* swap: interview i has theme a but not b, interview j has b but not a; give i
+      theme b and j theme a. Every theme total and every interview's number of themes (so the means
+      and SDs) stay the same; group counts, co-occurrences and the per-therapist counts may change.
+      These swaps connect all 0/1 tables with the same margins (Ryser, 1957).
+    * a *dyad* swap: a Mizrahi and an Ashkenazi dyad exchange their whole interview (and, for clients,
+      whether it was coded), which moves counts between the groups.
+    """
+
+    def __init__(self, solver: CachedSolver, seed: int) -> None:
+        b, model = solver.built, solver.model
+        self.solver = solver
+        self.rng = np.random.default_rng(seed)
+        ro, themes = b.roster, b.targets.themes
+        self.themes = themes
+        dyads = range(ro.n_dyads)
+        self.mizrahi = np.array([d for d in dyads if ro.group[d] == "Mizrahi"])
+        self.ashkenazi = np.array([d for d in dyads if ro.group[d] == "Ashkenazi"])
+        self.therapist = np.array(ro.therapist)
+        self.X = np.array([[b.x[d, th] for th in themes] for d in dyads])
+        self.Y = np.array([[b.y[d, th] for th in themes] for d in dyads])
+        self.C = np.array([b.coded[d] for d in dyads])
+        ks = range(len(themes) + 1)
+        self.SC = np.array([[model.index[f"sc[{d},{k}]"] for k in ks] for d in dyads])
+        self.ST = np.array([[model.index[f"st[{d},{k}]"] for k in ks] for d in dyads])
+        self.Z = np.array([[model.index[f"z[{t},{th}]"] for th in themes] for t in range(ro.n_therapists)])
+        rows = [r for r in model.rows[: len(model.rows)]]
+        ri, ci, vals, self.lo, self.hi = rc._triplets(rows)
+        from scipy.sparse import coo_array
+
+        a = coo_array((vals, (ri, ci)), shape=(len(rows), solver.n_base)).tocsr()
+        groups = np.array([r[0] for r in rows])
+        client = np.isin(groups, list(solver.block_groups["client"]))
+        relaxed = np.isin(groups, list(rc.RELAXED))
+        self.blocks = {"client": (a[client], self.lo[client], self.hi[client]),
+                       "therapist": (a[~client & ~relaxed], self.lo[~client & ~relaxed], self.hi[~client & ~relaxed]),
+                       "roster": (a[relaxed], self.lo[relaxed], self.hi[relaxed])}
+
+    def _ok(self, block: str, w: np.ndarray) -> bool:
+        a, lo, hi = self.blocks[block]
+        v = a @ w
+        return bool(np.all(v >= lo - _TOL) and np.all(v <= hi + _TOL))
+
+    def _set_z(self, w: np.ndarray, therapists) -> None:
+        for t in set(therapists):
+            mine = np.flatnonzero(self.therapist == t)
+            w[self.Z[t]] = w[self.Y[mine]].max(axis=0)
+
+    def _propose(self, w: np.ndarray, side: str) -> np.ndarray | None:
+        w = w.copy()
+        v = self.X if side == "client" else self.Y
+        if self.rng.random() < 0.5:  # dyad swap between the groups
+            i, j = int(self.rng.choice(self.mizrahi)), int(self.rng.choice(self.ashkenazi))
+            cols = [v, self.SC, self.C[:, None]] if side == "client" else [v, self.ST]
+            for m in cols:
+                w[m[i]], w[m[j]] = w[m[j]].copy(), w[m[i]].copy()
+        else:  # checkerboard swap between two interviews
+            pool = np.flatnonzero(w[self.C] > 0.5) if side == "client" else np.arange(len(self.therapist))
+            i, j = (int(k) for k in self.rng.choice(pool, size=2, replace=False))
+            diff = w[v[i]] - w[v[j]]
+            a_set, b_set = np.flatnonzero(diff > 0.5), np.flatnonzero(diff < -0.5)
+            if not a_set.size or not b_set.size:
+                return None
+            a, b = int(self.rng.choice(a_set)), int(self.rng.choice(b_set))
+            w[v[i, a]], w[v[j, a]], w[v[i, b]], w[v[j, b]] = 0, 1, 1, 0
+        if side == "therapist":
+            self._set_z(w, self.therapist[[i, j]])
+        return w
+
+    def run(self, start: np.ndarray, labels: frozenset[str], side: str, steps: int) -> int:
+        """Walk ``steps`` proposals on one side from ``start``; keep every new state; return how many were kept."""
+        before = self.solver.n_witnesses
+        w = start.astype(float)
+        need_roster = ROSTER in labels
+        for _ in range(steps):
+            new = self._propose(w, side)
+            if new is None:
+                continue
+            if side == "client":
+                ok, new_labels = self._ok("client", new), labels
+            else:
+                ok = self._ok("therapist", new)
+                roster_ok = ok and self._ok("roster", new)
+                if need_roster and not roster_ok:
+                    ok = False  # the roster walk stays on the roster
+                new_labels = labels if roster_ok else labels - {ROSTER}
+            if ok:
+                w = new
+                self.solver._keep(np.rint(w).astype(np.int8), new_labels)
+        return self.solver.n_witnesses - before
+
+
+    def seek(self, question: Question, target: int, needs: frozenset[str], steps: int = 1500) -> bool:
+        """Walk from the witness nearest to ``target`` towards it, never moving away; keep what is found.
+
+        Returns whether a state with ``question`` equal to ``target`` was reached (it joins the witnesses).
+        """
+        if CLIENT in needs and needs & {ROSTER, OUTER}:
+            return False  # a statistic of both sides: left to the solver
+        side = "client" if CLIENT in needs else "therapist"
+        keep = [i for i, lab in enumerate(self.solver._labels) if needs <= lab]
+        if not keep:
+            return False
+        mat = self.solver._stacked.get(needs)
+        values = np.rint(question.values(mat)) if mat is not None and len(mat) == len(keep) else \
+            np.rint(question.values(np.vstack([self.solver._rows[i] for i in keep])))
+        best = int(np.argmin(np.abs(values - target)))
+        w, labels = self.solver._rows[keep[best]].astype(float), self.solver._labels[keep[best]]
+        gap = abs(values[best] - target)
+        on_roster = ROSTER in needs
+        for _ in range(steps):
+            new = self._propose(w, side)
+            if new is None:
+                continue
+            new_gap = abs(float(np.rint(question.values(new[None, :])[0])) - target)
+            if new_gap > gap:
+                continue
+            if side == "client":
+                if not self._ok("client", new):
+                    continue
+                new_labels = labels
+            else:
+                if not self._ok("therapist", new):
+                    continue
+                roster_ok = self._ok("roster", new)
+                if on_roster and not roster_ok:
+                    continue
+                new_labels = labels if roster_ok else labels - {ROSTER}
+            w, gap, labels = new, new_gap, new_labels
+            if gap == 0:
+                self.solver._keep(np.rint(w).astype(np.int8), labels)
+                return True
+        return False
+
+
+def explore(solver: CachedSolver, steps: int = 4000, seed: int = 2021) -> int:
+    """Add witnesses by walking from the first full witness (see :class:`_Walk`); return how many were added.
+
+    The walk is seeded, so the witnesses (and the number of solves they save) are the same on every run;
+    the answers never depend on them, only the time taken.
+    """
+    full = [i for i, lab in enumerate(solver._labels) if {CLIENT, ROSTER} <= lab]
+    if not full:
+        return 0
+    walk = _Walk(solver, seed)
+    solver.walk = walk
+    start, labels = solver._rows[full[0]], solver._labels[full[0]]
+    added = walk.run(start, labels, "client", steps)
+    added += walk.run(start, labels, "therapist", steps)  # on the roster
+    added += walk.run(start, labels - {ROSTER}, "therapist", steps)  # any roster
+    return added
