@@ -744,7 +744,7 @@ def cooccurrence_bounds(respondent: str = "client", built: Built | None = None, 
             return {pv: 1 for pv in p.values()}
 
         q = Question(lambda mat, ia=ia, ic=ic: (mat[:, ia] * mat[:, ic]).sum(axis=1), pairs,
-                     frozenset({CLIENT} if respondent == "client" else {ROSTER}), sensed=True)
+                     frozenset({CLIENT} if respondent == "client" else {ROSTER}), sensed=True, dyad_invariant=True)
         for label, relaxed in (("roster", False), ("outer", True)):
             row[f"{label}_min"], row[f"{label}_max"] = solver.bounds(q, relaxed)
         rows.append(row)

@@ -59,6 +59,9 @@ class Question:
     needs: frozenset[str]
     #: ``objective(model, sense)`` rather than ``objective(model)``: the formulation may depend on the direction
     sensed: bool = False
+    #: the statistic is the same whichever dyad an interview belongs to (a co-occurrence count): the walk
+    #: then only tries the moves that can change it
+    dyad_invariant: bool = False
 
 
 def linear_question(coeffs: dict[int, float], needs: set[str]) -> Question:
@@ -264,10 +267,10 @@ class _Walk:
             mine = np.flatnonzero(self.therapist == t)
             w[self.Z[t]] = w[self.Y[mine]].max(axis=0)
 
-    def _propose(self, w: np.ndarray, side: str) -> np.ndarray | None:
+    def _propose(self, w: np.ndarray, side: str, checkerboard_only: bool = False) -> np.ndarray | None:
         w = w.copy()
         v = self.X if side == "client" else self.Y
-        if self.rng.random() < 0.5:  # dyad swap between the groups
+        if not checkerboard_only and self.rng.random() < 0.5:  # dyad swap between the groups
             i, j = int(self.rng.choice(self.mizrahi)), int(self.rng.choice(self.ashkenazi))
             cols = [v, self.SC, self.C[:, None]] if side == "client" else [v, self.ST]
             for m in cols:
@@ -327,7 +330,7 @@ class _Walk:
         gap = abs(values[best] - target)
         on_roster = ROSTER in needs
         for _ in range(steps):
-            new = self._propose(w, side)
+            new = self._propose(w, side, checkerboard_only=question.dyad_invariant)
             if new is None:
                 continue
             new_gap = abs(float(np.rint(question.values(new[None, :])[0])) - target)
