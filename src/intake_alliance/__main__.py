@@ -97,7 +97,7 @@ def cmd_derive(args: argparse.Namespace) -> int:
     An interrupted or failed run therefore leaves data/derived/ as it was, with no partial file. With
     ``--into DIR`` the tables are written to ``DIR/derived/`` and data/derived/ is not touched.
     """
-    import os
+    import contextlib
     import shutil
     import tempfile
     import time
@@ -108,8 +108,10 @@ def cmd_derive(args: argparse.Namespace) -> int:
     target = data.data_dir()
     tables = derive.TABLES[:1] if args.skip_bounds else derive.TABLES
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=target.parent if args.into is None else None, prefix=".derive-") as tmp:
-        stage = Path(tmp) if args.into is None else Path(args.into)
+    staging = (tempfile.TemporaryDirectory(dir=target.parent, prefix=".derive-") if args.into is None
+               else contextlib.nullcontext(args.into))
+    with staging as tmp:
+        stage = Path(tmp)
         stage.mkdir(parents=True, exist_ok=True)
         shutil.copy2(target / "datapackage.json", stage / "datapackage.json")
         done = derive.derive_tables(stage, tables, progress=not args.quiet)

@@ -57,23 +57,6 @@ def group_sizes() -> dict[str, int]:
     return {"Mizrahi": int(r.at["dyads_discordant", "value"]), "Ashkenazi": int(r.at["dyads_concordant", "value"])}
 
 
-def _block_drop(built: rc.Built, respondent: str) -> frozenset[str]:
-    """Constraint sets that touch only the *other* respondent's variables.
-
-    The model falls apart into a client block (x, coded, client SD) and a
-    therapist block (y, per-therapist indicators, therapist SD): no constraint
-    links the two.  When the full model is feasible, a split of one block is
-    feasible with the other block's constraints dropped exactly when it is
-    feasible with them, and dropping them makes each check much faster.
-    """
-    own = rc.respondent_variables(built, respondent)
-    groups: dict[str, bool] = {}
-    for g, coeffs, _, _ in built.model.rows:
-        touches = any(j in own for j in coeffs)
-        groups[g] = groups.get(g, False) or touches
-    return frozenset(g for g, touches in groups.items() if not touches)
-
-
 def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int,
                       coded_mizrahi: int | None = None, drop: frozenset[str] = frozenset(),
                       time_limit: float = 60.0, solver=None) -> bool:
@@ -103,7 +86,7 @@ def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int
     RuntimeError
         When the solver stops without deciding (time limit).
     """
-    from .solving import CLIENT, ROSTER, CachedSolver, Question, linear_question
+    from .solving import CLIENT, ROSTER, CachedSolver, linear_question
 
     _respondent(respondent)
     if theme not in built.targets.themes:
@@ -131,8 +114,8 @@ def split_is_feasible(built: rc.Built, respondent: str, theme: str, mizrahi: int
     def fix_coded(m: rc.Model) -> None:
         m.add("_split", {built.coded[d]: 1 for d in mz}, coded_mizrahi, coded_mizrahi)
 
-    return solver.feasible(Question(q.values, q.objective, q.needs), 1000 * mizrahi + coded_mizrahi,
-                           extra=fix_coded, relaxed=bool(drop), time_limit=time_limit)
+    return solver.feasible(q, 1000 * mizrahi + coded_mizrahi, extra=fix_coded, relaxed=bool(drop),
+                           time_limit=time_limit)
 
 
 def coded_mizrahi_range(built: rc.Built, solver=None) -> tuple[int, int]:
@@ -161,10 +144,11 @@ def feasible_splits(built: rc.Built | None = None, bounds_table: pd.DataFrame | 
 
     b = rc.build_model() if built is None else built
     solver = CachedSolver(b) if solver is None else solver
-    first = b.model.solve()
-    if first.status != 0:
-        raise rc.InfeasibleConstraintsError("feasible_splits: the model itself is infeasible")
-    solver.add_witness(first.x, frozenset())
+    if solver.full_witness() is None:  # a witness of the whole model already shows it is feasible
+        first = b.model.solve()
+        if first.status != 0:
+            raise rc.InfeasibleConstraintsError("feasible_splits: the model itself is infeasible")
+        solver.add_witness(first.x, frozenset())
     gb = data.load("group_count_bounds") if bounds_table is None else bounds_table
     sizes = group_sizes()
     n_client = b.targets.n_client_interviews

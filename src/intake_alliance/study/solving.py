@@ -132,7 +132,16 @@ class CachedSolver:
     def n_witnesses(self) -> int:
         return len(self._rows)
 
+    def full_witness(self) -> int | None:
+        """The index of the first witness that meets the whole model on the roster, or None."""
+        return next((i for i, lab in enumerate(self._labels) if {CLIENT, ROSTER} <= lab), None)
+
     # --- solving ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def needs_for(question: Question, relaxed: bool) -> frozenset[str]:
+        """The witness labels ``question`` needs: with ``relaxed``, any roster will do."""
+        return question.needs if not relaxed else frozenset(OUTER if n == ROSTER else n for n in question.needs)
 
     def drop_for(self, needs: frozenset[str], relaxed: bool) -> frozenset[str]:
         """Constraint sets to leave out: the roster-bound ones for ``relaxed``, and a block nothing reads."""
@@ -143,8 +152,8 @@ class CachedSolver:
             drop |= self.block_groups["therapist"]
         return frozenset(drop)
 
-    def _solve(self, objective, sense, drop, relax=False):
-        res = self.model.solve(objective, sense, drop=drop, relax=relax)
+    def _solve(self, objective, sense, drop, relax=False, time_limit: float = 60.0):
+        res = self.model.solve(objective, sense, drop=drop, relax=relax, time_limit=time_limit)
         if relax:
             self.lp_solves += 1
         else:
@@ -162,7 +171,7 @@ class CachedSolver:
             When the solver cannot find a solution (the constraints conflict).
         """
         drop = self.drop_for(question.needs, relaxed)
-        needs = question.needs if not relaxed else frozenset(OUTER if n == ROSTER else n for n in question.needs)
+        needs = self.needs_for(question, relaxed)
         out = []
         for sense in (1, -1):
             with self.model.scratch() as m:
@@ -191,7 +200,7 @@ class CachedSolver:
         ``extra`` adds further temporary constraints; a witness counts only when ``question`` alone
         decides, so pass ``extra`` only together with a question that encodes it (see the callers).
         """
-        needs = question.needs if not relaxed else frozenset(OUTER if n == ROSTER else n for n in question.needs)
+        needs = self.needs_for(question, relaxed)
         seen = self.witness_values(replace(question, needs=needs))
         if (seen.size and (seen == value).any()) or (
                 self.walk is not None and self.walk.seek(question, value, needs)):
@@ -205,10 +214,8 @@ class CachedSolver:
                 extra(m)
             if self._solve(None, 1, drop, relax=True).status == 2:
                 return False  # not even the linear relaxation has a solution
-            res = self.model.solve(None, 1, drop=drop, time_limit=time_limit)
-            self.solves += 1
+            res = self._solve(None, 1, drop, time_limit=time_limit)  # a solution joins the witnesses
         if res.status == 0:
-            self.add_witness(res.x, drop)
             return True
         if res.status == 2:
             return False
@@ -233,7 +240,6 @@ class _Walk:
         self.solver = solver
         self.rng = np.random.default_rng(seed)
         ro, themes = b.roster, b.targets.themes
-        self.themes = themes
         dyads = range(ro.n_dyads)
         self.mizrahi = np.array([d for d in dyads if ro.group[d] == "Mizrahi"])
         self.ashkenazi = np.array([d for d in dyads if ro.group[d] == "Ashkenazi"])
@@ -245,7 +251,7 @@ class _Walk:
         self.SC = np.array([[model.index[f"sc[{d},{k}]"] for k in ks] for d in dyads])
         self.ST = np.array([[model.index[f"st[{d},{k}]"] for k in ks] for d in dyads])
         self.Z = np.array([[model.index[f"z[{t},{th}]"] for th in themes] for t in range(ro.n_therapists)])
-        rows = [r for r in model.rows[: len(model.rows)]]
+        rows = list(model.rows)
         ri, ci, vals, self.lo, self.hi = rc._triplets(rows)
         from scipy.sparse import coo_array
 
@@ -288,6 +294,19 @@ class _Walk:
             self._set_z(w, self.therapist[[i, j]])
         return w
 
+    def _accept(self, new: np.ndarray, side: str, labels: frozenset[str], on_roster: bool) -> frozenset[str] | None:
+        """The labels ``new`` keeps if every constraint of its side holds (None if one fails).
+
+        A therapist state off the roster keeps only the any-roster label; ``on_roster`` refuses it.
+        """
+        if side == "client":
+            return labels if self._ok("client", new) else None
+        if not self._ok("therapist", new):
+            return None
+        if self._ok("roster", new):
+            return labels
+        return None if on_roster else labels - {ROSTER}
+
     def run(self, start: np.ndarray, labels: frozenset[str], side: str, steps: int) -> int:
         """Walk ``steps`` proposals on one side from ``start``; keep every new state; return how many were kept."""
         before = self.solver.n_witnesses
@@ -295,17 +314,8 @@ class _Walk:
         need_roster = ROSTER in labels
         for _ in range(steps):
             new = self._propose(w, side)
-            if new is None:
-                continue
-            if side == "client":
-                ok, new_labels = self._ok("client", new), labels
-            else:
-                ok = self._ok("therapist", new)
-                roster_ok = ok and self._ok("roster", new)
-                if need_roster and not roster_ok:
-                    ok = False  # the roster walk stays on the roster
-                new_labels = labels if roster_ok else labels - {ROSTER}
-            if ok:
+            new_labels = None if new is None else self._accept(new, side, labels, need_roster)
+            if new_labels is not None:
                 w = new
                 self.solver._keep(np.rint(w).astype(np.int8), new_labels)
         return self.solver.n_witnesses - before
@@ -322,9 +332,7 @@ class _Walk:
         keep = [i for i, lab in enumerate(self.solver._labels) if needs <= lab]
         if not keep:
             return False
-        mat = self.solver._stacked.get(needs)
-        values = np.rint(question.values(mat)) if mat is not None and len(mat) == len(keep) else \
-            np.rint(question.values(np.vstack([self.solver._rows[i] for i in keep])))
+        values = self.solver.witness_values(replace(question, needs=needs))  # in the order of ``keep``
         best = int(np.argmin(np.abs(values - target)))
         w, labels = self.solver._rows[keep[best]].astype(float), self.solver._labels[keep[best]]
         gap = abs(values[best] - target)
@@ -334,19 +342,9 @@ class _Walk:
             if new is None:
                 continue
             new_gap = abs(float(np.rint(question.values(new[None, :])[0])) - target)
-            if new_gap > gap:
+            new_labels = None if new_gap > gap else self._accept(new, side, labels, on_roster)
+            if new_labels is None:
                 continue
-            if side == "client":
-                if not self._ok("client", new):
-                    continue
-                new_labels = labels
-            else:
-                if not self._ok("therapist", new):
-                    continue
-                roster_ok = self._ok("roster", new)
-                if on_roster and not roster_ok:
-                    continue
-                new_labels = labels if roster_ok else labels - {ROSTER}
             w, gap, labels = new, new_gap, new_labels
             if gap == 0:
                 self.solver._keep(np.rint(w).astype(np.int8), labels)
@@ -360,12 +358,12 @@ def explore(solver: CachedSolver, steps: int = 4000, seed: int = 2021) -> int:
     The walk is seeded, so the witnesses (and the number of solves they save) are the same on every run;
     the answers never depend on them, only the time taken.
     """
-    full = [i for i, lab in enumerate(solver._labels) if {CLIENT, ROSTER} <= lab]
-    if not full:
+    first = solver.full_witness()
+    if first is None:
         return 0
     walk = _Walk(solver, seed)
     solver.walk = walk
-    start, labels = solver._rows[full[0]], solver._labels[full[0]]
+    start, labels = solver._rows[first], solver._labels[first]
     added = walk.run(start, labels, "client", steps)
     added += walk.run(start, labels, "therapist", steps)  # on the roster
     added += walk.run(start, labels - {ROSTER}, "therapist", steps)  # any roster
