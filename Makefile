@@ -17,10 +17,11 @@ export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help book test verify serve clean lock venv
+.PHONY: help book pdf test verify serve clean lock venv
 
 help:
 	@echo "make book    build the executed book into _build/html"
+	@echo "make pdf     the book as one PDF in _build/pdf/book.pdf (needs Chromium), linked from the site"
 	@echo "make test    run the test suite"
 	@echo "make verify  re-execute every notebook and compare with the paper, number by number"
 	@echo "make serve   serve _build/html on http://localhost:$(PORT)"
@@ -38,6 +39,12 @@ $(STAMP): requirements.lock pyproject.toml
 # build-book re-executes and re-renders every page when src/ or data/ changed since the last
 # successful build, and fails (naming the notebook and cell) when any notebook raises.
 book: $(STAMP)
+	@$(BIN)/python -m intake_alliance build-book --jobs $(JOBS)
+
+# The PDF edition: the executed book on one page, printed by headless Chromium (apt-get install chromium).
+# The second build-book only re-renders the intro, which then links the PDF (copied into the site).
+pdf: book
+	@$(BIN)/python -m intake_alliance build-pdf
 	@$(BIN)/python -m intake_alliance build-book --jobs $(JOBS)
 
 test: $(STAMP)

@@ -255,3 +255,13 @@ def test_cross_field_rules_are_checked_after_rehash(data_copy: Path, file: str, 
     path.write_text(text, encoding="utf-8")
     with pytest.raises(data.DataIntegrityError, match=message):
         data.rehash(root=data_copy)  # rehash validates first, so the broken file is never blessed
+
+
+def test_row_with_an_unquoted_comma_is_named_even_after_rehash(data_copy: Path) -> None:
+    # pandas would silently turn the first columns into an index when a row has one field too many
+    path = data_copy / "teaching" / "discussion_prompts.csv"
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].replace('"', "")  # the prompt's commas now split it into several fields
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(data.DataIntegrityError, match=r"discussion_prompts.csv: some rows have more fields than the header"):
+        data.rehash(root=data_copy)

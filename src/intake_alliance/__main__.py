@@ -10,6 +10,9 @@ build-book [--jobs N] [--path-output DIR]
     the notebooks that are not cached yet in N processes (default 2); exit
     non-zero, naming the notebook and the cell, when any notebook fails. Pages
     are executed and rendered again whenever ``src/`` or ``data/`` changed.
+build-pdf [--path-output DIR]
+    Print the executed book to DIR/_build/pdf/book.pdf (single-page build and
+    headless Chromium); run after build-book, whose notebook cache it reads.
 inputs-hash
     Print a hash of everything under ``src/`` and ``data/``.
 check-data
@@ -26,6 +29,11 @@ check-links [HTML_DIR]
     Check every internal link and anchor of the built site with LinkChecker.
 write-env-files FREEZE
     Write requirements.lock and environment.yml from a ``pip freeze`` listing.
+agreement PROJECT.qdpx [--unit source|paragraph] [--codes NAME ...] [--coders NAME ...] [--out CSV]
+    Read a REFI-QDA project exported by a QDA program and print, per code and
+    overall, percent agreement, Cohen's or Fleiss' kappa, Gwet's AC1 and
+    Krippendorff's alpha with their intervals; ``--out`` also writes the table
+    as CSV.
 
 Exit status: 0 success, 1 a check failed (a build, a mismatch, a budget), 2 a
 usage or input error (one line on stderr; ``--debug`` shows the traceback),
@@ -68,6 +76,17 @@ def cmd_build_book(args: argparse.Namespace) -> int:
     from .book.execution import build_book
 
     return build_book(args.path_output, jobs=args.jobs)
+
+
+def cmd_build_pdf(args: argparse.Namespace) -> int:
+    from .book.pdf import PdfFailed, build_pdf
+
+    try:
+        build_pdf(args.path_output)
+    except PdfFailed as exc:
+        print(f"intake_alliance build-pdf: FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_inputs_hash(args: argparse.Namespace) -> int:
@@ -175,6 +194,39 @@ def cmd_write_env_files(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from .stats import qdpx
+
+    if args.out is not None and not args.out.parent.is_dir():
+        raise FileNotFoundError(f"--out: folder {args.out.parent} does not exist")
+    project = qdpx.read_project(args.project)
+    table = qdpx.code_agreement(project, unit=args.unit, codes=args.codes, coders=args.coders,
+                                n_resamples=args.resamples, seed=args.seed)
+    print(f"{project.path}: {len(table) - 1} code(s), {table['units'].iloc[0]} {args.unit} unit(s), "
+          f"coders {', '.join(table.attrs['coders'])}")
+    print(qdpx.format_agreement(table))
+    if args.out is not None:
+        table.to_csv(args.out, index=False)
+        print(f"agreement: table written to {args.out}")
+    return 0
+
+
+def _resamples(text: str) -> int:
+    return 0 if text.strip() == "0" else _positive_int(text)
+
+
+def _agreement_arguments(ag: argparse.ArgumentParser) -> None:
+    ag.add_argument("project", type=Path, help="the project exported by a QDA program (.qdpx)")
+    ag.add_argument("--unit", choices=["source", "paragraph"], default="source",
+                    help="what one coding decision is about: a whole source (default) or a paragraph of its text")
+    ag.add_argument("--codes", nargs="+", metavar="NAME", help="only these codes (path such as Parent/Child, or name)")
+    ag.add_argument("--coders", nargs="+", metavar="NAME", help="only these coders (user names)")
+    ag.add_argument("--out", type=Path, metavar="CSV", help="also write the table to this CSV file")
+    ag.add_argument("--resamples", type=_resamples, default=1000,
+                    help="bootstrap resamples for the interval of Krippendorff's alpha (0: no interval)")
+    ag.add_argument("--seed", type=int, default=0, help="seed of that bootstrap")
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser: one subcommand per function above, each with its own ``--help``."""
     ap = argparse.ArgumentParser(prog="intake_alliance", description=__doc__.splitlines()[0])
@@ -201,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
                     help="processes executing notebooks before the build (1: myst-nb alone)")
     bb.add_argument("--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")
 
+    add("build-pdf", cmd_build_pdf, help="print the executed book to _build/pdf/book.pdf (Chromium)").add_argument(
+        "--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")
     add("inputs-hash", cmd_inputs_hash, help="hash of src/ and data/")
     add("check-data", cmd_check_data, help="validate every data file")
     add("rehash", cmd_rehash, help="record new hashes after an intended data edit")
@@ -219,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--page", action="append", help="only this page (e.g. notebooks/06_reproducibility_audit.html)")
     pr.add_argument("--details", action="store_true", help="also list what was found on each page")
 
+    _agreement_arguments(add("agreement", cmd_agreement,
+                             help="per-code inter-coder agreement of a REFI-QDA project (.qdpx)"))
     add("write-env-files", cmd_write_env_files, help="write requirements.lock and environment.yml").add_argument(
         "freeze", type=Path)
     return ap

@@ -248,6 +248,19 @@ def _only_line_endings_changed(path: Path, expected: str) -> bool:
     return b"\r\n" in raw and hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest() == expected
 
 
+def _read_strings(path: Path, rel: str) -> pd.DataFrame:
+    """Read a data file as strings, refusing what pandas would silently reshape."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataIntegrityError(f"{rel}: cannot be parsed as UTF-8 CSV ({exc})") from exc
+    if not isinstance(raw.index, pd.RangeIndex):
+        # pandas turns the first columns into an index when rows have more fields than the header
+        raise DataIntegrityError(f"{rel}: some rows have more fields than the header "
+                                 "(a comma inside a field that is not in double quotes?)")
+    return raw
+
+
 def load(name: str, *, root: str | Path | None = None, verify_hash: bool = True) -> pd.DataFrame:
     """Return resource ``name`` as a DataFrame, checked against ``datapackage.json``.
 
@@ -294,10 +307,7 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool = True)
     if not path.read_bytes().strip():
         raise DataIntegrityError(f"{rel}: file is empty (expected a header row with {len(res['schema']['fields'])} "
                                  "columns and data rows)")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataIntegrityError(f"{rel}: cannot be parsed as UTF-8 CSV ({exc})") from exc
+    raw = _read_strings(path, rel)
     fields = res["schema"]["fields"]
     expected_cols = [f["name"] for f in fields]
     if list(raw.columns) != expected_cols:

@@ -23,6 +23,8 @@ benchmarks       interpretation scales (Landis & Koch, McHugh, ...) as data
 rater_models     simulated raters, rating patterns and pooled kappas
 kappa_precision  how many units a kappa of a given precision needs
 multilevel       seeded simulations of nested designs and their mixed-model fits
+qdpx             REFI-QDA projects (.qdpx) read as tables; units x coders presence; agreement per code
+qdpx_write       REFI-QDA projects written from tables (tests, exports for QDA programs)
 """
 
 from .rounding import fmt_number, CONVENTIONS, ROUNDING_OPTIONS, Number, Rounding, round_to, RoundingInterval, rounding_interval, resolve_rounding, matching_numerators, attainable_conventions
@@ -39,6 +41,8 @@ from .benchmarks import interpretation_scales, interpret
 from .rater_models import N_PATTERNS, accuracy_for_kappa, segment_prevalence, simulate_presence_counts, calibrate_accuracy, per_theme_kappas, ratings_from_cells, pattern_coefficients, random_pattern_tables, biased_rater_tables, fleiss_pooling_decomposition, search_pooled_below_parts, pooling_consistency
 from .kappa_precision import cohen_kappa_se_expected, simulated_kappa_halfwidth, units_needed
 from .multilevel import simulate_nested_alliance, fit_nested_alliance, icc_anova, simulate_icc_estimates, GROWTH_TRUTH, simulate_growth_curves, fit_growth_curves, growth_curve_means
+from .qdpx import NAMESPACE as QDPX_NAMESPACE, ProjectError, Project, read_project, unit_matrix, unit_labels, code_agreement, format_agreement
+from .qdpx_write import write_project
 
 __all__ = [
     "fmt_number",
@@ -128,4 +132,13 @@ __all__ = [
     "simulate_growth_curves",
     "fit_growth_curves",
     "growth_curve_means",
+    "QDPX_NAMESPACE",
+    "ProjectError",
+    "Project",
+    "read_project",
+    "unit_matrix",
+    "unit_labels",
+    "code_agreement",
+    "format_agreement",
+    "write_project",
 ]

@@ -17,4 +17,5 @@ audit         every printed number checked for internal consistency, as a table
 sample_checks checks across several printed numbers: caseload totals, one denominator, recording units
 literature    the neighbouring studies on a common scale
 teaching      reading and scoring the coding lab's sheets
+teaching_qdpx the coding lab as REFI-QDA projects (.qdpx): export the vignettes, score a coded export
 """

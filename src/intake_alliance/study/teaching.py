@@ -49,7 +49,8 @@ import pandas as pd
 from .. import data
 from ..stats.agreement import cohen_kappa
 
-__all__ = ["SHEET_COLUMNS", "themes", "answer_key", "example_sheet", "SEPARATORS", "sniff_separator", "read_sheet", "SheetScore", "score_sheet"]
+__all__ = ["SHEET_COLUMNS", "themes", "answer_key", "example_sheet", "SEPARATORS", "sniff_separator", "read_sheet",
+           "SheetScore", "score_sheet", "scorer_data", "session_plan"]
 
 SHEET_COLUMNS = ["vignette_id", "theme", "coder", "note"]
 
@@ -73,6 +74,39 @@ def example_sheet(name: str) -> pd.DataFrame:
     if name not in {"sheet_careful", "sheet_confused"}:
         raise ValueError(f"name: {name!r} is not an example sheet; use 'sheet_careful' or 'sheet_confused'")
     return read_sheet(data.load(name))
+
+
+def scorer_data() -> dict[str, Any]:
+    """Return what the in-browser scorer of the lab page needs: the themes in order and the answer key.
+
+    The lab page writes this into itself as JSON; ``_static/sheet_scorer.js`` then applies the rules of
+    :func:`read_sheet` and :func:`score_sheet` to a sheet the reader chooses, without any request.
+    """
+    key = _check_key(answer_key())
+    return {
+        "themes": themes()[["key", "label", "valence"]].to_dict("records"),
+        "key": key[["vignette_id", "primary_theme", "secondary_theme"]].to_dict("records"),
+    }
+
+
+def session_plan() -> pd.DataFrame:
+    """Return ``data/teaching/session_plan.csv`` with each step's ``start`` and ``end`` minute in its session.
+
+    Raises
+    ------
+    ValueError
+        When the steps of a session are not numbered 1, 2, 3, ... (a step lost or repeated in an edit).
+    """
+    plan = data.load("session_plan")
+    out = []
+    for (_, _), steps in plan.groupby(["plan", "session"], sort=False):
+        steps = steps.sort_values("step")
+        if list(steps.step) != list(range(1, len(steps) + 1)):
+            raise ValueError(f"session_plan: the steps of {steps.plan.iloc[0]!r}, session {steps.session.iloc[0]} "
+                             f"are numbered {list(steps.step)}, not 1, 2, 3, ...")
+        end = steps.minutes.cumsum()
+        out.append(steps.assign(start=(end - steps.minutes).astype(int), end=end.astype(int)))
+    return pd.concat(out, ignore_index=True)
 
 
 def _theme_lookup() -> dict[str, str]:

@@ -1,0 +1,387 @@
+// Score a coding sheet in the browser (coding lab, notebooks/07_coding_lab).
+//
+// Plain JavaScript with no library and no network request: the sheet is read by the browser with
+// FileReader and never leaves the page. It follows intake_alliance.study.teaching (read_sheet and
+// score_sheet) rule for rule, and tests/test_sheet_scorer.py checks that both give the same numbers and
+// the same error messages:
+//   * the separator is read from the header row (comma, semicolon or tab); UTF-8 with or without a
+//     byte-order mark, UTF-16 with one, else Windows-1252; LF or CRLF line endings; blank lines skipped;
+//   * column names and cells are trimmed, column names compared in lower case;
+//   * theme names match a key or a printed label, ignoring case; an unknown one is refused with the
+//     nearest valid name (the same similarity ratio and cut-off, 0.6, as Python's difflib);
+//   * against the key, either theme of an ambiguous vignette counts as agreement;
+//   * Cohen's kappa on the 8 x 8 table of all themes, with the large-sample standard error of Fleiss,
+//     Cohen and Everitt (1969) as statsmodels computes it and the Wald 95 % interval clipped to [-1, 1].
+// The page's data (themes, answer key) are written into the page by the book build from data/teaching.
+(function () {
+  "use strict";
+
+  const SHEET_COLUMNS = ["vignette_id", "theme", "coder", "note"];
+  const REQUIRED = ["vignette_id", "theme"];
+  const SEPARATORS = [[",", "comma"], [";", "semicolon"], ["\t", "tab"]];
+  const Z_975 = 1.959963984540054; // scipy.stats.norm.ppf(0.975)
+
+  class SheetError extends Error {}
+
+  // ---------------------------------------------------------------- text, as Python prints it
+  function pyRepr(s) {
+    const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+    let out = "";
+    for (const ch of s) {
+      if (ch === "\\") out += "\\\\";
+      else if (ch === q) out += "\\" + q;
+      else if (ch === "\n") out += "\\n";
+      else if (ch === "\r") out += "\\r";
+      else if (ch === "\t") out += "\\t";
+      else out += ch;
+    }
+    return q + out + q;
+  }
+  const pyList = (items) => "[" + items.map(pyRepr).join(", ") + "]";
+
+  // ---------------------------------------------------------------- decoding and splitting
+  function decode(bytes, source) {
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+      const le = bytes[0] === 0xff;
+      try {
+        return new TextDecoder(le ? "utf-16le" : "utf-16be", { fatal: true }).decode(bytes.subarray(2));
+      } catch (e) {
+        throw new SheetError(`${source}: starts like UTF-16 text but cannot be decoded as such`);
+      }
+    }
+    try {
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch (e) {
+      return new TextDecoder("windows-1252").decode(bytes);
+    }
+  }
+
+  // One CSV record per non-blank line (quoted fields may hold separators, quotes as "" and line breaks).
+  function splitRecords(text, sep) {
+    const records = [];
+    let field = "", row = [], quoted = false, i = 0, fieldStarted = false;
+    const endRow = () => {
+      row.push(field);
+      if (!(row.length === 1 && row[0] === "" && !fieldStarted)) records.push(row);
+      row = []; field = ""; fieldStarted = false;
+    };
+    while (i < text.length) {
+      const ch = text[i];
+      if (quoted) {
+        if (ch === '"') {
+          if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
+          quoted = false; i += 1; continue;
+        }
+        field += ch; i += 1; continue;
+      }
+      if (ch === '"') { quoted = true; fieldStarted = true; i += 1; continue; }
+      if (ch === sep) { row.push(field); field = ""; fieldStarted = true; i += 1; continue; }
+      if (ch === "\r" || ch === "\n") {
+        endRow();
+        i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
+        continue;
+      }
+      field += ch; fieldStarted = true; i += 1;
+    }
+    if (field !== "" || row.length || fieldStarted) endRow();
+    return records;
+  }
+
+  function sniffSeparator(text) {
+    const first = text.split(/\r\n|\r|\n/)[0] || "";
+    for (const [sep] of SEPARATORS) {
+      const fields = (splitRecords(first, sep)[0] || []).map((f) => f.trim().toLowerCase());
+      if (fields.includes("vignette_id")) return sep;
+    }
+    return ",";
+  }
+
+  // ---------------------------------------------------------------- difflib's get_close_matches(n=1)
+  function longestMatch(a, b2j, alo, ahi, blo, bhi) {
+    let besti = alo, bestj = blo, bestsize = 0, j2len = new Map();
+    for (let i = alo; i < ahi; i++) {
+      const next = new Map();
+      for (const j of b2j.get(a[i]) || []) {
+        if (j < blo) continue;
+        if (j >= bhi) break;
+        const k = (j2len.get(j - 1) || 0) + 1;
+        next.set(j, k);
+        if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+      }
+      j2len = next;
+    }
+    return [besti, bestj, bestsize];
+  }
+
+  function similarity(x, word) {
+    const a = Array.from(x), b = Array.from(word);
+    const b2j = new Map();
+    b.forEach((ch, j) => { if (!b2j.has(ch)) b2j.set(ch, []); b2j.get(ch).push(j); });
+    let matches = 0;
+    const queue = [[0, a.length, 0, b.length]];
+    while (queue.length) {
+      const [alo, ahi, blo, bhi] = queue.pop();
+      const [i, j, k] = longestMatch(a, b2j, alo, ahi, blo, bhi);
+      if (k) {
+        matches += k;
+        if (alo < i && blo < j) queue.push([alo, i, blo, j]);
+        if (i + k < ahi && j + k < bhi) queue.push([i + k, ahi, j + k, bhi]);
+      }
+    }
+    const total = a.length + b.length;
+    return total ? (2 * matches) / total : 1;
+  }
+
+  function closestName(word, candidates) {
+    let best = null;
+    for (const x of candidates) {
+      const score = similarity(x, word);
+      if (score < 0.6) continue;
+      if (best === null || score > best[0] || (score === best[0] && x > best[1])) best = [score, x];
+    }
+    return best === null ? null : best[1];
+  }
+
+  // ---------------------------------------------------------------- reading a sheet
+  function themeLookup(data) {
+    const lookup = new Map();
+    data.themes.forEach((t) => lookup.set(t.key.toLowerCase(), t.key));
+    data.themes.forEach((t) => lookup.set(t.label.trim().toLowerCase(), t.key));
+    return lookup;
+  }
+
+  function canonicalTheme(theme, lookup, where, data) {
+    const canon = lookup.get(theme.toLowerCase());
+    if (canon !== undefined) return canon;
+    let hint = "";
+    if ([...";,/+&|"].some((c) => theme.includes(c))) {
+      hint = " (give one theme per vignette)";
+    } else {
+      const close = closestName(theme.toLowerCase(), Array.from(lookup.keys()));
+      if (close !== null) hint = ` (did you mean ${pyRepr(lookup.get(close))}?)`;
+    }
+    const names = data.themes.map((t) => t.key).join(", ");
+    throw new SheetError(`${where}: unknown theme ${pyRepr(theme)}${hint}; the themes are ${names}`);
+  }
+
+  function readSheet(text, source, data) {
+    if (!text.trim()) {
+      throw new SheetError(`${source}: the file is empty; a coding sheet has the header ${SHEET_COLUMNS.join(",")} `
+        + "and one row per vignette");
+    }
+    const sep = sniffSeparator(text);
+    const records = splitRecords(text, sep);
+    const header = records[0].map((c) => c.trim().toLowerCase());
+    records.slice(1).forEach((r, i) => {
+      if (r.length > header.length) {
+        const name = SEPARATORS.find(([s]) => s === sep)[1];
+        throw new SheetError(`${source}: cannot be read as a ${name}-separated coding sheet (Error tokenizing data. `
+          + `C error: Expected ${header.length} fields in line ${i + 2}, saw ${r.length})`);
+      }
+    });
+    const missingCols = REQUIRED.filter((c) => !header.includes(c));
+    if (missingCols.length) {
+      throw new SheetError(`${source}: missing column(s) ${pyList(missingCols)}; a coding sheet needs ${pyList(SHEET_COLUMNS)}`);
+    }
+    const col = (r, name) => { const at = header.indexOf(name); return at < 0 ? "" : (r[at] || "").trim(); };
+    const known = data.key.map((k) => k.vignette_id);
+    const knownSet = new Set(known);
+    const lookup = themeLookup(data);
+    const seen = new Map();
+    const rows = [];
+    records.slice(1).forEach((r, i) => {
+      const where = `${source}: line ${i + 2}`;
+      const vid = col(r, "vignette_id");
+      if (vid === "") throw new SheetError(`${where}: vignette_id is empty`);
+      if (!knownSet.has(vid)) throw new SheetError(`${where}: vignette ${pyRepr(vid)} is not in the answer key`);
+      if (seen.has(vid)) {
+        throw new SheetError(`${where} (vignette ${vid}): duplicate row; vignette ${vid} is already coded on line ${seen.get(vid) + 2}`);
+      }
+      seen.set(vid, i);
+      const theme = col(r, "theme");
+      if (theme === "") throw new SheetError(`${where} (vignette ${vid}): theme is empty; code every vignette with one theme`);
+      rows.push({ vignette_id: vid, theme: canonicalTheme(theme, lookup, `${where} (vignette ${vid})`, data), coder: col(r, "coder") });
+    });
+    const missing = known.filter((v) => !seen.has(v));
+    if (missing.length) {
+      const shown = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", ..." : "");
+      throw new SheetError(`${source}: ${missing.length} vignette(s) of the key are missing: ${shown}`);
+    }
+    const byId = new Map(rows.map((r) => [r.vignette_id, r]));
+    const coders = Array.from(new Set(rows.map((r) => r.coder).filter((c) => c !== ""))).sort();
+    const stem = source.replace(/^.*[\\/]/, "").replace(/\.[^.]*$/, "");
+    return { source, coder: coders.length === 1 ? coders[0] : (stem || "coder"), rows: known.map((v) => byId.get(v)) };
+  }
+
+  // ---------------------------------------------------------------- scoring
+  function cohenKappa(table) {
+    const q = table.length;
+    const n = table.flat().reduce((s, v) => s + v, 0);
+    const p = table.map((row) => row.map((v) => v / n));
+    const rowF = p.map((row) => row.reduce((s, v) => s + v, 0));
+    const colF = p[0].map((_, j) => p.reduce((s, row) => s + row[j], 0));
+    let agree = 0, pe = 0;
+    for (let i = 0; i < q; i++) { agree += table[i][i]; pe += rowF[i] * colF[i]; }
+    const kappa = (agree / n - pe) / (1 - pe);
+    let termA = 0, termB = 0;
+    for (let i = 0; i < q; i++) {
+      termA += p[i][i] * (1 - (rowF[i] + colF[i]) * (1 - kappa)) ** 2;
+      for (let j = 0; j < q; j++) if (i !== j) termB += p[i][j] * (colF[i] + rowF[j]) ** 2;
+    }
+    termB *= (1 - kappa) ** 2;
+    const termC = (kappa - pe * (1 - kappa)) ** 2;
+    const variance = (termA + termB - termC) / (1 - pe) ** 2 / n;
+    let se = Math.sqrt(variance);
+    if (Number.isNaN(se) && variance > -1e-12 && variance <= 0) se = 0;
+    const clip = (v) => Math.min(1, Math.max(-1, v));
+    const ok = Number.isFinite(kappa) && Number.isFinite(se);
+    return { kappa, se, low: ok ? clip(kappa - Z_975 * se) : NaN, upp: ok ? clip(kappa + Z_975 * se) : NaN, pe };
+  }
+
+  function scoreSheet(sheet, against, data) {
+    const labels = data.themes.map((t) => t.key);
+    const keyById = new Map(data.key.map((k) => [k.vignette_id, k]));
+    const otherById = against === "key" ? null : new Map(against.rows.map((r) => [r.vignette_id, r.theme]));
+    const items = sheet.rows.map((r) => {
+      let reference;
+      if (otherById === null) {
+        const k = keyById.get(r.vignette_id);
+        const ok = r.theme === k.primary_theme || (k.secondary_theme !== "" && r.theme === k.secondary_theme);
+        reference = ok ? r.theme : k.primary_theme;
+      } else {
+        reference = otherById.get(r.vignette_id);
+      }
+      return { vignette_id: r.vignette_id, coded: r.theme, reference, agree: r.theme === reference };
+    });
+    const at = new Map(labels.map((l, i) => [l, i]));
+    const confusion = labels.map(() => labels.map(() => 0));
+    items.forEach((it) => { confusion[at.get(it.reference)][at.get(it.coded)] += 1; });
+    const kap = cohenKappa(confusion);
+    if (Math.abs(kap.pe - 1) <= 1e-8 + 1e-5) { // numpy.isclose(pe, 1)
+      throw new SheetError("sheet: kappa is undefined because both codings use one and the same theme throughout");
+    }
+    const perTheme = labels.map((key, i) => {
+      const nRef = confusion[i].reduce((s, v) => s + v, 0);
+      const nCod = confusion.reduce((s, row) => s + row[i], 0);
+      const nAgr = confusion[i][i];
+      return {
+        theme: key, label: data.themes[i].label, n_reference: nRef, n_coded: nCod, n_agree: nAgr,
+        pct_of_reference: nRef > 0 ? (100 * nAgr) / nRef : NaN,
+        specific_agreement: nRef + nCod > 0 ? (2 * nAgr) / (nRef + nCod) : NaN,
+      };
+    });
+    const nAgree = items.filter((it) => it.agree).length;
+    return {
+      coder: sheet.coder, reference: otherById === null ? "key" : against.coder, n: items.length,
+      n_agree: nAgree, percent_agreement: (100 * nAgree) / items.length,
+      kappa: kap.kappa, kappa_se: kap.se, kappa_low: kap.low, kappa_upp: kap.upp,
+      items, per_theme: perTheme, confusion, labels,
+    };
+  }
+
+  // ---------------------------------------------------------------- showing the result
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+    children.forEach((c) => node.append(c instanceof Node ? c : document.createTextNode(String(c))));
+    return node;
+  }
+
+  function num(value, digits, suffix) {
+    const shown = Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") + (suffix || "") : "\u2013";
+    return el("td", { "data-value": Number.isFinite(value) ? String(value) : "" }, shown);
+  }
+
+  // Each table under its own caption, in a box that scrolls sideways on a narrow screen.
+  function table(caption, head, rows, cls) {
+    const t = el("table", { class: "reader-table scorer-table" + (cls ? " " + cls : "") });
+    t.append(el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col" }, h)))));
+    t.append(el("tbody", {}, ...rows));
+    const box = el("div", { class: "scorer-table-wrap", tabindex: "0", role: "region", "aria-label": caption }, t);
+    return el("div", {}, el("p", { class: "scorer-caption" }, caption), box);
+  }
+
+  function render(out, score, data) {
+    const reference = score.reference === "key" ? "the answer key" : `${score.reference}'s sheet`;
+    const summary = table(`${score.coder} compared with ${reference}`,
+      ["vignettes", "agreed", "percent agreement", "Cohen's kappa", "95 % interval"],
+      [el("tr", { "data-summary": "" },
+        num(score.n, 0), num(score.n_agree, 0),
+        Object.assign(num(score.percent_agreement, 1, " %"), { className: "score-percent" }),
+        Object.assign(num(score.kappa, 3), { className: "score-kappa" }),
+        el("td", { class: "score-interval", "data-low": String(score.kappa_low), "data-upp": String(score.kappa_upp) },
+          Number.isFinite(score.kappa_low)
+            ? `${score.kappa_low.toFixed(3)} to ${score.kappa_upp.toFixed(3)}`.replaceAll("-", "\u2212") : "\u2013"))]);
+    const perTheme = table("Agreement per theme",
+      ["theme", "reference", "coded", "agreed", "% of reference", "specific agreement"],
+      score.per_theme.map((t) => el("tr", { "data-theme": t.theme },
+        el("th", { scope: "row" }, t.label), num(t.n_reference, 0), num(t.n_coded, 0), num(t.n_agree, 0),
+        num(t.pct_of_reference, 1), num(t.specific_agreement, 3))));
+    const labels = data.themes.map((t) => t.label);
+    const confusion = table(`Confusion matrix: rows are ${reference}, columns ${score.coder}; agreements on the diagonal`,
+      ["reference \u2193 / coded \u2192", ...labels],
+      score.confusion.map((row, i) => el("tr", { "data-reference": score.labels[i] },
+        el("th", { scope: "row" }, labels[i]),
+        ...row.map((v, j) => Object.assign(num(v, 0), { className: i === j ? "diagonal" : "" })))),
+      "scorer-confusion");
+    out.replaceChildren(summary, perTheme, confusion);
+  }
+
+  function showError(out, message) {
+    out.replaceChildren(el("p", { class: "scorer-error", role: "alert" }, message));
+  }
+
+  function readFile(file) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(new Uint8Array(reader.result));
+      reader.onerror = () => reject(new SheetError(`${file.name}: the browser could not read the file`));
+      reader.readAsArrayBuffer(file);
+    });
+  }
+
+  async function sheetFromInput(input, data) {
+    const file = input.files && input.files[0];
+    if (!file) return null;
+    return readSheet(decode(await readFile(file), file.name), file.name, data);
+  }
+
+  function setUp(root) {
+    const data = JSON.parse(document.getElementById(root.dataset.source).textContent);
+    const out = root.querySelector("[data-output]");
+    const run = async (make) => {
+      try {
+        const result = await make();
+        if (result) render(out, result, data);
+      } catch (err) {
+        if (!(err instanceof SheetError)) throw err;
+        showError(out, err.message);
+      }
+    };
+    if (root.dataset.mode === "key") {
+      const input = root.querySelector("input[type=file]");
+      input.addEventListener("change", () => run(async () => {
+        const sheet = await sheetFromInput(input, data);
+        return sheet && scoreSheet(sheet, "key", data);
+      }));
+      const area = root.querySelector("textarea");
+      root.querySelector("button").addEventListener("click", () => run(async () =>
+        scoreSheet(readSheet(area.value, "pasted sheet", data), "key", data)));
+    } else {
+      const [a, b] = root.querySelectorAll("input[type=file]");
+      const both = () => run(async () => {
+        const first = await sheetFromInput(a, data);
+        const second = await sheetFromInput(b, data);
+        return first && second && scoreSheet(first, second, data);
+      });
+      a.addEventListener("change", both);
+      b.addEventListener("change", both);
+    }
+  }
+
+  // The functions, for the tests (tests/test_sheet_scorer.py) and for curious readers' consoles.
+  window.sheetScorer = { readSheet, scoreSheet, decode, similarity, SheetError };
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll(".sheet-scorer[data-source]").forEach(setUp);
+  });
+})();

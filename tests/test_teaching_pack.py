@@ -1,0 +1,196 @@
+"""The teaching pack: session plans that add up, handouts that hold the whole lab, files a class can download."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+from intake_alliance import data
+from intake_alliance.book import handouts
+from intake_alliance.book.guide import EXERCISE_LABEL, plan_markdown
+from intake_alliance.study import teaching
+
+
+def _squash(text: str) -> str:
+    """Text without any whitespace (PDF extraction breaks lines where the layout does), quotes made plain
+    (Sphinx prints typographic ones)."""
+    return re.sub(r"\s+", "", text).translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The text of every page, without the page footers (which would split a paragraph running over a page)."""
+    footer = re.compile(r"Coding lab: [a-z ]+ · invented teaching material · page \d+ of \d+")
+    return _squash("".join(footer.sub("", page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages))
+
+
+# ---------------------------------------------------------------------------------------------- session plans
+
+def test_the_plans_add_up_to_90_and_to_two_times_45_minutes() -> None:
+    totals = teaching.session_plan().groupby(["plan", "session"]).minutes.sum().to_dict()
+    assert totals == {("90 minutes", 1): 90, ("2 x 45 minutes", 1): 45, ("2 x 45 minutes", 2): 45}
+
+
+def test_steps_follow_each_other_without_gaps() -> None:
+    for _, steps in teaching.session_plan().groupby(["plan", "session"]):
+        assert steps.start.iloc[0] == 0
+        assert (steps.start.iloc[1:].to_numpy() == steps.end.iloc[:-1].to_numpy()).all()
+
+
+def test_a_lost_step_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    plan = data.load("session_plan")
+    monkeypatch.setattr(teaching.data, "load", lambda name: plan.drop(index=2) if name == "session_plan" else None)
+    with pytest.raises(ValueError, match=r"session_plan: the steps of '90 minutes', session 1 are numbered \[1, 2, 4, 5, 6\]"):
+        teaching.session_plan()
+
+
+def test_every_objective_is_practised_in_each_plan() -> None:
+    plans = teaching.session_plan()
+    for name, plan in plans.groupby("plan"):
+        practised = set(" ".join(plan.objectives).split())
+        assert practised == {"1", "2", "3", "4", "5"}, name
+
+
+def _labels_in_notebooks() -> set[str]:
+    found = set()
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        found |= set(re.findall(r":label: ([\w-]+)", nb.read_text()))
+    return found
+
+
+def test_plans_and_guide_name_only_existing_exercises() -> None:
+    known = _labels_in_notebooks()
+    named = set(EXERCISE_LABEL.findall(" ".join(teaching.session_plan().materials)))
+    assert named and named <= known, named - known
+    guide = (ROOT / "notebooks" / "instructor_guide.ipynb").read_text()
+    refs = set(re.findall(r"\{ref\}`([\w-]+)`", guide))
+    assert refs and refs <= known, refs - known
+
+
+def test_each_learning_objective_links_to_practice() -> None:
+    import json
+
+    nb = json.loads((ROOT / "notebooks" / "instructor_guide.ipynb").read_text())
+    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    objectives = re.search(r"## Learning objectives\n(.*?)\n## ", text, re.S).group(1)
+    items = re.findall(r"^\d\. (.*)$", objectives, re.M)
+    assert len(items) == 5
+    for item in items:
+        assert "*Practised in*" in item and ("{ref}`" in item or "#" in item), item
+
+
+def test_plan_markdown_links_exercises_and_refuses_unknown_plans() -> None:
+    md = plan_markdown("90 minutes").data
+    assert "{ref}`ex-lab-rule`" in md and "{ref}`ex-design-3`" in md
+    assert md.count("\n") == len(teaching.session_plan().query("plan == '90 minutes'")) + 2
+    with pytest.raises(ValueError, match="plan_name: '60 minutes' is not a plan"):
+        plan_markdown("60 minutes")
+
+
+# ---------------------------------------------------------------------------------------------- handouts
+
+@pytest.fixture(scope="module")
+def packet() -> bytes:
+    return handouts.student_packet()
+
+
+@pytest.fixture(scope="module")
+def key_pdf() -> bytes:
+    return handouts.instructor_key()
+
+
+def test_student_packet_holds_every_vignette_and_theme(packet: bytes) -> None:
+    text = _pdf_text(packet)
+    for row in data.load("vignettes").itertuples():
+        assert _squash(row.vignette_id) in text
+        assert _squash(row.text) in text, row.vignette_id
+    for row in teaching.themes().itertuples():
+        assert _squash(row.key) in text and _squash(row.label) in text
+    for row in data.load("codebook").itertuples():
+        assert _squash(row.excludes) in text
+    assert _squash(handouts.CONTENT_NOTE) in text
+    # the blank sheet lists every vignette a second time, for pen and paper
+    for vid in data.load("vignettes").vignette_id:
+        assert text.count(vid) >= 2, vid
+
+
+def test_student_packet_does_not_give_the_answers(packet: bytes) -> None:
+    text = _pdf_text(packet)
+    for rationale in teaching.answer_key().rationale:
+        assert _squash(rationale) not in text
+
+
+def test_instructor_key_holds_the_key_the_plans_and_the_prompts(key_pdf: bytes) -> None:
+    text = _pdf_text(key_pdf)
+    key = teaching.answer_key()
+    for row in key.itertuples():
+        assert _squash(row.vignette_id) in text
+        assert _squash(row.rationale) in text, row.vignette_id
+    for vid in key[key.ambiguous].vignette_id:
+        assert _squash(f"{vid} ambiguous") in text
+    for row in teaching.session_plan().itertuples():
+        assert _squash(row.what_happens) in text
+    for row in data.load("discussion_prompts").itertuples():
+        assert _squash(row.title) in text and _squash(row.prompt) in text
+
+
+def test_handouts_are_the_same_bytes_every_time(packet: bytes, key_pdf: bytes) -> None:
+    assert handouts.student_packet() == packet
+    assert handouts.instructor_key() == key_pdf
+    assert PdfReader(io.BytesIO(packet)).metadata.creation_date.year == 2026
+
+
+def test_write_downloads_writes_the_handouts_and_copies_the_csv_files(tmp_path: Path) -> None:
+    written = handouts.write_downloads(tmp_path / "downloads")
+    names = sorted(p.name for p in written)
+    assert names == sorted(["student_packet.pdf", "instructor_key.pdf", *handouts.PROJECTS, *handouts.DOWNLOADS])
+    again = handouts.write_downloads(tmp_path / "again")
+    for first, second in zip(written, again):
+        assert first.read_bytes() == second.read_bytes(), first.name
+    for name in handouts.DOWNLOADS:
+        assert (tmp_path / "downloads" / name).read_bytes() == (ROOT / "data" / "teaching" / name).read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------- the built site
+
+@pytest.mark.slow
+def test_site_offers_every_file_and_the_pages_link_them(built_book: Path) -> None:
+    folder = built_book / "downloads"
+    for name in ["student_packet.pdf", "instructor_key.pdf", *handouts.PROJECTS, *handouts.DOWNLOADS]:
+        assert (folder / name).is_file(), name
+    assert (folder / "student_packet.pdf").read_bytes() == handouts.student_packet()
+    lab = (built_book / "notebooks" / "07_coding_lab.html").read_text()
+    guide = (built_book / "notebooks" / "instructor_guide.html").read_text()
+    for name in ("coding_sheet_blank.csv", "codebook.csv", "vignettes.csv", "student_packet.pdf"):
+        assert f'href="../downloads/{name}"' in lab, name
+        assert f'href="../downloads/{name}"' in guide, name
+    assert 'href="../downloads/instructor_key.pdf"' in guide
+
+
+@pytest.mark.slow
+def test_guide_page_shows_both_plans_the_key_and_the_content_note(built_book: Path) -> None:
+    import html
+
+    page = html.unescape((built_book / "notebooks" / "instructor_guide.html").read_text())
+    # exercise labels (ex-design-3) show as links titled "Exercise 3"
+    text = re.sub(r"Exercise\d+", "", _squash(re.sub(r"<[^>]+>", "", page)))
+    for row in teaching.session_plan().itertuples():
+        assert _squash(EXERCISE_LABEL.sub("", row.what_happens)) in text
+    for rationale in teaching.answer_key().rationale:
+        assert _squash(rationale) in text
+    assert _squash(handouts.CONTENT_NOTE) in text
+    lab = html.unescape((built_book / "notebooks" / "07_coding_lab.html").read_text())
+    note_at = lab.index(handouts.CONTENT_NOTE[:40])
+    first_vignette = lab.index(data.load("vignettes").text.iloc[0][:40])
+    assert note_at < first_vignette, "the content note comes before the vignettes"
+
+
+def test_download_list_names_files_that_exist() -> None:
+    for name in handouts.DOWNLOADS:
+        assert (ROOT / "data" / "teaching" / name).is_file(), name
+    assert set(pd.Index(handouts.DOWNLOADS)) >= {"coding_sheet_blank.csv", "codebook.csv", "vignettes.csv"}
