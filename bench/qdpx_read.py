@@ -1,11 +1,11 @@
 """Reading speed of a large REFI-QDA project, and the time of per-code agreement on it (issue 20).
 
-Scenario: a generated project in a temporary folder -- 3 coders, 200 plain-text
-sources of about 100 KB each (about 20 MB of text, paragraphs of about 500
+Scenario: a generated project in a temporary folder -- 3 coders, 400 plain-text
+sources of about 100 KB each (about 40 MB of text in made-up words, paragraphs of about 500
 characters separated by blank lines), a codebook of 20 codes nested two deep
-(4 groups of 5), and about 20,000 codings. The codings come from 8,000
+(4 groups of 5), and about 40,000 codings. The codings come from 16,000
 "true" segments of one to three paragraphs: each coder codes each segment with
-probability 0.75, with start and end moved by up to 40 characters, and 2,000
+probability 0.75, with start and end moved by up to 40 characters, and 4,000
 further codings are made by one coder alone. The texts are random words, the
 generator seeded, so every run writes the same project.
 
@@ -34,13 +34,16 @@ import pandas as pd
 import intake_alliance
 from intake_alliance.stats import code_agreement, read_project, write_project
 
-N_SOURCES, TEXT_CHARS, PARAGRAPH_CHARS = 200, 100_000, 500
+N_SOURCES, TEXT_CHARS, PARAGRAPH_CHARS = 400, 100_000, 500
 CODERS = ["coder_a", "coder_b", "coder_c"]
 N_GROUPS, CODES_PER_GROUP = 4, 5
-N_SEGMENTS, P_CODE, N_LONE, JITTER = 8_000, 0.75, 2_000, 40
+N_SEGMENTS, P_CODE, N_LONE, JITTER = 16_000, 0.75, 4_000, 40
 REPEATS = 3
-WORDS = np.array("alliance intake session client therapist felt understood trust open anger quiet room asked "
-                 "history plan family doctor week again listened careful question answer time talk".split())
+#: A vocabulary of 20,000 made-up words (3 to 9 letters, seeded), so that the texts compress about as poorly as
+#: real transcripts do and the archive is tens of MB, not a few.
+_VOCABULARY = np.random.default_rng(7)
+WORDS = np.array(["".join(_VOCABULARY.choice(list("abcdefghijklmnopqrstuvwxyz"), size=int(_VOCABULARY.integers(3, 10))))
+                  for _ in range(20_000)])
 
 
 def _text(rng: np.random.Generator) -> tuple[str, np.ndarray]:

@@ -19,7 +19,7 @@ from conftest import ROOT
 from intake_alliance.book.execution import build_book
 from intake_alliance.book.pdf import build_pdf
 from intake_alliance.paths import toc_files
-from test_browser import _require_browser
+from test_browser import CHROMIUM, _require_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -32,7 +32,7 @@ def _squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def edition(built_book: Path) -> tuple[Path, str]:
     _require_browser()
-    pdf = build_pdf(built_book.parent.parent)
+    pdf = build_pdf(built_book.parent.parent, chromium=CHROMIUM)
     text = _squash(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
     return pdf, text
 
@@ -84,7 +84,7 @@ def test_formulas_are_typeset_not_raw_tex(edition) -> None:
 def test_a_second_print_gives_the_same_bytes(edition, built_book: Path) -> None:
     pdf, _ = edition
     first = pdf.read_bytes()
-    assert build_pdf(built_book.parent.parent).read_bytes() == first
+    assert build_pdf(built_book.parent.parent, chromium=CHROMIUM).read_bytes() == first
 
 
 def test_the_site_links_the_pdf_once_it_exists(edition, built_book: Path) -> None:
