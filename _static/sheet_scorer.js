@@ -175,8 +175,8 @@
     records.slice(1).forEach((r, i) => {
       if (r.length > header.length) {
         const name = SEPARATORS.find(([s]) => s === sep)[1];
-        throw new SheetError(`${source}: cannot be read as a ${name}-separated coding sheet (Error tokenizing data. `
-          + `C error: Expected ${header.length} fields in line ${i + 2}, saw ${r.length})`);
+        throw new SheetError(`${source}: line ${i + 2} has ${r.length} cells but the header has ${header.length}; `
+          + `a note that contains a ${name} must be put in double quotes`);
       }
     });
     const missingCols = REQUIRED.filter((c) => !header.includes(c));
@@ -190,6 +190,7 @@
     const seen = new Map();
     const rows = [];
     records.slice(1).forEach((r, i) => {
+      if (SHEET_COLUMNS.every((name) => col(r, name) === "")) return; // a row a spreadsheet left empty (",,,")
       const where = `${source}: line ${i + 2}`;
       const vid = col(r, "vignette_id");
       if (vid === "") throw new SheetError(`${where}: vignette_id is empty`);
@@ -287,8 +288,14 @@
     return node;
   }
 
+  // A number as shown (minus sign, no "-0.000"); the full value stays in data-value for the tests.
+  function fixed(value, digits) {
+    const text = value.toFixed(digits);
+    return (Number(text) === 0 ? text.replace("-", "") : text).replace("-", "\u2212");
+  }
+
   function num(value, digits, suffix) {
-    const shown = Number.isFinite(value) ? value.toFixed(digits).replace("-", "\u2212") + (suffix || "") : "\u2013";
+    const shown = Number.isFinite(value) ? fixed(value, digits) + (suffix || "") : "\u2013";
     return el("td", { "data-value": Number.isFinite(value) ? String(value) : "" }, shown);
   }
 
@@ -311,15 +318,16 @@
         Object.assign(num(score.kappa, 3), { className: "score-kappa" }),
         el("td", { class: "score-interval", "data-low": String(score.kappa_low), "data-upp": String(score.kappa_upp) },
           Number.isFinite(score.kappa_low)
-            ? `${score.kappa_low.toFixed(3)} to ${score.kappa_upp.toFixed(3)}`.replaceAll("-", "\u2212") : "\u2013"))]);
+            ? `${fixed(score.kappa_low, 3)} to ${fixed(score.kappa_upp, 3)}` : "\u2013"))]);
     const perTheme = table("Agreement per theme",
       ["theme", "reference", "coded", "agreed", "% of reference", "specific agreement"],
       score.per_theme.map((t) => el("tr", { "data-theme": t.theme },
         el("th", { scope: "row" }, t.label), num(t.n_reference, 0), num(t.n_coded, 0), num(t.n_agree, 0),
         num(t.pct_of_reference, 1), num(t.specific_agreement, 3))));
     const labels = data.themes.map((t) => t.label);
-    const confusion = table(`Confusion matrix: rows are ${reference}, columns ${score.coder}; agreements on the diagonal`,
-      ["reference \u2193 / coded \u2192", ...labels],
+    const confusion = table(`Confusion matrix: rows are ${reference}, columns ${score.coder} (themes by key); `
+      + "agreements on the diagonal",
+      ["reference \u2193 / coded \u2192", ...score.labels],
       score.confusion.map((row, i) => el("tr", { "data-reference": score.labels[i] },
         el("th", { scope: "row" }, labels[i]),
         ...row.map((v, j) => Object.assign(num(v, 0), { className: i === j ? "diagonal" : "" })))),
@@ -372,7 +380,11 @@
       const both = () => run(async () => {
         const first = await sheetFromInput(a, data);
         const second = await sheetFromInput(b, data);
-        return first && second && scoreSheet(first, second, data);
+        if (!first || !second) {
+          out.replaceChildren(el("p", { class: "scorer-hint" }, `Now choose the ${first ? "second" : "first"} sheet.`));
+          return null;
+        }
+        return scoreSheet(first, second, data);
       });
       a.addEventListener("change", both);
       b.addEventListener("change", both);

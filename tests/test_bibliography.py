@@ -93,6 +93,7 @@ def test_reference_labels_are_author_year_and_unique():
     assert labels["hatcher2006return"] == "Hatcher & Barends, 2006"
     assert labels["kondrat2010exploration"] == "Kondrat & Early, 2010"
     assert len(set(labels.values())) == len(labels)
+    assert not [label for label in labels.values() if "{" in label or "\\" in label]
 
 
 @pytest.mark.slow
@@ -103,3 +104,6 @@ def test_the_reference_list_shows_author_year_labels(built_book: Path):
     labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<span', page)
     assert labels, "no labels found in the reference list"
     assert "Nakash et al., 2021" in labels and not any(label.isdigit() for label in labels)
+    # accents written in LaTeX in references.bib are printed as letters, never as {\'i}
+    assert not [label for label in labels if "{" in label or "\\" in label]
+    assert any("Alegría" in label for label in labels)

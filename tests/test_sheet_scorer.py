@@ -151,6 +151,8 @@ def _bad_sheets() -> dict[str, bytes]:
         "empty_theme.csv": "\n".join([header, "V01,,me,"] + rows[1:]),
         "unknown_vignette.csv": "\n".join([header] + rows + ["V99,trust,me,"]),
         "empty.csv": "",
+        "unquoted_note.csv": "\n".join([header, rows[0] + "a note, with a comma"] + rows[1:]),
+        "unquoted_note_later.csv": "\n".join([header] + rows[:5] + [rows[5] + "a note; a comma, here"] + rows[6:]),
     }
 
 
@@ -163,6 +165,21 @@ def test_bad_sheets_get_the_python_message(lab, tmp_path: Path, name: str) -> No
     expected = str(python.value).replace(str(tmp_path / name), name)
     shown = _score_in_page(lab, name, payload)
     assert shown.get("error") == expected
+
+
+def test_rows_a_spreadsheet_left_empty_are_ignored(lab, tmp_path: Path) -> None:
+    payload = ((SHEETS / "sheet_confused.csv").read_text() + ",,,\n,,,\n").encode()
+    (tmp_path / "trailing.csv").write_bytes(payload)
+    _assert_same(_score_in_page(lab, "trailing.csv", payload), teaching.score_sheet(tmp_path / "trailing.csv"))
+
+
+def test_the_pair_form_asks_for_the_missing_sheet(lab) -> None:
+    _clear(lab, "pair")
+    lab.set_input_files(".sheet-scorer[data-mode=pair] input[type=file] >> nth=1", files=[])
+    _choose(lab, ".sheet-scorer[data-mode=pair] input[type=file] >> nth=0", "sheet_careful.csv",
+            (SHEETS / "sheet_careful.csv").read_bytes())
+    lab.wait_for_selector(".sheet-scorer[data-mode=pair] .scorer-hint")
+    assert lab.inner_text(".sheet-scorer[data-mode=pair] .scorer-hint") == "Now choose the second sheet."
 
 
 def test_unknown_theme_names_the_nearest(lab) -> None:

@@ -397,3 +397,18 @@ def test_sheet_kappa_interval_is_the_reliability_modules() -> None:
     assert (score.kappa_low, score.kappa_upp) == (ref.ci_low, ref.ci_high)
     assert score.kappa_upp == 1.0  # the unclipped Wald limit would be 1.0079
     assert score.kappa + 1.959964 * score.kappa_se > 1
+
+
+def test_unquoted_separator_in_a_note_is_explained(tmp_path: Path) -> None:
+    lines = (ROOT / "data" / "teaching" / "sheet_careful.csv").read_text().splitlines()
+    lines[2] += "a note, with a comma"
+    (tmp_path / "s.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"s\.csv: line 3 has 5 cells but the header has 4; a note that contains "
+                                         r"a comma must be put in double quotes"):
+        teaching.read_sheet(tmp_path / "s.csv")
+
+
+def test_rows_left_empty_by_a_spreadsheet_are_ignored(tmp_path: Path) -> None:
+    text = (ROOT / "data" / "teaching" / "sheet_careful.csv").read_text()
+    (tmp_path / "s.csv").write_text(text + ",,,\n,,,\n")
+    assert teaching.read_sheet(tmp_path / "s.csv").equals(teaching.read_sheet(ROOT / "data" / "teaching" / "sheet_careful.csv"))

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from conftest import ROOT
 from intake_alliance import data
 from intake_alliance.book import handouts
-from intake_alliance.book.guide import EXERCISE_LABEL, plan_markdown
+from intake_alliance.book.guide import EXERCISE_LABEL, exercise_names, plain_labels, plan_markdown
 from intake_alliance.study import teaching
 
 
@@ -119,6 +119,13 @@ def test_student_packet_holds_every_vignette_and_theme(packet: bytes) -> None:
         assert text.count(vid) >= 2, vid
 
 
+def test_the_coding_sheet_fits_on_the_last_page(packet: bytes) -> None:
+    last = PdfReader(io.BytesIO(packet)).pages[-1].extract_text()
+    assert "Coding sheet" in last
+    for vid in data.load("vignettes").vignette_id:
+        assert vid in last, vid
+
+
 def test_student_packet_does_not_give_the_answers(packet: bytes) -> None:
     text = _pdf_text(packet)
     for rationale in teaching.answer_key().rationale:
@@ -134,9 +141,11 @@ def test_instructor_key_holds_the_key_the_plans_and_the_prompts(key_pdf: bytes) 
     for vid in key[key.ambiguous].vignette_id:
         assert _squash(f"{vid} ambiguous") in text
     for row in teaching.session_plan().itertuples():
-        assert _squash(row.what_happens) in text
+        assert _squash(plain_labels(row.what_happens)) in text
     for row in data.load("discussion_prompts").itertuples():
         assert _squash(row.title) in text and _squash(row.prompt) in text
+    # exercise labels are printed as the site names them ("exercise 3"), never as "ex-design-3"
+    assert EXERCISE_LABEL.search(text) is None
 
 
 def test_handouts_are_the_same_bytes_every_time(packet: bytes, key_pdf: bytes) -> None:
@@ -170,6 +179,16 @@ def test_site_offers_every_file_and_the_pages_link_them(built_book: Path) -> Non
         assert f'href="../downloads/{name}"' in lab, name
         assert f'href="../downloads/{name}"' in guide, name
     assert 'href="../downloads/instructor_key.pdf"' in guide
+
+
+@pytest.mark.slow
+def test_exercise_names_are_the_ones_the_site_shows(built_book: Path) -> None:
+    guide = (built_book / "notebooks" / "instructor_guide.html").read_text()
+    shown = dict(re.findall(r'href="[\w.]+#([\w-]+)"><span class="std std-numref">(Exercise \d+)</span>', guide))
+    assert len(shown) >= 5
+    names = exercise_names()
+    for label, text in shown.items():
+        assert names[label] == text.lower(), label
 
 
 @pytest.mark.slow

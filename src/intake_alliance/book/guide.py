@@ -8,18 +8,43 @@ a label does not exist. The same rows are printed, without links, in the instruc
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
 from IPython.display import Markdown
 
 from .. import data
+from ..paths import toc_files
 from ..study import teaching
 
-__all__ = ["EXERCISE_LABEL", "plan_markdown", "prompts_markdown"]
+__all__ = ["EXERCISE_LABEL", "exercise_names", "plain_labels", "plan_markdown", "prompts_markdown"]
 
 #: Exercise labels as the chapters write them: ex-design-3, ex-lab-rule, ch02-ex3, lit-ex-convert.
 EXERCISE_LABEL = re.compile(r"\b((?:lit-)?ex(?:-(?:[a-z]+|\d+))+|ch\d\d-ex\d+)\b")
+
+
+_EXERCISE = re.compile(r"\{exercise(?:-start)?\}[^\n]*\n(?:[ \t]*:[\w-]+:[^\n]*\n)*?[ \t]*:label: ([\w-]+)")
+
+
+def exercise_names() -> dict[str, str]:
+    """Return ``{label: "exercise N"}`` for every exercise, numbered through the book in the order of
+    ``_toc.yml``, as the site numbers them (sphinx-exercise counts across pages)."""
+    labels = []
+    for page in toc_files():
+        if page.suffix == ".ipynb":
+            cells = json.loads(page.read_text(encoding="utf-8"))["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        else:
+            text = page.read_text(encoding="utf-8")
+        labels += _EXERCISE.findall(text)
+    return {label: f"exercise {number}" for number, label in enumerate(labels, start=1)}
+
+
+def plain_labels(text: str, names: dict[str, str] | None = None) -> str:
+    """``text`` with each exercise label replaced by its name ("chapter 07, ex-lab-rule" -> "chapter 07, exercise 1")."""
+    names = exercise_names() if names is None else names
+    return EXERCISE_LABEL.sub(lambda m: names[m.group(1)], str(text))
 
 
 def _cell(text: str) -> str:

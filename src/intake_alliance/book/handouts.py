@@ -26,6 +26,7 @@ from fpdf.fonts import FontFace
 
 from .. import data
 from ..study import teaching, teaching_qdpx
+from .guide import exercise_names, plain_labels
 
 __all__ = ["CONTENT_NOTE", "DOWNLOADS", "PROJECTS", "student_packet", "instructor_key", "write_downloads"]
 
@@ -33,7 +34,8 @@ __all__ = ["CONTENT_NOTE", "DOWNLOADS", "PROJECTS", "student_packet", "instructo
 CONTENT_NOTE = (
     "Some vignettes touch on distressing experiences, among them panic attacks, thoughts of "
     "self-harm, a parent's serious illness, drinking, and being singled out for one's ethnic background. "
-    "They are short and not graphic. Students may skip any vignette and leave its row for the discussion."
+    "They are short and not graphic. Anyone may pass over a vignette they would rather not dwell on; since a "
+    "sheet is scored once every row has a theme, such a row can be filled in after the class has discussed it."
 )
 
 #: The CSV files of data/teaching offered for download, with what each is.
@@ -58,7 +60,8 @@ _STEPS = (
     "Code every vignette with exactly one theme, alone, without the answer key. Write the theme's key "
     "(for example understood) in the sheet; use the note column for a word on hard choices.",
     "Score your sheet: type it into the blank CSV sheet (any spreadsheet program) and choose it in the "
-    "lab page of the book, which shows your agreement with the key at once, in your browser.",
+    "book's coding lab page (Teaching, then Coding lab, in the book's menu; your instructor gives you the "
+    "book's address), which shows your agreement with the key at once, in your browser.",
     "Compare with a classmate: choose both sheets in the second form of the lab page and look at where "
     "you part ways.",
 )
@@ -92,6 +95,16 @@ class _Handout(FPDF):
         self.set_font("DejaVu", "", 8)
         self.cell(0, 5, f"{self.handout_title} · invented teaching material · page {self.page_no()} of {{nb}}",
                   align="C")
+
+    def keep(self, *blocks: tuple[str, float, str]) -> None:
+        """Start a new page unless the (text, size, style) blocks fit together on this one."""
+        height = 0.0
+        for text, size, style in blocks:
+            self.set_font("DejaVu", style, size)
+            lines = self.multi_cell(0, size * 0.5, text, dry_run=True, output="LINES")
+            height += len(lines) * size * 0.5 + 1.5
+        if self.will_page_break(height):
+            self.add_page()
 
     def heading(self, text: str, size: int = 14) -> None:
         self.ln(2)
@@ -140,12 +153,16 @@ def student_packet() -> bytes:
     pdf.heading("Codebook", 14)
     labels = _theme_labels()
     for row in codebook.itertuples(index=False):
-        pdf.para(f"{labels[row.theme]} (key: {row.theme})", 10.5, "B")
-        pdf.para(f"{row.short_definition} Includes: {row.includes} Excludes: {row.excludes}", 9)
+        title = f"{labels[row.theme]} (key: {row.theme})"
+        body = f"{row.short_definition} Includes: {row.includes} Excludes: {row.excludes}"
+        pdf.keep((title, 10.5, "B"), (body, 9, ""))
+        pdf.para(title, 10.5, "B")
+        pdf.para(body, 9)
     pdf.add_page()
     pdf.heading("Vignettes", 14)
     pdf.para("Content note: " + CONTENT_NOTE, 9.5, "B")
     for row in vignettes.itertuples(index=False):
+        pdf.keep((f"{row.vignette_id} ({row.speaker})", 10, "B"), (row.text, 10, ""))
         pdf.para(f"{row.vignette_id} ({row.speaker})", 10, "B")
         pdf.para(row.text, 10)
     pdf.add_page()
@@ -153,13 +170,17 @@ def student_packet() -> bytes:
     pdf.para("Name: ______________________________      Date: ______________", 10)
     pdf.para("Theme keys: " + ", ".join(codebook.theme), 9, "I")
     blank = pd.DataFrame({"vignette": vignettes.vignette_id, "theme (one key)": "", "note": ""})
-    pdf.grid(blank, (20, 55, 99), size=10, line_height=7.2)
+    pdf.grid(blank, (20, 55, 99), size=10, line_height=4.8)
     return bytes(pdf.output())
 
 
 def _plan_frame(plan: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"session": plan.session, "minutes": plan.start.astype(str) + "-" + plan.end.astype(str),
-                         "activity": plan.activity, "what happens": plan.what_happens})
+    names = exercise_names()
+    frame = pd.DataFrame({"session": plan.session.astype(str), "minutes": plan.start.astype(str) + "-" + plan.end.astype(str),
+                          "step": plan.activity + ". " + plan.what_happens.map(lambda t: plain_labels(t, names)),
+                          "objectives; materials": plan.objectives.str.replace(" ", ", ") + "; "
+                          + plan.materials.map(lambda t: plain_labels(t, names))})
+    return frame if plan.session.nunique() > 1 else frame.drop(columns="session")
 
 
 def instructor_key() -> bytes:
@@ -168,12 +189,16 @@ def instructor_key() -> bytes:
     pdf.heading("Coding lab: instructor key", 18)
     pdf.para("For instructors: do not hand this out before the students have finished coding.", 10, "B")
     plans = teaching.session_plan()
-    for name, plan in plans.groupby("plan", sort=False):
-        total = int(plan.minutes.sum())
-        n_sessions = plan.session.nunique()
-        pdf.heading(f"Session plan: {name}" + (f" ({n_sessions} sessions, {total} minutes)" if n_sessions > 1
-                                                else f" ({total} minutes)"), 12)
-        pdf.grid(_plan_frame(plan), (16, 18, 38, 102), size=8.5)
+    for _, plan in plans.groupby("plan", sort=False):
+        minutes = plan.groupby("session").minutes.sum()
+        if len(minutes) == 1:
+            pdf.heading(f"Session plan: one class of {int(minutes.iloc[0])} minutes", 12)
+            pdf.grid(_plan_frame(plan), (18, 108, 48), size=8.5)
+        else:
+            lengths = sorted({int(m) for m in minutes})
+            each = f"{lengths[0]} minutes" if len(lengths) == 1 else " and ".join(map(str, minutes)) + " minutes"
+            pdf.heading(f"Session plan: {len(minutes)} sessions of {each}", 12)
+            pdf.grid(_plan_frame(plan), (16, 18, 94, 46), size=8.5)
     pdf.add_page()
     pdf.heading("Answer key", 14)
     key = teaching.answer_key()
@@ -194,6 +219,7 @@ def instructor_key() -> bytes:
         pdf.para(f"{row.vignette_id}: {labels[row.primary_theme]} or {labels[row.secondary_theme]}.", 9.5)
     pdf.heading("Discussion prompts", 12)
     for row in data.load("discussion_prompts").sort_values("order").itertuples(index=False):
+        pdf.keep((f"{row.order}. {row.title}", 10, "B"), (row.prompt, 9.5, ""))
         pdf.para(f"{row.order}. {row.title}", 10, "B")
         pdf.para(row.prompt, 9.5)
     return bytes(pdf.output())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,11 +33,22 @@ class PdfFailed(RuntimeError):
 
 
 def _single_page(root: Path, out: Path) -> Path:
+    """Build the single page in ``out/_build/pdf/site`` with a copy of the book's notebook cache.
+
+    It must not share ``_build/.doctrees`` with the site: the environment would then carry the single
+    page's book-wide numbering of exercises into the site's pages ("Exercise 24" for a chapter's first).
+    """
+    work = out / "_build" / PDF_IN_BUILD.parent / "site"
+    cache = out / "_build" / ".jupyter_cache"
+    if not cache.is_dir():
+        raise PdfFailed(f"no executed notebooks in {cache}: run make book (build-book) first")
+    shutil.rmtree(work / "_build" / ".jupyter_cache", ignore_errors=True)
+    shutil.copytree(cache, work / "_build" / ".jupyter_cache")
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "singlehtml",
-           "-W", "-n", "--keep-going", "--path-output", str(out)]
+           "-W", "-n", "--keep-going", "--path-output", str(work)]
     if _run_sphinx(cmd, root) != 0:
         raise PdfFailed("the single-page build failed (see the messages above)")
-    return out / "_build" / "singlehtml" / f"{toc_files(root)[0].stem}.html"
+    return work / "_build" / "singlehtml" / f"{toc_files(root)[0].stem}.html"
 
 
 def _print(page: Path, pdf: Path, chromium: Path, timeout: int = 600) -> None:

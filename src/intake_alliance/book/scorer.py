@@ -54,4 +54,6 @@ def scorer_form(mode: Literal["key", "pair"]) -> HTML:
         + f'<div class="sheet-scorer" data-source="{html.escape(data_id)}" data-mode="{mode}">'
         + controls
         + '<div class="scorer-output" data-output aria-live="polite"></div></div>'
+        + '<p class="scorer-print-note">In the web version of this page, a form here scores a coding sheet in the '
+          'browser.</p>'
     )

@@ -178,6 +178,15 @@ def sniff_separator(text: str) -> str:
     return ","
 
 
+def _refuse_long_rows(text: str, sep: str, path: Path) -> None:
+    """Raise naming the first row with more cells than the header (lines counted as the scorer page counts them)."""
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=sep) if r]
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) > len(rows[0]):
+            raise ValueError(f"{path}: line {line} has {len(row)} cells but the header has {len(rows[0])}; a note "
+                             f"that contains a {SEPARATORS[sep]} must be put in double quotes")
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ValueError(f"path_or_df: {path} does not exist or is not a file")
@@ -189,7 +198,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.ParserError as exc:
+        _refuse_long_rows(text, sep, path)
         raise ValueError(f"{path}: cannot be read as a {SEPARATORS[sep]}-separated coding sheet ({exc})") from exc
+    if not isinstance(raw.index, pd.RangeIndex):  # pandas made an index of a first row with too many cells
+        _refuse_long_rows(text, sep, path)
+        raise ValueError(f"{path}: cannot be read as a {SEPARATORS[sep]}-separated coding sheet "
+                         "(its rows have more cells than its header)")
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     return raw
 
@@ -269,6 +283,8 @@ def read_sheet(path_or_df: str | Path | pd.DataFrame, *, key: pd.DataFrame | Non
     lookup = _theme_lookup()
     seen: dict[str, int] = {}
     themes_out = []
+    # rows a spreadsheet left empty (",,,") are not rows of the sheet; the index keeps the line numbers
+    raw = raw[(raw[SHEET_COLUMNS] != "").any(axis=1)]
     for i, row in raw.iterrows():
         vid = row["vignette_id"]
         if vid == "":

@@ -16,6 +16,7 @@ from collections import Counter
 
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.richtext import Text
 from pybtex.style.labels import BaseLabelStyle
 from sphinx.application import Sphinx
 
@@ -23,7 +24,8 @@ STYLE_NAME = "author_year_plain"
 
 
 def _surname(person) -> str:
-    return " ".join(person.prelast_names + person.last_names)
+    """The surname as printed: LaTeX accents of the .bib file ({\\'i}) decoded by pybtex ("í")."""
+    return " ".join(Text.from_latex(part).render_as("text") for part in person.prelast_names + person.last_names)
 
 
 def author_year_label(entry) -> str:

@@ -10,6 +10,7 @@ For the ``singlehtml`` builder (:mod:`intake_alliance.book.pdf`):
   on a new page) is added to that page only.
 * The single page loses the part captions of ``_toc.yml``; they are written back above each part.
 * The check mark emoji of the execution-status table, which no print font has, becomes a plain one.
+* Links that would point into the build folder of the machine that printed it become plain text.
 
 For the ``html`` builder: when ``_build/pdf/book.pdf`` exists beside the site being built, it is copied
 into the site as ``book.pdf`` and the tag ``pdf_edition`` is set, which shows the intro's link to it.
@@ -30,6 +31,18 @@ CSS = Path(__file__).with_name("print_edition.css")
 PDF_IN_BUILD = Path("pdf") / "book.pdf"
 PDF_IN_SITE = "book.pdf"
 _WRAPPER = '<div class="toctree-wrapper compound">'
+#: Links that only work inside the build folder (downloads, full-size figures, data: URIs) would become
+#: file:// links to the machine that printed the PDF; they are kept as plain text. Links within the book
+#: (#anchors) and to the web stay.
+_UNLINK = """<script>
+window.addEventListener("load", () => {
+  document.querySelectorAll("a[href]").forEach((a) => {
+    const href = a.getAttribute("href");
+    if (!/^(#|https?:|mailto:)/.test(href)) a.removeAttribute("href");
+  });
+});
+</script>
+"""
 
 
 def _pdf_beside(app: Sphinx) -> Path:
@@ -78,7 +91,7 @@ def _finish_single_page(app: Sphinx) -> None:
     for caption, rest in zip(captions, pieces[1:]):
         title = f'\n<h2 class="pdf-part-title">{html.escape(caption)}</h2>' if caption else ""
         out.append(_WRAPPER + title + rest)
-    page.write_text("".join(out), encoding="utf-8")
+    page.write_text("".join(out).replace("</body>", _UNLINK + "</body>", 1), encoding="utf-8")
 
 
 def _finish(app: Sphinx, exc: Exception | None) -> None:
