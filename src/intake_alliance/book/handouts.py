@@ -106,6 +106,12 @@ class _Handout(FPDF):
         if self.will_page_break(height):
             self.add_page()
 
+    def block(self, title: str, title_size: float, body: str, body_size: float) -> None:
+        """A bold title and its paragraph, moved together to the next page when they do not fit on this one."""
+        self.keep((title, title_size, "B"), (body, body_size, ""))
+        self.para(title, title_size, "B")
+        self.para(body, body_size)
+
     def heading(self, text: str, size: int = 14) -> None:
         self.ln(2)
         self.set_font("DejaVu", "B", size)
@@ -130,11 +136,6 @@ class _Handout(FPDF):
         self.ln(3)
 
 
-def _theme_labels() -> dict[str, str]:
-    t = teaching.themes()
-    return dict(zip(t.key, t.label))
-
-
 def student_packet() -> bytes:
     """Return the student packet as PDF bytes."""
     pdf = _Handout("Coding lab: student packet")
@@ -151,20 +152,15 @@ def student_packet() -> bytes:
     pdf.para("Every vignette was written for this book. None is taken from the study's interviews, and none "
              "describes a real person.", 9, "I")
     pdf.heading("Codebook", 14)
-    labels = _theme_labels()
+    labels = teaching.theme_labels()
     for row in codebook.itertuples(index=False):
-        title = f"{labels[row.theme]} (key: {row.theme})"
-        body = f"{row.short_definition} Includes: {row.includes} Excludes: {row.excludes}"
-        pdf.keep((title, 10.5, "B"), (body, 9, ""))
-        pdf.para(title, 10.5, "B")
-        pdf.para(body, 9)
+        pdf.block(f"{labels[row.theme]} (key: {row.theme})", 10.5,
+                  f"{row.short_definition} Includes: {row.includes} Excludes: {row.excludes}", 9)
     pdf.add_page()
     pdf.heading("Vignettes", 14)
     pdf.para("Content note: " + CONTENT_NOTE, 9.5, "B")
     for row in vignettes.itertuples(index=False):
-        pdf.keep((f"{row.vignette_id} ({row.speaker})", 10, "B"), (row.text, 10, ""))
-        pdf.para(f"{row.vignette_id} ({row.speaker})", 10, "B")
-        pdf.para(row.text, 10)
+        pdf.block(f"{row.vignette_id} ({row.speaker})", 10, row.text, 10)
     pdf.add_page()
     pdf.heading("Coding sheet", 14)
     pdf.para("Name: ______________________________      Date: ______________", 10)
@@ -202,7 +198,7 @@ def instructor_key() -> bytes:
     pdf.add_page()
     pdf.heading("Answer key", 14)
     key = teaching.answer_key()
-    labels = _theme_labels()
+    labels = teaching.theme_labels()
     n_amb = int(key.ambiguous.sum())
     pdf.para(f"{n_amb} vignettes were written to sit between two themes (shaded, marked 'ambiguous'): the "
              "scorer accepts either theme for them. All other vignettes have one intended theme.", 9.5)
@@ -219,9 +215,7 @@ def instructor_key() -> bytes:
         pdf.para(f"{row.vignette_id}: {labels[row.primary_theme]} or {labels[row.secondary_theme]}.", 9.5)
     pdf.heading("Discussion prompts", 12)
     for row in data.load("discussion_prompts").sort_values("order").itertuples(index=False):
-        pdf.keep((f"{row.order}. {row.title}", 10, "B"), (row.prompt, 9.5, ""))
-        pdf.para(f"{row.order}. {row.title}", 10, "B")
-        pdf.para(row.prompt, 9.5)
+        pdf.block(f"{row.order}. {row.title}", 10, row.prompt, 9.5)
     return bytes(pdf.output())
 
 

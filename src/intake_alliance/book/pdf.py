@@ -35,8 +35,8 @@ class PdfFailed(RuntimeError):
 def _single_page(root: Path, out: Path) -> Path:
     """Build the single page in ``out/_build/pdf/site`` with a copy of the book's notebook cache.
 
-    It must not share ``_build/.doctrees`` with the site: the environment would then carry the single
-    page's book-wide numbering of exercises into the site's pages ("Exercise 24" for a chapter's first).
+    It keeps its own ``.doctrees``, so that the site's next incremental build never starts from an
+    environment pickled by another builder; the cache is copied, not shared, for the same reason.
     """
     work = out / "_build" / PDF_IN_BUILD.parent / "site"
     cache = out / "_build" / ".jupyter_cache"

@@ -50,7 +50,7 @@ from .. import data
 from ..stats.agreement import cohen_kappa
 
 __all__ = ["SHEET_COLUMNS", "themes", "answer_key", "example_sheet", "SEPARATORS", "sniff_separator", "read_sheet",
-           "SheetScore", "score_sheet", "scorer_data", "session_plan"]
+           "SheetScore", "score_sheet", "scorer_data", "session_plan", "theme_labels"]
 
 SHEET_COLUMNS = ["vignette_id", "theme", "coder", "note"]
 
@@ -60,6 +60,12 @@ _REQUIRED = ["vignette_id", "theme"]
 def themes() -> pd.DataFrame:
     """Return the eight themes (key, label, valence) in the paper's order."""
     return data.load("themes").sort_values("order")[["key", "label", "valence"]].reset_index(drop=True)
+
+
+def theme_labels() -> dict[str, str]:
+    """Return ``{key: printed label}`` of the eight themes ("understood" -> "Feeling understood")."""
+    table = themes()
+    return dict(zip(table.key, table.label))
 
 
 def answer_key() -> pd.DataFrame:
