@@ -12,8 +12,8 @@ Modules
 rounding         which exact values print as a reported string (the one rounding implementation)
 granularity      GRIM and GRIMMER checks of printed means and SDs
 percentages      printed percentages against denominators and totals
-tables           two independent proportions: Fisher, chi-square, risk difference, odds ratio
-power            exact power, detectable differences, design effect of clustering
+tables           two proportions: Fisher, Boschloo, Barnard, mid-p, chi-square, RD, OR; exact and CMH tests within strata
+power            exact power, detectable differences, design effects of clustering (Kish; shared clusters)
 effect_sizes     r, d, Fisher's z and their intervals
 coding           validated coded data and count tables for the agreement coefficients
 agreement        percent agreement, Cohen's, Fleiss' and Light's kappa, Krippendorff's alpha, Gwet's AC1, PABAK
@@ -30,8 +30,10 @@ qdpx_write       REFI-QDA projects written from tables (tests, exports for QDA p
 from .rounding import fmt_number, CONVENTIONS, ROUNDING_OPTIONS, Number, Rounding, round_to, RoundingInterval, rounding_interval, resolve_rounding, matching_numerators, attainable_conventions
 from .granularity import SD_DEFINITIONS, GRIM_MAX_UNITS, GRIMMER_MAX_UNITS, GrimResult, grim, grim_ratio, GrimmerCandidate, GrimmerResult, grimmer
 from .percentages import PercentResult, percent_check, percent_ratio, PercentTotalResult, percent_total_check
-from .tables import fisher_test, risk_difference, odds_ratio, chi2_test, cmh_test
-from .power import fisher_power, detectable_difference, clustered_detectable_difference, design_effect, effective_sample_size
+from .tables import (fisher_test, two_by_two_tests, risk_difference, odds_ratio, chi2_test, exact_stratified_test,
+                     cmh_test)
+from .power import (fisher_power, detectable_difference, clustered_detectable_difference, design_effect,
+                    effective_sample_size, kish_cluster_size, contrast_design_effect)
 from .effect_sizes import r_to_d, d_to_r, var_r_to_var_d, var_d_to_var_r, fisher_z, inverse_fisher_z, fisher_ci, convert_interval
 from .coding import RatingsLike, CountsLike, Level, MAX_RATERS, count_table
 from .agreement import percent_agreement, cohen_kappa, fleiss_kappa, light_kappa, krippendorff_alpha, gwet_ac1, pabak, agreement_table
@@ -75,11 +77,15 @@ __all__ = [
     "odds_ratio",
     "chi2_test",
     "cmh_test",
+    "exact_stratified_test",
+    "two_by_two_tests",
     "fisher_power",
     "detectable_difference",
     "clustered_detectable_difference",
     "design_effect",
     "effective_sample_size",
+    "kish_cluster_size",
+    "contrast_design_effect",
     "r_to_d",
     "d_to_r",
     "var_r_to_var_d",

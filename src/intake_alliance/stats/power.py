@@ -4,8 +4,14 @@
   Fisher's test and the smallest difference two groups of a given size detect.
 * :func:`design_effect` and :func:`effective_sample_size`: Kish's (1965) design
   effect ``1 + (m - 1) ICC`` for units nested in clusters (clients within
-  therapists), and the independent sample it is worth;
-  :func:`clustered_detectable_difference` the detectable difference with it.
+  therapists), and the independent sample it is worth; with unequal clusters
+  ``m`` is ``sum(m_j^2) / sum(m_j)`` (:func:`kish_cluster_size`). It is the
+  variance inflation of a comparison only when every cluster lies within one
+  group.
+* :func:`contrast_design_effect`: the variance ratio of a difference of two
+  group means when clusters hold both groups (a random-intercept model), which
+  can be below 1; :func:`clustered_detectable_difference` the detectable
+  difference with either.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import pandas as pd
 from scipy import stats
 from ._checks import check_icc, check_int
 
-__all__ = ["fisher_power", "detectable_difference", "clustered_detectable_difference", "design_effect", "effective_sample_size"]
+__all__ = ["fisher_power", "detectable_difference", "clustered_detectable_difference", "design_effect",
+           "effective_sample_size", "kish_cluster_size", "contrast_design_effect"]
 
 
 @functools.lru_cache(maxsize=16)
@@ -102,20 +109,20 @@ def _normal_detectable(n1: float, n2: float, rates, power: float, alpha: float) 
     return rows
 
 
-def clustered_detectable_difference(n1: int, n2: int, cluster_size: float, iccs, base_rates,
+def clustered_detectable_difference(n1: int, n2: int, design_effects, base_rates,
                                     power: float = 0.8, alpha: float = 0.05) -> pd.DataFrame:
-    """Return :func:`detectable_difference` (normal method) with each group shrunk by the design effect.
+    """Return :func:`detectable_difference` (normal method) with both groups scaled by a design effect.
 
-    For units nested in clusters of mean size ``cluster_size`` with intraclass correlation ``icc``, a
-    group of ``n`` is worth ``n / design_effect(cluster_size, icc)`` independent units (Kish). This is
-    the full loss when each cluster lies within one group; when clusters hold both groups, part of the
-    cluster effect cancels in the difference and the loss is smaller, so read the result as the
-    pessimistic end. One row per ICC and base rate: ``icc``, ``design_effect``, ``n1_effective``,
-    ``n2_effective``, ``base_rate``, ``detectable_rate`` and ``difference``.
+    ``design_effects`` maps an intraclass correlation to the variance ratio of the comparison at that ICC
+    (from :func:`design_effect` when each cluster lies within one group, from :func:`contrast_design_effect`
+    when clusters hold both groups). A ratio ``r`` makes each group worth ``n / r`` independent units; a
+    ratio below 1 makes the nested design *more* sensitive than independent units would be. One row per ICC
+    and base rate: ``icc``, ``design_effect``, ``n1_effective``, ``n2_effective``, ``base_rate``,
+    ``detectable_rate`` and ``difference``.
 
     Examples
     --------
-    >>> t = clustered_detectable_difference(29, 26, 55 / 22, [0.0, 0.11], [0.3])
+    >>> t = clustered_detectable_difference(29, 26, {0.0: 1.0, 0.11: design_effect(55 / 22, 0.11)}, [0.3])
     >>> t.design_effect.round(3).tolist(), bool(t.difference.diff().iloc[1] > 0)
     ([1.0, 1.165], True)
     """
@@ -127,18 +134,69 @@ def clustered_detectable_difference(n1: int, n2: int, cluster_size: float, iccs,
     rates = np.asarray(base_rates, dtype=float)
     if rates.ndim != 1 or rates.size == 0 or np.any((rates < 0) | (rates >= 1)):
         raise ValueError("`base_rates`: expected a non-empty 1-D sequence of proportions in [0, 1)")
-    iccs = list(iccs)
-    if not iccs:
-        raise ValueError("`iccs`: expected at least one intraclass correlation")
+    if not hasattr(design_effects, "items") or not design_effects:
+        raise ValueError(f"`design_effects` must map at least one ICC to a variance ratio; got {design_effects!r}")
     rows = []
-    for icc in iccs:
-        deff = design_effect(cluster_size, icc)
+    for icc, deff in design_effects.items():
+        icc = check_icc(icc)
+        if isinstance(deff, bool) or not isinstance(deff, Real) or not 0 < float(deff) < math.inf:
+            raise ValueError(f"`design_effects`: the ratio at ICC {icc} must be a positive number; got {deff!r}")
         e1, e2 = n1 / deff, n2 / deff
         for row in _normal_detectable(e1, e2, rates, power, alpha):
-            rows.append({"icc": float(icc), "design_effect": deff, "n1_effective": e1, "n2_effective": e2, **row})
+            rows.append({"icc": icc, "design_effect": float(deff), "n1_effective": e1, "n2_effective": e2, **row})
     out = pd.DataFrame(rows)
     out["difference"] = out.detectable_rate - out.base_rate
     return out
+
+
+def kish_cluster_size(sizes) -> float:
+    """Return ``sum(m_j^2) / sum(m_j)``, the cluster size to put in :func:`design_effect` when sizes differ.
+
+    It equals the common size when all clusters are equal and exceeds the mean size otherwise (a mean
+    caseload understates the design effect).
+
+    Examples
+    --------
+    >>> kish_cluster_size([1, 2, 3])
+    2.3333333333333335
+    """
+    m = np.asarray(sizes)
+    if m.ndim != 1 or m.size == 0 or not np.issubdtype(m.dtype, np.integer) or (m < 1).any():
+        raise ValueError(f"`sizes` must be a non-empty sequence of whole cluster sizes >= 1; got {sizes!r}")
+    m = m.astype(float)
+    return float((m ** 2).sum() / m.sum())
+
+
+def contrast_design_effect(a, b, icc: float) -> float:
+    """Return the variance of a difference of two group means under clustering, over its independent value.
+
+    Cluster ``j`` holds ``a[j]`` units of group 1 and ``b[j]`` of group 2. With a random cluster intercept
+    taking the share ``icc`` of the total variance, the difference of the group means has variance
+    ``(1 - icc) (1/n1 + 1/n2) + icc * sum_j (a_j/n1 - b_j/n2)^2`` (units of the total variance), so the ratio
+    is ``1 - icc + icc * S`` with ``S = sum_j (a_j/n1 - b_j/n2)^2 / (1/n1 + 1/n2)``. When every cluster lies
+    within one group, ``S`` is the mean of the two groups' :func:`kish_cluster_size` weighted by ``1/n1`` and
+    ``1/n2``, and the ratio is Kish's design effect; when clusters hold both groups in proportion, ``S`` is 0 and the ratio ``1 - icc`` is *below* 1 (the
+    cluster effect cancels in the difference). For a proportion it is the linear-model approximation.
+
+    Examples
+    --------
+    Two therapists with one client of each group: the therapist effect cancels.
+
+    >>> contrast_design_effect([1, 1], [1, 1], 0.2)
+    0.8
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    for name, v in (("a", a), ("b", b)):
+        if v.ndim != 1 or not np.issubdtype(v.dtype, np.integer) or (v < 0).any():
+            raise ValueError(f"`{name}` must be a 1-D sequence of whole counts >= 0 per cluster; got {v.tolist()!r}")
+    if a.shape != b.shape or (a + b).min(initial=1) < 1:
+        raise ValueError("`a`, `b`: one count per cluster in each, every cluster with at least one unit")
+    n1, n2 = int(a.sum()), int(b.sum())
+    if not n1 or not n2:
+        raise ValueError(f"`a`, `b`: both groups need units; got {n1} and {n2}")
+    icc = check_icc(icc)
+    s = float(np.sum((a / n1 - b / n2) ** 2) / (1 / n1 + 1 / n2))
+    return 1 - icc + icc * s
 
 
 def design_effect(m: float, icc: float) -> float:
@@ -147,8 +205,8 @@ def design_effect(m: float, icc: float) -> float:
     Parameters
     ----------
     m
-        Clients per therapist (a mean when caseloads differ; unequal caseloads
-        make the true design effect somewhat larger).
+        Clients per therapist; when caseloads differ, ``sum(m^2) / sum(m)``
+        (:func:`kish_cluster_size`), not the mean.
     icc
         Intraclass correlation: the share of the variance that lies between therapists.
 

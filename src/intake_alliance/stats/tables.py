@@ -1,20 +1,34 @@
-"""Two proportions: Fisher's exact test, chi-square, risk difference and odds ratio; and the stratified CMH test.
+"""Two proportions: exact and asymptotic tests, risk difference and odds ratio; tests stratified by cluster.
 
 Each function takes ``x1`` events of ``n1`` against ``x2`` of ``n2`` (one such
-tuple per stratum for :func:`cmh_test`) and calls the field's implementation
-(scipy, statsmodels, pingouin).
+tuple per stratum for the stratified tests) and calls the field's implementation
+(scipy, statsmodels, pingouin) where one does the job:
+
+* :func:`fisher_test`, :func:`two_by_two_tests` (Fisher, its mid-p, Boschloo's
+  and Barnard's unconditional tests), :func:`chi2_test`;
+* :func:`exact_stratified_test` -- the exact conditional test of no
+  association within strata (the exact counterpart of the
+  Cochran-Mantel-Haenszel test, as R's ``mantelhaen.test(exact = TRUE)``):
+  the distribution of the total count in group 1 given every stratum's
+  margins is the convolution of one hypergeometric distribution per stratum;
+* :func:`cmh_test` -- the asymptotic Cochran-Mantel-Haenszel test, written out
+  because statsmodels' ``StratifiedTable.test_null_odds(correction=True)``
+  subtracts the continuity correction without stopping at zero (balanced
+  strata get p = .56 instead of 1); kept only as a labelled comparison.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import stats
 from ._checks import check_confidence, check_int
 
-__all__ = ["fisher_test", "risk_difference", "odds_ratio", "chi2_test", "cmh_test"]
+__all__ = ["fisher_test", "two_by_two_tests", "risk_difference", "odds_ratio", "chi2_test", "exact_stratified_test",
+           "ExactStratified", "cmh_test"]
 
 
 
@@ -37,6 +51,30 @@ def fisher_test(x1: int, n1: int, x2: int, n2: int, alternative: str = "two-side
     if alternative not in ("two-sided", "greater", "less"):
         raise ValueError(f"`alternative` must be 'two-sided', 'greater' or 'less'; got {alternative!r}")
     return float(stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]], alternative=alternative).pvalue)
+
+
+def two_by_two_tests(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
+    """Return the two-sided p-value of one 2 x 2 comparison under four exact tests.
+
+    * ``fisher``: Fisher's test, conditional on both margins (:func:`scipy.stats.fisher_exact`), the most
+      conservative of the four;
+    * ``fisher_mid_p``: its mid-p (:func:`exact_stratified_test` with one stratum), which corrects most of
+      that conservatism;
+    * ``boschloo``: Boschloo's unconditional test, Fisher's one-sided p-value as statistic, its tail probability
+      maximised over the common proportion (:func:`scipy.stats.boschloo_exact`); two-sided is twice the smaller
+      one-sided p-value (scipy's definition), and each one-sided p-value is never larger than Fisher's;
+    * ``barnard``: Barnard's unconditional test with the pooled score statistic, two-sided on its absolute
+      value (:func:`scipy.stats.barnard_exact`).
+
+    One row per test: ``test``, ``conditional`` (whether it conditions on the event total) and ``p``.
+    """
+    x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
+    table = [[x1, x2], [n1 - x1, n2 - x2]]  # scipy's unconditional tests take the groups as columns
+    rows = [("fisher", True, fisher_test(x1, n1, x2, n2)),
+            ("fisher_mid_p", True, exact_stratified_test([(x1, n1, x2, n2)]).mid_pvalue),
+            ("boschloo", False, float(stats.boschloo_exact(table, alternative="two-sided", n=64).pvalue)),
+            ("barnard", False, float(stats.barnard_exact(table, alternative="two-sided", n=64).pvalue))]
+    return pd.DataFrame(rows, columns=["test", "conditional", "p"])
 
 
 def risk_difference(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> tuple[float, float, float]:
@@ -89,21 +127,11 @@ def chi2_test(x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0) -> 
     return float(res.set_index("test").at["pearson", "pval"])
 
 
-def cmh_test(strata, correction: bool = True) -> float:
-    """Return the Cochran-Mantel-Haenszel p-value for two groups compared within strata (statsmodels).
+def _strata_array(strata) -> np.ndarray:
+    """Validate ``(x1, n1, x2, n2)`` strata and return the informative ones as a k x 4 integer array.
 
-    ``strata`` is an iterable of ``(x1, n1, x2, n2)``: ``x1`` events of ``n1`` in group 1 and ``x2`` of
-    ``n2`` in group 2 within one stratum (clients of one therapist, say). A stratum with only one group
-    carries no information about the comparison and is left out, as the test itself would weigh it by
-    zero. The result is NaN when no stratum is informative: no stratum has both groups, or in none of
-    them does the event vary.
-
-    Examples
-    --------
-    Two therapists, each seeing both groups, the event more common in group 1 with both:
-
-    >>> round(cmh_test([(4, 5, 1, 5), (3, 4, 0, 4)]), 4)
-    0.0242
+    A stratum with one group only, or in which the event does not vary, carries no information about the
+    comparison (its count is fixed by its margins) and is left out.
     """
     rows = []
     for i, stratum in enumerate(strata):
@@ -116,10 +144,91 @@ def cmh_test(strata, correction: bool = True) -> float:
         if x1 > n1 or x2 > n2:
             raise ValueError(f"`strata`: stratum {i} has more events than cases: {stratum!r}")
         if n1 and n2 and 0 < x1 + x2 < n1 + n2:
-            rows.append([[x1, n1 - x1], [x2, n2 - x2]])
-    if not rows:
-        return math.nan
-    from statsmodels.stats.contingency_tables import StratifiedTable
+            rows.append((x1, n1, x2, n2))
+    return np.array(rows, dtype=np.int64).reshape(-1, 4)
 
-    table = StratifiedTable(np.array(rows, dtype=float).transpose(1, 2, 0))
-    return float(table.test_null_odds(correction=correction).pvalue)
+
+class ExactStratified(NamedTuple):
+    """Result of :func:`exact_stratified_test`."""
+
+    pvalue: float  #: two-sided: the probability of totals no more probable than the observed one
+    mid_pvalue: float  #: the same with half weight on the totals as probable as the observed one
+    statistic: int  #: the observed total of events in group 1 over the informative strata
+    expected: float  #: its expectation given the margins
+    informative_strata: int  #: strata with both groups in which the event varies
+    low: int  #: the smallest total the margins allow
+    high: int  #: the largest total the margins allow
+
+    @property
+    def mantel_fleiss(self) -> float:
+        """Mantel and Fleiss's criterion, ``min(E - low, high - E)``: the chi-square approximation of the
+        CMH test is trusted only when it is at least 5."""
+        return min(self.expected - self.low, self.high - self.expected)
+
+
+#: Relative tolerance for "as probable as the observed total" (the one R's mantelhaen.test and fisher.test use).
+_REL_ERR = 1e-7
+
+
+def exact_stratified_test(strata) -> ExactStratified:
+    """Return the exact conditional test of no association between group and event within strata.
+
+    ``strata`` is an iterable of ``(x1, n1, x2, n2)``: ``x1`` events of ``n1`` in group 1 and ``x2`` of
+    ``n2`` in group 2 within one stratum (the clients of one therapist, say). Given each stratum's margins,
+    ``x1`` is hypergeometric under the null hypothesis, so the total of ``x1`` over the strata has the
+    convolution of those distributions; the two-sided p-value sums the probabilities of every total no more
+    probable than the observed one (the rule of R's ``mantelhaen.test(exact = TRUE)`` and of
+    :func:`scipy.stats.fisher_exact`, to which one stratum reduces). The mid-p gives half weight to the totals
+    exactly as probable as the observed one. With no informative stratum the total is fixed by the margins
+    and both p-values are 1: the data say nothing about the comparison.
+
+    Examples
+    --------
+    Perfectly balanced strata carry no evidence of a difference:
+
+    >>> exact_stratified_test([(1, 2, 1, 2), (2, 3, 1, 2)]).pvalue
+    1.0
+    """
+    arr = _strata_array(strata)
+    dist, low, high, expected = np.array([1.0]), 0, 0, 0.0
+    for x1, n1, x2, n2 in arr:
+        m = x1 + x2
+        lo, hi = max(0, m - n2), min(n1, m)
+        dist = np.convolve(dist, stats.hypergeom.pmf(np.arange(lo, hi + 1), n1 + n2, m, n1))
+        low, high = low + lo, high + hi
+        expected += n1 * m / (n1 + n2)
+    observed = int(arr[:, 0].sum())
+    d_obs = dist[observed - low]
+    tied = np.abs(dist - d_obs) <= _REL_ERR * d_obs
+    below = (dist < d_obs) & ~tied
+    p = float(min(1.0, dist[below].sum() + dist[tied].sum()))
+    mid = float(min(1.0, dist[below].sum() + 0.5 * dist[tied].sum()))
+    return ExactStratified(p, mid, observed, float(expected), len(arr), int(low), int(high))
+
+
+def cmh_test(strata, correction: bool = True) -> float:
+    """Return the Cochran-Mantel-Haenszel p-value for two groups compared within strata (asymptotic).
+
+    ``strata`` is an iterable of ``(x1, n1, x2, n2)`` as for :func:`exact_stratified_test`; strata with one
+    group only, or without variation in the event, are left out (the test weighs them by zero). The
+    statistic is ``(|sum(x1 - E)| - 0.5)^2 / sum(V)`` with the correction clipped at zero, so balanced strata
+    give p = 1 (statsmodels' ``StratifiedTable.test_null_odds(correction=True)`` does not clip: it gives
+    .56 for two balanced strata). With sparse strata the chi-square approximation is poor; use
+    :func:`exact_stratified_test`. NaN when no stratum is informative (the statistic is 0 / 0).
+
+    Examples
+    --------
+    Two therapists, each seeing both groups, the event more common in group 1 with both:
+
+    >>> round(cmh_test([(4, 5, 1, 5), (3, 4, 0, 4)]), 4)
+    0.0242
+    """
+    arr = _strata_array(strata).astype(float)
+    if not len(arr):
+        return math.nan
+    x1, n1, x2, n2 = arr.T
+    total, m = n1 + n2, x1 + x2
+    deviation = float(np.sum(x1 - n1 * m / total))
+    variance = float(np.sum(n1 * n2 * m * (total - m) / (total ** 2 * (total - 1))))
+    shift = max(abs(deviation) - 0.5, 0.0) if correction else abs(deviation)
+    return float(stats.chi2.sf(shift ** 2 / variance, 1))

@@ -3,13 +3,17 @@
 The 55 dyads share 22 therapists, so neither the therapist interviews nor the
 client interviews are independent of each other. Two analyses respect that:
 
-* :func:`clustered_power` -- the difference the design detects once each group
-  is shrunk by Kish's design effect, over a range of intraclass correlations
-  anchored in the literature (``data/published/literature.csv``);
-* :func:`nested_comparisons` -- on the reconstructed interview-level data, a
-  Cochran-Mantel-Haenszel test stratified by therapist for every theme, over
-  many therapist rosters that honour every published per-therapist count
-  (:func:`admissible_rosters`), beside the test that ignores the nesting.
+* :func:`clustered_power` -- the variance ratio of the comparison between the
+  client groups when therapists saw clients of both (it depends on who saw
+  whom and can be below 1), and the difference the design then detects, over
+  a range of intraclass correlations anchored in the literature
+  (``data/published/literature.csv``), beside Kish's factor for the most
+  unequal caseloads the paper allows;
+* :func:`nested_comparisons` -- on the reconstructed interview-level data, an
+  exact test stratified by therapist for every theme (the asymptotic CMH test
+  beside it as a comparison), over many therapist rosters that honour every
+  published per-therapist count (:func:`admissible_rosters`), beside the test
+  that ignores the nesting.
 
 The paper does not say who saw whom, so no roster is known; the rosters are
 reached by a seeded random walk from the reconstruction's assumed one, moving
@@ -24,9 +28,10 @@ import pandas as pd
 
 from ..stats._checks import check_int, check_seed, make_rng
 from ..stats.power import clustered_detectable_difference
-from ..stats.tables import cmh_test, fisher_test
+from ..stats.tables import cmh_test, exact_stratified_test, fisher_test
 
-__all__ = ["icc_anchors", "mean_caseload", "clustered_power", "admissible_rosters", "nested_comparisons", "ICC_GRID"]
+__all__ = ["icc_anchors", "mean_caseload", "most_unequal_caseloads", "roster_group_counts", "clustered_power",
+           "admissible_rosters", "nested_comparisons", "ICC_GRID"]
 
 #: Intraclass correlations over which power is shown: none, the anchors' neighbourhood, and a pessimistic end.
 ICC_GRID = (0.0, 0.05, 0.11, 0.2)
@@ -43,25 +48,86 @@ def icc_anchors() -> pd.DataFrame:
     return rows[["finding_id", "study_key", "finding_label", "n_patients", "result_value"]].reset_index(drop=True)
 
 
-def clustered_power(base_rates, iccs=ICC_GRID, power: float = 0.8, alpha: float = 0.05) -> pd.DataFrame:
-    """Return the detectable difference between the two client groups for each ICC and base rate.
-
-    Mean cluster size is dyads per therapist (55 / 22). See
-    :func:`intake_alliance.stats.clustered_detectable_difference` for the columns and the caveat that
-    Kish's design effect is the pessimistic end when therapists see clients of both groups.
-    """
-    from .concordance import group_sizes
-
-    sizes = group_sizes()
-    return clustered_detectable_difference(sizes["Mizrahi"], sizes["Ashkenazi"], mean_caseload(), iccs, base_rates,
-                                           power, alpha)
-
-
 def mean_caseload() -> float:
     """Return dyads per therapist: the published participants over the published therapists analysed."""
     from .. import data
 
     return int(data.reported_value("clients_participated")) / int(data.reported_value("therapists_ashkenazi_included"))
+
+
+def most_unequal_caseloads(reported=None) -> list[int]:
+    """Return the caseloads the paper allows that are most unequal: the most therapists at the printed maximum.
+
+    The dyads analysed are spread over the therapists analysed, each with 1 to the printed maximum; the sum of
+    squared caseloads, and with it Kish's design effect, is largest when as many therapists as possible carry
+    the maximum and the rest one each.
+    """
+    from .. import data
+
+    r = data.reported() if reported is None else reported
+    n, k = int(r.at["clients_participated", "value"]), int(r.at["therapists_ashkenazi_included", "value"])
+    top = int(r.at["therapist_max_interviews", "value"])
+    extra, loads = n - k, []
+    for _ in range(k):
+        add = min(top - 1, extra)
+        loads.append(1 + add)
+        extra -= add
+    if extra:
+        raise ValueError(f"reported values: {n} dyads do not fit {k} therapists with at most {top} each")
+    return loads
+
+
+def roster_group_counts(recon: pd.DataFrame, rosters: pd.DataFrame) -> pd.DataFrame:
+    """Return, per roster and therapist, the dyads with a Mizrahi (``a``) and an Ashkenazi (``b``) client."""
+    dyads = recon[recon.respondent == "therapist"][["dyad_id", "client_group"]]
+    merged = rosters.merge(dyads, on="dyad_id", how="left", validate="many_to_one")
+    if merged.client_group.isna().any():
+        raise ValueError("`rosters`: a dyad is not among the reconstruction's therapist interviews")
+    merged["a"] = (merged.client_group == _GROUPS[0]).astype(int)
+    merged["b"] = (merged.client_group == _GROUPS[1]).astype(int)
+    return merged.groupby(["roster", "therapist_id"], as_index=False)[["a", "b"]].sum()
+
+
+def clustered_power(recon: pd.DataFrame, rosters: pd.DataFrame, base_rates=(0.1, 0.3), iccs=ICC_GRID,
+                    power: float = 0.8, alpha: float = 0.05) -> pd.DataFrame:
+    """Return, per ICC, the variance ratio of the group contrast and the difference it lets the design detect.
+
+    Clients of both groups share therapists, so the ratio is :func:`~intake_alliance.stats.contrast_design_effect`
+    of each roster (who saw whom), not Kish's factor: ``ratio_assumed`` on the reconstruction's roster
+    (``roster`` 0), ``ratio_min`` and ``ratio_max`` over the distinct rosters in ``rosters``. For comparison,
+    Kish's factor with ``sum(m^2) / sum(m)`` of the assumed roster's caseloads (``kish_assumed``) and of the most
+    unequal caseloads the paper allows (``kish_worst``, :func:`most_unequal_caseloads`), which would apply if each
+    therapist had seen clients of one group only. For each base rate ``b`` (in percent) the detectable difference
+    in points at 80 % power (normal approximation): ``det_b_independent``, ``det_b_assumed``, ``det_b_best``
+    (smallest ratio), ``det_b_worst`` (largest ratio) and ``det_b_kish_worst``.
+    """
+    from ..stats.power import contrast_design_effect, design_effect, detectable_difference, kish_cluster_size
+
+    counts = roster_group_counts(recon, rosters)
+    per_roster = {r: (g.a.to_numpy(), g.b.to_numpy()) for r, g in counts.groupby("roster")}
+    distinct = {tuple(sorted(zip(*ab))): r for r, ab in per_roster.items()}.values()
+    n1, n2 = (int(v.sum()) for v in per_roster[0])
+    loads = per_roster[0][0] + per_roster[0][1]
+    k_assumed, k_worst = kish_cluster_size(loads), kish_cluster_size(most_unequal_caseloads())
+    rates = [float(b) for b in base_rates]
+    plain = detectable_difference(n1, n2, rates, power=power, alpha=alpha).set_index("base_rate").difference
+    rows = []
+    for icc in iccs:
+        ratios = np.array([contrast_design_effect(*per_roster[r], icc) for r in distinct])
+        row = {"icc": float(icc), "ratio_assumed": contrast_design_effect(*per_roster[0], icc),
+               "ratio_min": float(ratios.min()), "ratio_max": float(ratios.max()),
+               "kish_assumed": design_effect(k_assumed, icc), "kish_worst": design_effect(k_worst, icc)}
+        for name, ratio in (("assumed", row["ratio_assumed"]), ("best", row["ratio_min"]),
+                            ("worst", row["ratio_max"]), ("kish_worst", row["kish_worst"])):
+            det = clustered_detectable_difference(n1, n2, {float(icc): ratio}, rates, power, alpha)
+            for b, d in zip(det.base_rate, det.difference):
+                row[f"det_{round(100 * b)}_{name}"] = 100 * d
+        for b in rates:
+            row[f"det_{round(100 * b)}_independent"] = 100 * plain[b]
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out.attrs.update(n_rosters=len(distinct), kish_size_assumed=k_assumed, kish_size_worst=k_worst)
+    return out
 
 
 def _roster_arrays(recon: pd.DataFrame, themes: list[str]):
@@ -130,12 +196,17 @@ def _strata(therapist: np.ndarray, mizrahi: np.ndarray, theme: np.ndarray, k: in
 
 
 def nested_comparisons(recon: pd.DataFrame, themes: list[str], rosters: pd.DataFrame) -> pd.DataFrame:
-    """Return, per respondent and theme, Fisher's test ignoring therapists and CMH tests within therapists.
+    """Return, per respondent and theme, Fisher's test ignoring therapists and exact tests within therapists.
 
-    Columns: ``respondent``, ``theme``, the counts, ``p_fisher`` (independent interviews), ``p_cmh_assumed``
-    (the reconstruction's roster, ``roster`` 0), ``p_cmh_min``, ``p_cmh_median``, ``p_cmh_max`` and
-    ``share_below_05`` over the distinct rosters in ``rosters`` (NaN p-values, where no therapist saw
-    both groups with the theme varying, are left out), and ``rosters`` (how many distinct rosters).
+    Within therapists the test is :func:`~intake_alliance.stats.exact_stratified_test` (conditional on every
+    therapist's margins; strata of one to five dyads are far too sparse for the chi-square approximation).
+    Columns: ``respondent``, ``theme``, the counts, ``p_fisher`` (independent interviews); on the
+    reconstruction's roster (``roster`` 0) ``p_exact_assumed``, ``midp_exact_assumed`` and
+    ``mantel_fleiss_assumed`` (the criterion the asymptotic test needs at 5 or more); over the distinct rosters
+    in ``rosters`` ``p_exact_min``, ``p_exact_median``, ``p_exact_max``, ``share_below_05`` and
+    ``share_midp_below_05``; as a labelled comparison, the asymptotic CMH test with the continuity correction
+    clipped at zero (``p_cmh_assumed``, ``p_cmh_min``, ``share_cmh_below_05``; rosters where no therapist saw
+    both groups with the theme varying are left out of it); and ``rosters`` (how many distinct rosters).
     """
     wide = rosters.pivot(index="roster", columns="dyad_id", values="therapist_id")
     wide = wide[~wide.apply(tuple, axis=1).duplicated()]
@@ -150,15 +221,24 @@ def nested_comparisons(recon: pd.DataFrame, themes: list[str], rosters: pd.DataF
         mizrahi = (base.client_group == _GROUPS[0]).to_numpy(dtype=np.int64)
         for theme in themes:
             x = base[theme].to_numpy(dtype=np.int64)
-            p = pd.Series([cmh_test(_strata(a, mizrahi, x, len(names))) for a in assign], index=wide.index)
-            valid = p.dropna()
+            strata = [_strata(a, mizrahi, x, len(names)) for a in assign]
+            exact = [exact_stratified_test(s) for s in strata]
+            p = pd.Series([e.pvalue for e in exact], index=wide.index)
+            mid = pd.Series([e.mid_pvalue for e in exact], index=wide.index)
+            cmh = pd.Series([cmh_test(s) for s in strata], index=wide.index).dropna()
+            first = exact[list(wide.index).index(0)] if 0 in wide.index else None
             mz_with, n_mz = int((x * mizrahi).sum()), int(mizrahi.sum())
             ash_with, n_ash = int((x * (1 - mizrahi)).sum()), int((1 - mizrahi).sum())
             rows.append({"respondent": respondent, "theme": theme, "mizrahi_with": mz_with, "n_mizrahi": n_mz,
                          "ashkenazi_with": ash_with, "n_ashkenazi": n_ash,
                          "p_fisher": fisher_test(mz_with, n_mz, ash_with, n_ash),
-                         "p_cmh_assumed": p.get(0, np.nan),
-                         "p_cmh_min": valid.min(), "p_cmh_median": valid.median(), "p_cmh_max": valid.max(),
-                         "share_below_05": float((valid < 0.05).mean()) if len(valid) else np.nan,
+                         "p_exact_assumed": first.pvalue if first else np.nan,
+                         "midp_exact_assumed": first.mid_pvalue if first else np.nan,
+                         "mantel_fleiss_assumed": first.mantel_fleiss if first else np.nan,
+                         "p_exact_min": p.min(), "p_exact_median": p.median(), "p_exact_max": p.max(),
+                         "share_below_05": float((p < 0.05).mean()),
+                         "share_midp_below_05": float((mid < 0.05).mean()),
+                         "p_cmh_assumed": cmh.get(0, np.nan), "p_cmh_min": cmh.min() if len(cmh) else np.nan,
+                         "share_cmh_below_05": float((cmh < 0.05).mean()) if len(cmh) else np.nan,
                          "rosters": len(wide)})
     return pd.DataFrame(rows)
