@@ -16,7 +16,10 @@ builds a second one):
   difference with Newcombe's hybrid score interval and the odds ratio with a
   Woolf interval; :func:`evidence_intervals` reduces this to the range of
   p-values and effects that the published report allows, and
-  :func:`holm_envelope` adds a multiplicity-adjusted view.
+  :func:`holm_envelope` adds a multiplicity-adjusted view;
+  :func:`claim_tests` repeats the range of p-values for the differences the
+  paper actually claims under four exact tests, with Holm's floor over that
+  family of claims.
 * :func:`dyad_valence`, :func:`valence_congruence` and
   :func:`valence_agreement_bounds` quantify client-therapist congruence of tone
   within dyads and what the published numbers fix about it.
@@ -32,9 +35,9 @@ import pandas as pd
 from .. import data
 from . import reconstruct as rc
 from ..stats._checks import check_int
-from ..stats.tables import chi2_test, fisher_test, odds_ratio, risk_difference
+from ..stats.tables import chi2_test, fisher_test, odds_ratio, risk_difference, two_by_two_tests
 
-__all__ = ["GROUPS", "RESPONDENTS", "SPLITS_PATH", "VALENCE_PATH", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "write_feasible_splits", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds", "write_valence_bounds"]
+__all__ = ["GROUPS", "RESPONDENTS", "SPLITS_PATH", "VALENCE_PATH", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "write_feasible_splits", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds", "write_valence_bounds"]
 
 GROUPS = ("Mizrahi", "Ashkenazi")
 
@@ -319,6 +322,50 @@ def holm_envelope(intervals: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     out["holm_significant"] = np.where(out.holm_max < alpha, "always",
                                        np.where(out.holm_min < alpha, "possibly", "never"))
     return out
+
+def claimed_themes(statements: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    """Return the (respondent, theme) pairs for which the paper states a direction of difference between groups.
+
+    These are the encodable statements other than "both groups" in ``group_statements.csv`` (trust, openness
+    and anger in therapist interviews): the family of the paper's actual claims.
+    """
+    st = data.load("group_statements") if statements is None else statements
+    directional = st[st.encodable.astype(bool) & (st.kind != "both_groups")]
+    return list(dict.fromkeys(zip(directional.respondent, directional.theme)))
+
+
+def claim_tests(splits: pd.DataFrame, feasible: str = "feasible_outer", alpha: float = 0.05) -> pd.DataFrame:
+    """Return, per claimed difference and test, the smallest p-value the report allows and Holm's floor over the claims.
+
+    For each pair of :func:`claimed_themes` and each test of
+    :func:`~intake_alliance.stats.two_by_two_tests` (Fisher, its mid-p, Boschloo, Barnard), ``p_min`` is the
+    smallest p-value over the feasible splits of the default reading (``split`` the split that gives it),
+    and ``holm_min`` the Holm-adjusted p-value of that vector within the family of claims (a floor for any
+    configuration, as for :func:`holm_envelope`). ``p_strict`` is the p-value of the one split the strict
+    "only with Mizrahi clients" reading leaves for anger (NaN for the other claims).
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    strict = strict_anger_split(splits)
+    default = splits[(splits.reading == "default") & splits[feasible].astype(bool)]
+    rows = []
+    for respondent, theme in claimed_themes():
+        cand = default[(default.respondent == respondent) & (default.theme == theme)]
+        per_split = []
+        for r in cand.itertuples():
+            args = (int(r.mizrahi), int(r.n_mizrahi), int(r.ashkenazi), int(r.n_ashkenazi))
+            per_split.append(two_by_two_tests(*args).assign(split=f"{args[0]}/{args[1]} : {args[2]}/{args[3]}"))
+        tests = pd.concat(per_split, ignore_index=True)
+        best = tests.loc[tests.groupby("test", sort=False).p.idxmin()]
+        strict_p = two_by_two_tests(*strict).set_index("test").p if theme == "anger" else None
+        for t in best.itertuples():
+            rows.append({"respondent": respondent, "theme": theme, "test": t.test, "conditional": t.conditional,
+                         "p_min": t.p, "split": t.split,
+                         "p_strict": float(strict_p[t.test]) if strict_p is not None else np.nan})
+    out = pd.DataFrame(rows)
+    out["holm_min"] = out.groupby("test").p_min.transform(lambda p: multipletests(p, alpha=alpha, method="holm")[1])
+    return out
+
 
 NEGATIVE_THEMES = ("frustration", "anger", "disengagement")  # valence "negative" in published/themes.csv
 

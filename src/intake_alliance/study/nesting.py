@@ -30,8 +30,8 @@ from ..stats._checks import check_int, check_seed, make_rng
 from ..stats.power import clustered_detectable_difference
 from ..stats.tables import cmh_test, exact_stratified_test, fisher_test
 
-__all__ = ["icc_anchors", "mean_caseload", "most_unequal_caseloads", "roster_group_counts", "clustered_power",
-           "admissible_rosters", "nested_comparisons", "ICC_GRID"]
+__all__ = ["icc_anchors", "mean_caseload", "most_unequal_caseloads", "kish_sizes", "roster_group_counts", "clustered_power",
+           "admissible_rosters", "study_rosters", "nested_comparisons", "ICC_GRID"]
 
 #: Intraclass correlations over which power is shown: none, the anchors' neighbourhood, and a pessimistic end.
 ICC_GRID = (0.0, 0.05, 0.11, 0.2)
@@ -77,6 +77,19 @@ def most_unequal_caseloads(reported=None) -> list[int]:
     return loads
 
 
+def kish_sizes(recon: pd.DataFrame | None = None) -> dict[str, float]:
+    """Return the cluster size for Kish's factor three ways: ``mean`` (dyads per therapist, the understatement
+    the factor should not use), ``assumed`` (``sum(m^2) / sum(m)`` of the reconstruction's roster) and ``worst``
+    (the same for :func:`most_unequal_caseloads`)."""
+    from .. import data
+    from ..stats.power import kish_cluster_size
+
+    recon = data.load("reconstructed_interviews") if recon is None else recon
+    loads = recon[recon.respondent == "therapist"].groupby("therapist_id").size().to_numpy()
+    return {"mean": mean_caseload(), "assumed": kish_cluster_size(loads),
+            "worst": kish_cluster_size(most_unequal_caseloads())}
+
+
 def roster_group_counts(recon: pd.DataFrame, rosters: pd.DataFrame) -> pd.DataFrame:
     """Return, per roster and therapist, the dyads with a Mizrahi (``a``) and an Ashkenazi (``b``) client."""
     dyads = recon[recon.respondent == "therapist"][["dyad_id", "client_group"]]
@@ -101,14 +114,15 @@ def clustered_power(recon: pd.DataFrame, rosters: pd.DataFrame, base_rates=(0.1,
     in points at 80 % power (normal approximation): ``det_b_independent``, ``det_b_assumed``, ``det_b_best``
     (smallest ratio), ``det_b_worst`` (largest ratio) and ``det_b_kish_worst``.
     """
-    from ..stats.power import contrast_design_effect, design_effect, detectable_difference, kish_cluster_size
+    from ..stats.power import contrast_design_effect, design_effect, detectable_difference
 
     counts = roster_group_counts(recon, rosters)
     per_roster = {r: (g.a.to_numpy(), g.b.to_numpy()) for r, g in counts.groupby("roster")}
     distinct = {tuple(sorted(zip(*ab))): r for r, ab in per_roster.items()}.values()
     n1, n2 = (int(v.sum()) for v in per_roster[0])
-    loads = per_roster[0][0] + per_roster[0][1]
-    k_assumed, k_worst = kish_cluster_size(loads), kish_cluster_size(most_unequal_caseloads())
+    sizes = kish_sizes(recon)
+    k_assumed, k_worst = sizes["assumed"], sizes["worst"]
+    both = int(((per_roster[0][0] > 0) & (per_roster[0][1] > 0)).sum())
     rates = [float(b) for b in base_rates]
     plain = detectable_difference(n1, n2, rates, power=power, alpha=alpha).set_index("base_rate").difference
     rows = []
@@ -126,7 +140,8 @@ def clustered_power(recon: pd.DataFrame, rosters: pd.DataFrame, base_rates=(0.1,
             row[f"det_{round(100 * b)}_independent"] = 100 * plain[b]
         rows.append(row)
     out = pd.DataFrame(rows)
-    out.attrs.update(n_rosters=len(distinct), kish_size_assumed=k_assumed, kish_size_worst=k_worst)
+    out.attrs.update(n_rosters=len(distinct), kish_size_assumed=k_assumed, kish_size_worst=k_worst,
+                     therapists_with_both=both, therapists=len(per_roster[0][0]))
     return out
 
 
@@ -186,6 +201,15 @@ def admissible_rosters(recon: pd.DataFrame, themes: list[str], n_rosters: int = 
     names = np.array(therapists)
     return pd.DataFrame([{"roster": r, "dyad_id": d, "therapist_id": names[s]}
                          for r, st in enumerate(taken) for d, s in zip(dyads, st)])
+
+
+def study_rosters(recon: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the book's sample of admissible rosters: :func:`admissible_rosters` of the reconstruction over every
+    theme, with the default seed and walk (the one sample every page uses)."""
+    from .. import data
+
+    recon = data.load("reconstructed_interviews") if recon is None else recon
+    return admissible_rosters(recon, list(data.load("themes").sort_values("order").key))
 
 
 def _strata(therapist: np.ndarray, mizrahi: np.ndarray, theme: np.ndarray, k: int) -> list[tuple[int, int, int, int]]:
