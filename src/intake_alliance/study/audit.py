@@ -63,10 +63,13 @@ def audit_reported_values(reported=None):
 
     r = data.reported() if reported is None else reported
     shared = single_denominator(DEMOGRAPHIC_SHARES, r).sort_values(["explained", "n"], ascending=False).iloc[0]
+    caseload = _caseload_check(r)
     rows = []
     for key, row in r.iterrows():
         rep, unit, den = str(row.reported), row.unit, row.denominator
         check, verdict, detail, totals_lo, totals_hi = _check_one(key, row, r)
+        if key in _CASELOAD_KEYS and caseload is not None:
+            check, verdict, detail = caseload
         if verdict not in ("consistent", "not checkable") and key in DEMOGRAPHIC_SHARES and shared[key]:
             n = int(shared.n)  # the one denominator that explains most of the therapist shares
             kind, n_fit = "one denominator", n
@@ -83,6 +86,31 @@ def audit_reported_values(reported=None):
         out[col] = out[col].astype("Int64")
     return out
 
+
+
+#: The caseload mean and SD: each passes GRIM alone, but their total must match one of the paper's samples.
+_CASELOAD_KEYS = ("therapist_interviews_mean", "therapist_interviews_sd")
+
+#: Which printed sample of dyads goes with which number of therapists.
+_CASELOAD_SAMPLES = {"therapists_agreed": "clients_agreed", "therapists_ashkenazi_included": "clients_participated"}
+
+
+def _caseload_check(r: pd.DataFrame) -> tuple[str, str, str] | None:
+    """(check, verdict, detail) for the caseload rows when the totals they imply fit none of the samples."""
+    from .sample_checks import caseload_totals
+
+    labels = {k: k for k in _CASELOAD_SAMPLES}
+    table = caseload_totals(r, therapists=labels).set_index("therapists")
+    parts, fits = [], False
+    for therapists, sample in _CASELOAD_SAMPLES.items():
+        t, want = table.loc[therapists], int(r.at[sample, "value"])
+        for lo, hi in ((t.total_min, t.total_max), (t.total_min_truncate, t.total_max_truncate)):
+            fits |= pd.notna(lo) and lo <= want <= hi
+        parts.append(f"{int(t.n)} therapists x the mean gives {t.total_min}–{t.total_max} interviews, "
+                     f"not the {want} of that sample")
+    if fits:
+        return None
+    return ("caseload total against the samples (mean x therapists)", "inconsistent", "; ".join(parts))
 
 
 def _testability(rep: str, unit: str, den, check: str) -> float:
@@ -153,6 +181,11 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
         check, verdict = f"GRIMMER (sample SD) with mean {mean}, n = {int(den)}", _verdict(res.conventions)
         usual = _population_sd_rules(res)
         detail = ("the population SD (divisor n) fits under " + " / ".join(usual)) if usual and not res.consistent else ""
+        inherited = _sd_given_mean_sum(mean, rep, int(den), lo, hi) if not res.consistent else None
+        if inherited is not None:
+            verdict = "consistent"
+            detail = (f"fits under ordinary rounding given the sum {inherited} that the printed mean implies; "
+                      "the mean's own verdict carries the rounding question, the SD adds no evidence to it")
     elif key in _SUMS:
         parts = [int(r.at[p, "value"]) for p in _SUMS[key]]
         check = " + ".join(_SUMS[key])
@@ -165,6 +198,26 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
         verdict = "consistent" if -1 <= row.value <= 1 else "inconsistent"
         detail = "a part of the overall kappa: see its row"
     return check, verdict, detail, totals_lo, totals_hi
+
+
+def _sd_given_mean_sum(mean: str, sd: str, n: int, lo, hi) -> int | None:
+    """The sum behind a mean that fits only under another rule, if the SD fits under ordinary rounding with it.
+
+    A mean of 2.56 over 51 fits only as a truncated 131 / 51 = 2.5686; given that sum the SD is checked
+    under ordinary rounding (GRIMMER with the mean re-printed half-up from the sum). If it fits, the SD is
+    no separate evidence for the rule the mean needs.
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    res = grim(mean, n, scale_min=lo, scale_max=hi)
+    if set(res.conventions) & {"half_up", "half_down"}:
+        return None
+    places = Decimal(1).scaleb(-_decimals(_parse_reported(mean, "reported")))
+    for total in sorted({t for ts in res.sums_by_convention.values() for t in ts}):
+        printed = str((Decimal(total) / Decimal(n)).quantize(places, rounding=ROUND_HALF_UP))
+        if grimmer(printed, sd, n, scale_min=lo, scale_max=hi).consistent:
+            return total
+    return None
 
 
 def _population_sd_rules(res) -> tuple[str, ...]:
@@ -187,7 +240,8 @@ def _pooling_verdict(key, r) -> tuple[str, str, str]:
     parts = [str(r.at[k, "reported"]) for k in part_keys]
     pooled = str(r.at[key, "reported"])
     fits = tuple(rule for rule in ("half_up", "truncate") if pooling_consistency(parts, pooled, rule=rule)["consistent"])
-    check = "pooled Fleiss' kappa of " + ", ".join(parts) + " (never below the smallest part)"
+    check = ("pooled Fleiss' kappa of " + ", ".join(parts) + " (never below the smallest part; "
+             "Krippendorff's alpha can fall slightly below it)")
     detail = "attainable under " + " / ".join(fits) if fits else "below the smallest part under every rounding rule"
     return _verdict(fits), check, detail
 
@@ -195,19 +249,24 @@ def _pooling_verdict(key, r) -> tuple[str, str, str]:
 #: What the explanation of a verdict says, one short kind per row (the chapter groups and formats them).
 EXPLANATION_KINDS = {
     "implied total": "the total behind the share is not stated; compare the totals the shares imply",
-    "truncation": "truncation instead of rounding (the rule that also fits other values the paper prints)",
+    "truncation": ("truncation instead of rounding (the rule that also fits other values the paper prints), or a slip "
+                   "in the last digit (the ordinarily rounded value mistyped)"),
     "truncation or population SD": ("truncation instead of rounding, as for other values the paper prints; or, "
                                     "with ordinary rounding, the population SD (divisor n) instead of the sample SD"),
     "other rule": "a rounding rule other than the usual one, or a different denominator",
-    "not pooled Fleiss' kappa": ("not Fleiss' kappa pooled over the checkpoint codings: another coefficient (e.g. a "
-                                 "mean of pairwise or per-code kappas), other coding units, or more interviews coded "
-                                 "in common"),
+    "not pooled Fleiss' kappa": ("not Fleiss' kappa pooled over the checkpoint codings: another coefficient (a mean "
+                                 "of pairwise or per-code kappas, or Krippendorff's alpha, which ATLAS.ti 8 and later "
+                                 "offer and which can fall slightly below its smallest part), other coding units, or "
+                                 "more interviews coded in common"),
     "typo": "typo: the count is consistent with the other numbers, the percentage is not",
     "one denominator": ("one denominator for most therapist percentages (the simplest hypothesis: see "
                         "sample_checks.denominator_hypotheses)"),
     "subsample": "a subsample: missing answers would give a denominator such as n (the largest n below the stated one that fits)",
     "subsample with truncation": "a subsample with truncation (n fits when truncated)",
+    "subsample with another rule": "a subsample with a rounding rule the audit also accepts elsewhere (rounding up)",
     "different denominator": "a different denominator",
+    "another sample": ("the caseload figures describe neither sample the paper names (perhaps all recorded intakes "
+                       "or another stage of the larger study)"),
     "unexplained": "unexplained",
 }
 
@@ -216,10 +275,12 @@ EXPLANATION_CAUSES = {
     "truncation": "a rounding rule", "truncation or population SD": "a rounding rule",
     "other rule": "a rounding rule",
     "one denominator": "fewer respondents", "subsample": "fewer respondents",
-    "subsample with truncation": "fewer respondents", "different denominator": "fewer respondents",
+    "subsample with truncation": "fewer respondents", "subsample with another rule": "fewer respondents",
+    "different denominator": "fewer respondents",
     "typo": "a typing slip",
     "not pooled Fleiss' kappa": "another agreement coefficient",
     "implied total": "a share printed without its total",
+    "another sample": "a figure from another sample",
     "unexplained": "unexplained",
 }
 
@@ -242,6 +303,8 @@ def _explain(key, rep, unit, den, verdict, detail, r) -> tuple[str, int | None, 
         return _kind("other rule")
     if unit == "kappa":
         return _kind("not pooled Fleiss' kappa")
+    if key in _CASELOAD_KEYS:
+        return _kind("another sample")
     if "_theme_" in key:
         return _kind("typo")
     if unit == "percent":
@@ -256,15 +319,31 @@ def _kind(kind: str) -> tuple[str, None, str]:
 
 
 def _percent_subsample(rep: str, den: int) -> tuple[str, int | None, str]:
+    """The largest denominator below ``den`` that fits, under the same rules as the verdicts.
+
+    Ordinary rounding is tried first; then every other rule a verdict accepts ("consistent only under"),
+    the one that fits the largest n named, so that a subsample explanation never uses a rule the audit
+    would not accept for a verdict, nor leaves out one it does accept.
+    """
     below = [n for n in percent_check(rep, den, n_range=(1, den)).fitting_n if n < den]
     if below:
         n = below[-1]
         return "subsample", n, (f"a subsample: missing answers would give a denominator such as {n} "
                                 f"(the largest n below {den} that fits)")
-    fits = percent_check(rep, den, rounding="truncate", n_range=(1, den)).fitting_n
-    if fits:
-        return "subsample with truncation", fits[-1], f"a subsample with truncation (n = {fits[-1]} fits when truncated)"
+    best = None
+    for rule in ("half_even", "truncate", "up"):
+        fits = [n for n in percent_check(rep, den, rounding=rule, n_range=(1, den)).fitting_n if n < den]
+        if fits and (best is None or fits[-1] > best[1]):
+            best = (rule, fits[-1])
+    if best:
+        rule, n = best
+        kind = "subsample with truncation" if rule == "truncate" else "subsample with another rule"
+        how = {"truncate": "when truncated", "up": "when rounded up", "half_even": "when rounded half to even"}[rule]
+        return kind, n, f"a subsample with {_RULE_WORDS[rule]} (n = {n} fits {how})"
     return _kind("different denominator")
+
+
+_RULE_WORDS = {"truncate": "truncation", "up": "rounding up", "half_even": "rounding half to even"}
 
 
 def _mean_subsample(mean: str, den: int) -> tuple[str, int | None, str]:
