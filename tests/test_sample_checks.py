@@ -88,17 +88,26 @@ def test_caseload_totals_by_hand() -> None:
         sample_checks.therapists_for_total(0)
 
 
-def test_one_denominator_explains_four_of_the_five_therapist_shares() -> None:
-    # 15/20 = 75 %, 10/20 = 50 %, 2/20 = 10 %, 8/20 = 40 %; 47.36 % is 9/19 truncated, a multiple of 5 % is not
-    table = sample_checks.single_denominator().set_index("n")
-    assert table.explained.max() == 4 and table.explained.idxmax() == 20
-    assert not table.at[20, "therapist_practice_over_threshold_pct"]
-    hyp = sample_checks.denominator_hypotheses().set_index(["hypothesis", "rule"])
-    assert hyp.at[("one denominator for all", "usual rounding"), "n"] == "20"
-    assert hyp.at[("the stated denominator", "usual rounding"), "explained"] == 1  # only 50 % is k/22
-    assert hyp.at[("a denominator per percentage", "usual rounding or truncation"), "explained"] == 5
-    with pytest.raises(ValueError, match="`keys`"):
-        sample_checks.single_denominator(["no_such_key"])
+def test_no_single_denominator_explains_every_therapist_figure_under_one_ordinary_rule() -> None:
+    from intake_alliance.stats import percent_check
+
+    # 72.7 % is 16/22; out of 20 it would need 14.54 people, under any rounding rule
+    assert not any(percent_check("72.7%", 20, rounding=rule, n_range=(1, 1)).conventions
+                   for rule in ("half_up", "half_down", "half_even", "truncate", "up"))
+    # 47.36 % is 9/19 and 18/38 truncated (47.368...), so 38 fits exactly as well as 19
+    for n, k in ((19, 9), (38, 18)):
+        assert percent_check("47.36%", n, rounding="truncate", n_range=(1, 1)).counts == (k,)
+    # round numbers in prose, by hand: with 22 therapists 17/22 = 77.3 %, 2/22 = 9.1 %, 9/22 = 40.9 % and
+    # 11/22 = 50 % all lie within 2.5 points of 75, 10, 40 and 50 %
+    from intake_alliance.study.sample_checks import _prose_percent
+
+    assert all(_prose_percent(p, 22) for p in ("75%", "10%", "40%", "50%"))
+    assert not _prose_percent("75%", 3)  # 2/3 = 66.7 % and 3/3 = 100 % are both more than 2.5 points away
+    hyp = sample_checks.denominator_hypotheses().set_index(["block", "rule"])
+    assert not hyp.loc["background"].drop("round numbers in prose").survives.any()
+    assert hyp.at[("background", "round numbers in prose"), "surviving_n"].split(", ")[0] == "22"
+    assert hyp.at[("practice", "truncation"), "surviving_n"] == "19, 38"
+    assert hyp.loc["practice"].survives.sum() == 1
 
 
 def test_the_practice_years_verdict_depends_on_the_recording_unit() -> None:

@@ -59,10 +59,8 @@ def audit_reported_values(reported=None):
     """
     from .. import data
 
-    from .sample_checks import DEMOGRAPHIC_SHARES, single_denominator
-
     r = data.reported() if reported is None else reported
-    shared = single_denominator(DEMOGRAPHIC_SHARES, r).sort_values(["explained", "n"], ascending=False).iloc[0]
+    joint = _joint_explanations(reported)
     caseload = _caseload_check(r)
     rows = []
     for key, row in r.iterrows():
@@ -70,11 +68,8 @@ def audit_reported_values(reported=None):
         check, verdict, detail, totals_lo, totals_hi = _check_one(key, row, r)
         if key in _CASELOAD_KEYS and caseload is not None:
             check, verdict, detail = caseload
-        if verdict not in ("consistent", "not checkable") and key in DEMOGRAPHIC_SHARES and shared[key]:
-            n = int(shared.n)  # the one denominator that explains most of the therapist shares
-            kind, n_fit = "one denominator", n
-            text = (f"one denominator for most therapist percentages: n = {n} (for instance the therapists who "
-                    "answered the questionnaire), with ordinary rounding")
+        if verdict not in ("consistent", "not checkable") and key in joint:
+            kind, n_fit, text = joint[key]
         else:
             kind, n_fit, text = _explain(key, rep, unit, den, verdict, detail, r)
         rows.append({"key": key, "reported": rep, "check": check, "verdict": verdict, "detail": detail,
@@ -111,6 +106,34 @@ def _caseload_check(r: pd.DataFrame) -> tuple[str, str, str] | None:
     if fits:
         return None
     return ("caseload total against the samples (mean x therapists)", "inconsistent", "; ".join(parts))
+
+
+def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
+    """Explanations of the therapist figures from the hypotheses that explain a whole block at once.
+
+    Row-by-row searches can always find some denominator; only a hypothesis that reproduces every figure of a
+    block (:func:`~intake_alliance.study.sample_checks.denominator_hypotheses`) is used to explain its rows.
+    """
+    from .sample_checks import THERAPIST_FIGURES, denominator_hypotheses
+
+    hyp = denominator_hypotheses(reported)
+    out = {}
+    for block, keys in THERAPIST_FIGURES.items():
+        ok = hyp[(hyp.block == block) & hyp.survives]
+        if ok.empty:
+            continue
+        first = ok.iloc[0]
+        ns = first.surviving_n.split(", ")
+        if first.rule == "round numbers in prose":
+            kind = "round numbers"
+            text = (f"whole-number percentages rounded to the nearest 5 % in prose: with n = {' or '.join(ns)} it is the "
+                    "only rule that reproduces every therapist background figure at once")
+        else:
+            kind = "subsample with truncation"
+            text = (f"a subsample with truncation: only n = {' or '.join(ns)} reproduces all the practice figures at "
+                    "once, under truncation")
+        out.update({k: (kind, int(ns[0]), text) for k in keys})
+    return out
 
 
 def _testability(rep: str, unit: str, den, check: str) -> float:
@@ -259,8 +282,8 @@ EXPLANATION_KINDS = {
                                  "offer and which can fall slightly below its smallest part), other coding units, or "
                                  "more interviews coded in common"),
     "typo": "typo: the count is consistent with the other numbers, the percentage is not",
-    "one denominator": ("one denominator for most therapist percentages (the simplest hypothesis: see "
-                        "sample_checks.denominator_hypotheses)"),
+    "round numbers": ("whole-number percentages rounded to a round number in prose (the one reading that explains "
+                      "every therapist background figure at once: see sample_checks.denominator_hypotheses)"),
     "subsample": "a subsample: missing answers would give a denominator such as n (the largest n below the stated one that fits)",
     "subsample with truncation": "a subsample with truncation (n fits when truncated)",
     "subsample with another rule": "a subsample with a rounding rule the audit also accepts elsewhere (rounding up)",
@@ -274,7 +297,7 @@ EXPLANATION_KINDS = {
 EXPLANATION_CAUSES = {
     "truncation": "a rounding rule", "truncation or population SD": "a rounding rule",
     "other rule": "a rounding rule",
-    "one denominator": "fewer respondents", "subsample": "fewer respondents",
+    "round numbers": "a rounding rule", "subsample": "fewer respondents",
     "subsample with truncation": "fewer respondents", "subsample with another rule": "fewer respondents",
     "different denominator": "fewer respondents",
     "typo": "a typing slip",

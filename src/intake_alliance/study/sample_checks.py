@@ -6,8 +6,9 @@ against its own denominator. Three questions need more than one row:
 * :func:`caseload_totals` -- how many interviews "M = 3.8 clients per
   therapist" implies for each candidate number of therapists, and which number
   of therapists would make the mean agree with a given total;
-* :func:`single_denominator` -- whether one number of respondents explains
-  several percentages printed for the same group at once;
+* :func:`denominator_hypotheses` -- which numbers of respondents and which
+  rounding rule explain all the therapist figures (percentages, means, SDs)
+  at once;
 * :func:`granularity_assumption` -- how a GRIM verdict on a mean of years
   depends on whether the data were whole years or finer.
 
@@ -16,17 +17,17 @@ Each returns a table; the chapters word it.
 
 from __future__ import annotations
 
+import functools
+from fractions import Fraction
+
 import pandas as pd
 
 from ..stats.granularity import grim, grimmer
 from ..stats.percentages import percent_check
 
-__all__ = ["caseload_totals", "therapists_for_total", "single_denominator", "denominator_hypotheses",
-           "granularity_assumption", "DEMOGRAPHIC_SHARES"]
+__all__ = ["caseload_totals", "therapists_for_total", "denominator_hypotheses", "granularity_assumption",
+           "THERAPIST_FIGURES", "HYPOTHESIS_RULES"]
 
-#: The therapist percentages of the sample description, printed without saying how many answered.
-DEMOGRAPHIC_SHARES = ("therapist_female_pct", "therapist_psychologist_pct", "therapist_psychiatrist_pct",
-                      "therapist_social_worker_pct", "therapist_practice_over_threshold_pct")
 
 _USUAL = ("half_up", "half_down")
 
@@ -85,67 +86,79 @@ def therapists_for_total(total: int, reported=None) -> tuple[int, ...]:
                  if any(total in grim(mean, n, scale_min=lo, scale_max=hi).sums_by_convention[c] for c in _USUAL))
 
 
-def single_denominator(keys=DEMOGRAPHIC_SHARES, reported=None, n_max: int | None = None) -> pd.DataFrame:
-    """Return, for every n from 1 to ``n_max``, which of the percentages ``keys`` are a count out of n.
+#: The therapist figures of the sample description, in two blocks: background questions and years of practice.
+THERAPIST_FIGURES = {
+    "background": ("therapist_female_pct", "therapist_born_israel_pct", "therapist_psychologist_pct",
+                   "therapist_psychiatrist_pct", "therapist_social_worker_pct", "therapist_age_mean", "therapist_age_sd"),
+    "practice": ("therapist_practice_over_threshold_pct", "therapist_practice_years_mean", "therapist_practice_years_sd"),
+}
 
-    Columns: ``n``, one boolean per key under the usual rounding, ``explained`` (how many of them),
-    and ``explained_truncate`` (how many under truncation). ``n_max`` defaults to the largest stated
-    denominator among ``keys``.
+#: The rounding rules a hypothesis may use, one for all of a block's figures.
+HYPOTHESIS_RULES = {"ordinary rounding": "up_or_down", "truncation": "truncate", "rounding up": "up",
+                    "round numbers in prose": "prose"}
+
+#: Scale limits of the therapist means (years of age from the printed range; years of practice from 0).
+_THERAPIST_SCALES = {"therapist_age_mean": ("therapist_age_min", "therapist_age_max"),
+                     "therapist_practice_years_mean": (0, None)}
+
+
+def _prose_percent(printed: str, n: int, step: int = 5) -> bool:
+    """Whether some k / n lies within half a ``step`` of a whole-number percentage (a round number in prose)."""
+    p = Fraction(printed.rstrip("%").strip())
+    return any(p - Fraction(step, 2) <= Fraction(100 * k, n) < p + Fraction(step, 2) for k in range(n + 1))
+
+
+def _figure_fits(key: str, n: int, rule: str, r: pd.DataFrame) -> bool:
+    """Whether one printed therapist figure arises from n people under one rounding rule."""
+    rep, unit = str(r.at[key, "reported"]), r.at[key, "unit"]
+    if unit == "percent":
+        if rule == "prose" and "." not in rep:
+            return _prose_percent(rep, n)
+        rule = "up_or_down" if rule == "prose" else rule
+        return bool(percent_check(rep, n, rounding=rule, n_range=(1, 1)).conventions)
+    rule = "up_or_down" if rule == "prose" else rule  # means and SDs are printed with decimals: no prose rule
+    mean_key = key.replace("_sd", "_mean")
+    lo, hi = (v if v is None or isinstance(v, int) else int(r.at[v, "value"]) for v in _THERAPIST_SCALES[mean_key])
+    mean = str(r.at[mean_key, "reported"])
+    if not grim(mean, n, rounding=rule, scale_min=lo, scale_max=hi).conventions:
+        return False
+    return unit == "mean" or bool(grimmer(mean, rep, n, rounding=rule, scale_min=lo, scale_max=hi))
+
+
+def denominator_hypotheses(reported=None, n_max: int | None = None) -> pd.DataFrame:
+    """Compare denominators and rounding rules across all the therapist figures jointly.
+
+    For each block of :data:`THERAPIST_FIGURES` and each rule of :data:`HYPOTHESIS_RULES` (one rule for every
+    figure of the block; "round numbers in prose" reads whole-number percentages as rounded to the nearest
+    5 % and everything else as ordinarily rounded), every n from 2 to ``n_max`` (default: the therapists who
+    agreed) is tried. One row per block and rule: ``block``, ``rule``, ``figures`` (how many), ``surviving_n``
+    (the n that reproduce every figure of the block, comma-separated, empty when none), ``best_n`` and
+    ``best_explained`` (the n that reproduces most of them, the largest on ties), ``stated_explained`` (how
+    many the stated denominator reproduces) and ``survives`` (whether any n does).
     """
-    r = _reported(reported)
-    keys = list(keys)
-    missing = [k for k in keys if k not in r.index]
-    if missing:
-        raise ValueError(f"`keys`: not in reported_values.csv: {missing}")
-    n_max = n_max or int(max(r.loc[keys, "denominator"]))
+    if reported is None and n_max is None:
+        return _default_hypotheses().copy()
+    return _hypotheses(_reported(reported), n_max)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_hypotheses() -> pd.DataFrame:
+    """The hypotheses on the package's own data (GRIMMER over every n takes seconds; the pages ask several times)."""
+    return _hypotheses(_reported(None), None)
+
+
+def _hypotheses(r: pd.DataFrame, n_max: int | None) -> pd.DataFrame:
+    stated = int(r.at["therapists_ashkenazi_included", "value"])
+    n_max = n_max or int(r.at["therapists_agreed", "value"])
     rows = []
-    for n in range(1, n_max + 1):
-        row = {"n": n}
-        trunc = 0
-        for k in keys:
-            res = percent_check(str(r.at[k, "reported"]), n, n_range=(1, 1))
-            row[k] = bool(set(res.conventions) & set(_USUAL))
-            trunc += "truncate" in res.conventions
-        row["explained"] = sum(row[k] for k in keys)
-        row["explained_truncate"] = trunc
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def denominator_hypotheses(keys=DEMOGRAPHIC_SHARES, reported=None) -> pd.DataFrame:
-    """Compare explanations of the percentages ``keys``, from the simplest (one n, one rule) up.
-
-    One row per hypothesis: ``hypothesis``, ``n`` (the denominators it uses), ``rule``, ``explained``
-    (how many of the percentages it reproduces), ``of`` (how many there are) and ``unexplained`` (their keys).
-    The hypotheses: the stated denominator; the best single n under the usual rounding; the best single n
-    under truncation; and one n per percentage (any n up to the stated one, usual rounding or truncation),
-    the mixed explanation the audit table gives row by row.
-    """
-    r = _reported(reported)
-    keys = list(keys)
-    table = single_denominator(keys, r)
-    stated = int(max(r.loc[keys, "denominator"]))
-    rows = []
-
-    def add(name, ns, rule, ok):
-        rows.append({"hypothesis": name, "n": ns, "rule": rule, "explained": sum(ok.values()), "of": len(keys),
-                     "unexplained": ", ".join(k for k in keys if not ok[k])})
-
-    at = table.set_index("n").loc[stated]
-    add("the stated denominator", str(stated), "usual rounding", {k: bool(at[k]) for k in keys})
-    best = table.sort_values(["explained", "n"], ascending=[False, False]).iloc[0]
-    add("one denominator for all", str(int(best.n)), "usual rounding", {k: bool(best[k]) for k in keys})
-    best_t = table.sort_values(["explained_truncate", "n"], ascending=[False, False]).iloc[0]
-    ok_t = {k: "truncate" in percent_check(str(r.at[k, "reported"]), int(best_t.n), n_range=(1, 1)).conventions
-            for k in keys}
-    add("one denominator for all", str(int(best_t.n)), "truncation", ok_t)
-    per_key, ok_m = [], {}
-    for k in keys:
-        fits = [n for n in range(stated, 0, -1)
-                if set(percent_check(str(r.at[k, "reported"]), n, n_range=(1, 1)).conventions) & {*_USUAL, "truncate"}]
-        ok_m[k] = bool(fits)
-        per_key.append(str(fits[0]) if fits else "none")
-    add("a denominator per percentage", " / ".join(per_key), "usual rounding or truncation", ok_m)
+    for block, keys in THERAPIST_FIGURES.items():
+        for label, rule in HYPOTHESIS_RULES.items():
+            explained = {n: sum(_figure_fits(k, n, rule, r) for k in keys) for n in range(2, n_max + 1)}
+            best = max(explained, key=lambda n: (explained[n], n))
+            full = [n for n, e in explained.items() if e == len(keys)]
+            rows.append({"block": block, "rule": label, "figures": len(keys),
+                         "surviving_n": ", ".join(map(str, full)), "best_n": best, "best_explained": explained[best],
+                         "stated_explained": explained[stated], "survives": bool(full)})
     return pd.DataFrame(rows)
 
 
