@@ -146,6 +146,13 @@ def test_exact_stratified_test_matches_a_hand_enumerated_two_stratum_case() -> N
     mid = stats.exact_stratified_test([(2, 2, 0, 2), (0, 1, 1, 2)])  # total 2: P <= 1/3 is 1/9 + 1/3 + 1/18
     assert mid.pvalue == pytest.approx(1 / 2) and mid.mid_pvalue == pytest.approx(1 / 2 - 1 / 6)
     assert (mid.low, mid.high, mid.expected) == (0, 3, pytest.approx(1 + 1 / 3))
+    # a tie: 2 events in 4 + 4, totals 0, 1, 2 with 6/28, 16/28, 6/28; observed 2 gives p = 12/28 and the
+    # mid-p subtracts half of P(observed) only, 12/28 - 3/28 (not half of the tied total 0 as well)
+    tie = stats.exact_stratified_test([(2, 4, 0, 4)])
+    assert tie.pvalue == pytest.approx(12 / 28) and tie.mid_pvalue == pytest.approx(9 / 28)
+    # no informative stratum: the total is fixed, both p-values are 1
+    assert stats.exact_stratified_test([])[:2] == (1.0, 1.0)
+    assert stats.exact_stratified_test([(2, 2, 0, 0), (0, 3, 0, 3), (3, 3, 2, 2)])[:2] == (1.0, 1.0)
 
 
 def test_exact_stratified_test_against_enumeration_and_fisher() -> None:

@@ -7,6 +7,7 @@ from fractions import Fraction
 import pytest
 
 from intake_alliance.stats import grim, grim_ratio, grimmer, percent_check, percent_ratio
+from intake_alliance import data
 from intake_alliance.study import audit, sample_checks
 
 
@@ -108,6 +109,13 @@ def test_no_single_denominator_explains_every_therapist_figure_under_one_ordinar
     assert hyp.at[("background", "round numbers in prose"), "surviving_n"].split(", ")[0] == "22"
     assert hyp.at[("practice", "truncation"), "surviving_n"] == "19, 38"
     assert hyp.loc["practice"].survives.sum() == 1
+    # the professions must add up: 11 + 2 + 9 = 22 under prose rounding; and prose rounding cannot fail at 22
+    from intake_alliance.study.sample_checks import PARTITIONS, _partition_fits, prose_testability
+
+    assert _partition_fits(PARTITIONS["background"], 22, "prose", data.reported())
+    assert not _partition_fits(PARTITIONS["background"], 21, "up_or_down", data.reported())
+    assert prose_testability(22) == 0 and prose_testability(8) > 0.5  # 8 people: 12.5-point steps miss round values
+    assert not hyp.at[("background", "round numbers in prose"), "could_fail"]
 
 
 def test_the_practice_years_verdict_depends_on_the_recording_unit() -> None:

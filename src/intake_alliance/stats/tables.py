@@ -56,17 +56,19 @@ def fisher_test(x1: int, n1: int, x2: int, n2: int, alternative: str = "two-side
 def two_by_two_tests(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
     """Return the two-sided p-value of one 2 x 2 comparison under four exact tests.
 
-    * ``fisher``: Fisher's test, conditional on both margins (:func:`scipy.stats.fisher_exact`), the most
-      conservative of the four;
-    * ``fisher_mid_p``: its mid-p (:func:`exact_stratified_test` with one stratum), which corrects most of
-      that conservatism;
+    * ``fisher``: Fisher's test, conditional on both margins (:func:`scipy.stats.fisher_exact`); two-sided:
+      the probability of the tables no more probable than the observed one;
+    * ``fisher_mid_p``: its mid-p (:func:`exact_stratified_test` with one stratum), the same less half the
+      probability of the observed table, which removes most of the conditional test's conservatism;
     * ``boschloo``: Boschloo's unconditional test, Fisher's one-sided p-value as statistic, its tail probability
       maximised over the common proportion (:func:`scipy.stats.boschloo_exact`); two-sided is twice the smaller
       one-sided p-value (scipy's definition), and each one-sided p-value is never larger than Fisher's;
     * ``barnard``: Barnard's unconditional test with the pooled score statistic, two-sided on its absolute
       value (:func:`scipy.stats.barnard_exact`).
 
-    One row per test: ``test``, ``conditional`` (whether it conditions on the event total) and ``p``.
+    The four two-sided rules differ, so no test is uniformly the most conservative: Fisher's p-value is
+    usually but not always the largest. One row per test: ``test``, ``conditional`` (whether it conditions on
+    the event total) and ``p``.
     """
     x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
     table = [[x1, x2], [n1 - x1, n2 - x2]]  # scipy's unconditional tests take the groups as columns
@@ -152,7 +154,7 @@ class ExactStratified(NamedTuple):
     """Result of :func:`exact_stratified_test`."""
 
     pvalue: float  #: two-sided: the probability of totals no more probable than the observed one
-    mid_pvalue: float  #: the same with half weight on the totals as probable as the observed one
+    mid_pvalue: float  #: the p-value less half the probability of the observed total (Lancaster's mid-p)
     statistic: int  #: the observed total of events in group 1 over the informative strata
     expected: float  #: its expectation given the margins
     informative_strata: int  #: strata with both groups in which the event varies
@@ -178,8 +180,8 @@ def exact_stratified_test(strata) -> ExactStratified:
     ``x1`` is hypergeometric under the null hypothesis, so the total of ``x1`` over the strata has the
     convolution of those distributions; the two-sided p-value sums the probabilities of every total no more
     probable than the observed one (the rule of R's ``mantelhaen.test(exact = TRUE)`` and of
-    :func:`scipy.stats.fisher_exact`, to which one stratum reduces). The mid-p gives half weight to the totals
-    exactly as probable as the observed one. With no informative stratum the total is fixed by the margins
+    :func:`scipy.stats.fisher_exact`, to which one stratum reduces). The mid-p subtracts half the probability
+    of the observed total (Lancaster's mid-p). With no informative stratum the total is fixed by the margins
     and both p-values are 1: the data say nothing about the comparison.
 
     Examples
@@ -199,10 +201,8 @@ def exact_stratified_test(strata) -> ExactStratified:
         expected += n1 * m / (n1 + n2)
     observed = int(arr[:, 0].sum())
     d_obs = dist[observed - low]
-    tied = np.abs(dist - d_obs) <= _REL_ERR * d_obs
-    below = (dist < d_obs) & ~tied
-    p = float(min(1.0, dist[below].sum() + dist[tied].sum()))
-    mid = float(min(1.0, dist[below].sum() + 0.5 * dist[tied].sum()))
+    p = float(min(1.0, dist[dist <= d_obs * (1 + _REL_ERR)].sum()))
+    mid = p - 0.5 * float(d_obs) if len(arr) else 1.0
     return ExactStratified(p, mid, observed, float(expected), len(arr), int(low), int(high))
 
 

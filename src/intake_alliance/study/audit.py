@@ -118,21 +118,28 @@ def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
 
     hyp = denominator_hypotheses(reported)
     out = {}
+    from .. import data
+
+    r = data.reported() if reported is None else reported
+    stated = int(r.at["therapists_ashkenazi_included", "value"])
     for block, keys in THERAPIST_FIGURES.items():
         ok = hyp[(hyp.block == block) & hyp.survives]
-        if ok.empty:
-            continue
+        if len(ok) != 1:
+            continue  # no hypothesis, or several: nothing to single out
         first = ok.iloc[0]
-        ns = first.surviving_n.split(", ")
+        ns = [int(n) for n in first.surviving_n.split(", ")]
+        which = " or ".join(map(str, ns))
         if first.rule == "round numbers in prose":
             kind = "round numbers"
-            text = (f"whole-number percentages rounded to the nearest 5 % in prose: with n = {' or '.join(ns)} it is the "
-                    "only rule that reproduces every therapist background figure at once")
+            text = (f"whole-number percentages rounded to the nearest 5 % in prose, with n = {which}: the only rule "
+                    f"under which one n reproduces every {block} figure at once (a reading that could not fail "
+                    "with so many people, so it is not evidence, only the one account left)")
         else:
-            kind = "subsample with truncation"
-            text = (f"a subsample with truncation: only n = {' or '.join(ns)} reproduces all the practice figures at "
-                    "once, under truncation")
-        out.update({k: (kind, int(ns[0]), text) for k in keys})
+            kind = "subsample or another sample" if max(ns) > stated else "subsample"
+            text = (f"n = {which} under {first.rule}: the only hypothesis that reproduces every {block} figure at "
+                    "once" + (f" ({max(ns)} is more than the {stated} analysed: another count of therapists)"
+                              if max(ns) > stated else ""))
+        out.update({k: (kind, ns[0], text) for k in keys})
     return out
 
 
@@ -287,6 +294,8 @@ EXPLANATION_KINDS = {
     "subsample": "a subsample: missing answers would give a denominator such as n (the largest n below the stated one that fits)",
     "subsample with truncation": "a subsample with truncation (n fits when truncated)",
     "subsample with another rule": "a subsample with a rounding rule the audit also accepts elsewhere (rounding up)",
+    "subsample or another sample": ("a subsample, or figures from another count of therapists (n fits, and so does "
+                                    "a larger n)"),
     "different denominator": "a different denominator",
     "another sample": ("the caseload figures describe neither sample the paper names (perhaps all recorded intakes "
                        "or another stage of the larger study)"),
@@ -297,9 +306,11 @@ EXPLANATION_KINDS = {
 EXPLANATION_CAUSES = {
     "truncation": "a rounding rule", "truncation or population SD": "a rounding rule",
     "other rule": "a rounding rule",
-    "round numbers": "a rounding rule", "subsample": "fewer respondents",
-    "subsample with truncation": "fewer respondents", "subsample with another rule": "fewer respondents",
-    "different denominator": "fewer respondents",
+    "round numbers": "a rounding rule", "subsample": "a different number of respondents",
+    "subsample or another sample": "a different number of respondents",
+    "subsample with truncation": "a different number of respondents",
+    "subsample with another rule": "a different number of respondents",
+    "different denominator": "a different number of respondents",
     "typo": "a typing slip",
     "not pooled Fleiss' kappa": "another agreement coefficient",
     "implied total": "a share printed without its total",

@@ -37,7 +37,7 @@ from . import reconstruct as rc
 from ..stats._checks import check_int
 from ..stats.tables import chi2_test, fisher_test, odds_ratio, risk_difference, two_by_two_tests
 
-__all__ = ["GROUPS", "RESPONDENTS", "SPLITS_PATH", "VALENCE_PATH", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "write_feasible_splits", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds", "write_valence_bounds"]
+__all__ = ["GROUPS", "RESPONDENTS", "SPLITS_PATH", "VALENCE_PATH", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "write_feasible_splits", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "evidence_by_test", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds", "write_valence_bounds"]
 
 GROUPS = ("Mizrahi", "Ashkenazi")
 
@@ -334,36 +334,61 @@ def claimed_themes(statements: pd.DataFrame | None = None) -> list[tuple[str, st
     return list(dict.fromkeys(zip(directional.respondent, directional.theme)))
 
 
-def claim_tests(splits: pd.DataFrame, feasible: str = "feasible_outer", alpha: float = 0.05) -> pd.DataFrame:
-    """Return, per claimed difference and test, the smallest p-value the report allows and Holm's floor over the claims.
+def evidence_by_test(splits: pd.DataFrame, pairs=None, feasible: str = "feasible_outer") -> pd.DataFrame:
+    """Return, per comparison and test, the smallest and largest p-value over the feasible splits.
 
-    For each pair of :func:`claimed_themes` and each test of
-    :func:`~intake_alliance.stats.two_by_two_tests` (Fisher, its mid-p, Boschloo, Barnard), ``p_min`` is the
-    smallest p-value over the feasible splits of the default reading (``split`` the split that gives it),
-    and ``holm_min`` the Holm-adjusted p-value of that vector within the family of claims (a floor for any
-    configuration, as for :func:`holm_envelope`). ``p_strict`` is the p-value of the one split the strict
-    "only with Mizrahi clients" reading leaves for anger (NaN for the other claims).
+    ``pairs`` is a list of (respondent, theme); by default every comparison of the default reading. Each
+    feasible split is tested with :func:`~intake_alliance.stats.two_by_two_tests` (Fisher, its mid-p,
+    Boschloo, Barnard). Columns: ``respondent``, ``theme``, ``test``, ``conditional``, ``p_min``, ``split``
+    (the split that gives it) and ``p_max``.
     """
-    from statsmodels.stats.multitest import multipletests
-
-    strict = strict_anger_split(splits)
     default = splits[(splits.reading == "default") & splits[feasible].astype(bool)]
+    if pairs is None:
+        pairs = list(dict.fromkeys(zip(default.respondent, default.theme)))
     rows = []
-    for respondent, theme in claimed_themes():
+    for respondent, theme in pairs:
         cand = default[(default.respondent == respondent) & (default.theme == theme)]
         per_split = []
-        for r in cand.itertuples():
+        for r in cand.drop_duplicates(["mizrahi", "n_mizrahi", "ashkenazi", "n_ashkenazi"]).itertuples():
             args = (int(r.mizrahi), int(r.n_mizrahi), int(r.ashkenazi), int(r.n_ashkenazi))
             per_split.append(two_by_two_tests(*args).assign(split=f"{args[0]}/{args[1]} : {args[2]}/{args[3]}"))
         tests = pd.concat(per_split, ignore_index=True)
-        best = tests.loc[tests.groupby("test", sort=False).p.idxmin()]
-        strict_p = two_by_two_tests(*strict).set_index("test").p if theme == "anger" else None
-        for t in best.itertuples():
-            rows.append({"respondent": respondent, "theme": theme, "test": t.test, "conditional": t.conditional,
-                         "p_min": t.p, "split": t.split,
-                         "p_strict": float(strict_p[t.test]) if strict_p is not None else np.nan})
-    out = pd.DataFrame(rows)
+        for test, g in tests.groupby("test", sort=False):
+            best = g.loc[g.p.idxmin()]
+            rows.append({"respondent": respondent, "theme": theme, "test": test, "conditional": bool(best.conditional),
+                         "p_min": float(best.p), "split": best.split, "p_max": float(g.p.max())})
+    return pd.DataFrame(rows)
+
+
+def claim_tests(splits: pd.DataFrame, feasible: str = "feasible_outer", alpha: float = 0.05,
+                evidence: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return, per claimed difference and test, the p-value range the report allows and Holm's floors over the claims.
+
+    The rows of :func:`evidence_by_test` for the pairs of :func:`claimed_themes`, with ``holm_min``, the
+    Holm-adjusted p-value of the vector of smallest p-values within the family of claims (a floor for any
+    configuration, as for :func:`holm_envelope`), and ``holm_others_weakest``, the adjusted p-value of each
+    claim at its smallest p-value when the other claims sit at their largest (the floor is reached only when
+    every other claim is at its most lopsided split). ``p_strict`` is the p-value of the one split the strict
+    "only with Mizrahi clients" reading leaves for anger (NaN for the other claims). ``evidence`` may pass a
+    table :func:`evidence_by_test` already computed for every comparison.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    claims = claimed_themes()
+    if evidence is None:
+        out = evidence_by_test(splits, claims, feasible)
+    else:
+        keep = pd.Series([(r, t) in claims for r, t in zip(evidence.respondent, evidence.theme)], index=evidence.index)
+        out = evidence[keep].reset_index(drop=True)
+    strict = two_by_two_tests(*strict_anger_split(splits)).set_index("test").p
+    out["p_strict"] = [float(strict[t]) if th == "anger" else np.nan for t, th in zip(out.test, out.theme)]
     out["holm_min"] = out.groupby("test").p_min.transform(lambda p: multipletests(p, alpha=alpha, method="holm")[1])
+    weakest = []
+    for row in out.itertuples():
+        same = out[out.test == row.test]
+        vec = np.where(same.index == row.Index, same.p_min, same.p_max)
+        weakest.append(float(multipletests(vec, alpha=alpha, method="holm")[1][list(same.index).index(row.Index)]))
+    out["holm_others_weakest"] = weakest
     return out
 
 

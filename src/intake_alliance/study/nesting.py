@@ -30,11 +30,12 @@ from ..stats._checks import check_int, check_seed, make_rng
 from ..stats.power import clustered_detectable_difference
 from ..stats.tables import cmh_test, exact_stratified_test, fisher_test
 
-__all__ = ["icc_anchors", "mean_caseload", "most_unequal_caseloads", "kish_sizes", "roster_group_counts", "clustered_power",
+__all__ = ["icc_anchors", "mean_caseload", "most_unequal_caseloads", "most_unequal_split", "kish_sizes", "roster_group_counts", "clustered_power",
            "admissible_rosters", "study_rosters", "nested_comparisons", "ICC_GRID"]
 
-#: Intraclass correlations over which power is shown: none, the anchors' neighbourhood, and a pessimistic end.
-ICC_GRID = (0.0, 0.05, 0.11, 0.2)
+#: Intraclass correlations over which power is shown: none, the anchors' neighbourhood, and two pessimistic
+#: values (a therapist's own accounts of several clients may resemble each other more than clients' ratings do).
+ICC_GRID = (0.0, 0.05, 0.11, 0.2, 0.3)
 
 _GROUPS = ("Mizrahi", "Ashkenazi")
 
@@ -67,13 +68,42 @@ def most_unequal_caseloads(reported=None) -> list[int]:
     r = data.reported() if reported is None else reported
     n, k = int(r.at["clients_participated", "value"]), int(r.at["therapists_ashkenazi_included", "value"])
     top = int(r.at["therapist_max_interviews", "value"])
+    if not k <= n <= k * top:
+        raise ValueError(f"reported values: {n} dyads do not fit {k} therapists with 1 to {top} each")
+    return _unequal(n, k, top)
+
+
+def most_unequal_split(reported=None) -> tuple[list[int], list[int]]:
+    """Return the caseloads (Mizrahi, Ashkenazi) that make the group contrast most variable when each therapist
+    saw clients of one group only: the split of the therapists between the groups, and within each group the
+    most unequal caseloads the paper allows, that maximise :func:`~intake_alliance.stats.contrast_design_effect`."""
+    from .. import data
+    from ..stats.power import contrast_design_effect
+    from .concordance import group_sizes
+
+    r = data.reported() if reported is None else reported
+    k, top = int(r.at["therapists_ashkenazi_included", "value"]), int(r.at["therapist_max_interviews", "value"])
+    sizes = group_sizes()
+    n1, n2 = sizes["Mizrahi"], sizes["Ashkenazi"]
+    best, best_s = None, -1.0
+    for k1 in range(1, k):
+        k2 = k - k1
+        if not (k1 <= n1 <= top * k1 and k2 <= n2 <= top * k2):
+            continue
+        g1, g2 = _unequal(n1, k1, top), _unequal(n2, k2, top)
+        s = contrast_design_effect(g1 + [0] * k2, [0] * k1 + g2, 0.5)  # monotone in S, any ICC > 0 ranks alike
+        if s > best_s:
+            best, best_s = (g1, g2), s
+    return best
+
+
+def _unequal(n: int, k: int, top: int) -> list[int]:
+    """n units over k clusters of 1..top, as many as possible at top."""
     extra, loads = n - k, []
     for _ in range(k):
         add = min(top - 1, extra)
         loads.append(1 + add)
         extra -= add
-    if extra:
-        raise ValueError(f"reported values: {n} dyads do not fit {k} therapists with at most {top} each")
     return loads
 
 
@@ -107,10 +137,12 @@ def clustered_power(recon: pd.DataFrame, rosters: pd.DataFrame, base_rates=(0.1,
 
     Clients of both groups share therapists, so the ratio is :func:`~intake_alliance.stats.contrast_design_effect`
     of each roster (who saw whom), not Kish's factor: ``ratio_assumed`` on the reconstruction's roster
-    (``roster`` 0), ``ratio_min`` and ``ratio_max`` over the distinct rosters in ``rosters``. For comparison,
-    Kish's factor with ``sum(m^2) / sum(m)`` of the assumed roster's caseloads (``kish_assumed``) and of the most
-    unequal caseloads the paper allows (``kish_worst``, :func:`most_unequal_caseloads`), which would apply if each
-    therapist had seen clients of one group only. For each base rate ``b`` (in percent) the detectable difference
+    (``roster`` 0), ``ratio_min`` and ``ratio_max`` over the distinct rosters in ``rosters`` (a sample: not
+    bounds). For comparison, Kish's factor with ``sum(m^2) / sum(m)`` of the assumed roster's caseloads
+    (``kish_assumed``), and ``kish_worst``, the ratio if each therapist had seen clients of one group only with
+    the most unequal caseloads the paper allows (:func:`most_unequal_split`). The ratios are those of a linear
+    random-intercept model; they give the precision of an analysis that uses the within-therapist contrast
+    with the therapist as a random effect, not that of Fisher's test or of the exact stratified test. For each base rate ``b`` (in percent) the detectable difference
     in points at 80 % power (normal approximation): ``det_b_independent``, ``det_b_assumed``, ``det_b_best``
     (smallest ratio), ``det_b_worst`` (largest ratio) and ``det_b_kish_worst``.
     """
@@ -122,6 +154,9 @@ def clustered_power(recon: pd.DataFrame, rosters: pd.DataFrame, base_rates=(0.1,
     n1, n2 = (int(v.sum()) for v in per_roster[0])
     sizes = kish_sizes(recon)
     k_assumed, k_worst = sizes["assumed"], sizes["worst"]
+    g1, g2 = most_unequal_split()
+    one_group = ([*g1] + [0] * len(g2), [0] * len(g1) + [*g2])
+    both_by_roster = [int(((a > 0) & (b > 0)).sum()) for a, b in (per_roster[r] for r in distinct)]
     both = int(((per_roster[0][0] > 0) & (per_roster[0][1] > 0)).sum())
     rates = [float(b) for b in base_rates]
     plain = detectable_difference(n1, n2, rates, power=power, alpha=alpha).set_index("base_rate").difference
@@ -130,7 +165,8 @@ def clustered_power(recon: pd.DataFrame, rosters: pd.DataFrame, base_rates=(0.1,
         ratios = np.array([contrast_design_effect(*per_roster[r], icc) for r in distinct])
         row = {"icc": float(icc), "ratio_assumed": contrast_design_effect(*per_roster[0], icc),
                "ratio_min": float(ratios.min()), "ratio_max": float(ratios.max()),
-               "kish_assumed": design_effect(k_assumed, icc), "kish_worst": design_effect(k_worst, icc)}
+               "kish_assumed": design_effect(k_assumed, icc),
+               "kish_worst": contrast_design_effect(np.array(one_group[0]), np.array(one_group[1]), icc)}
         for name, ratio in (("assumed", row["ratio_assumed"]), ("best", row["ratio_min"]),
                             ("worst", row["ratio_max"]), ("kish_worst", row["kish_worst"])):
             det = clustered_detectable_difference(n1, n2, {float(icc): ratio}, rates, power, alpha)
@@ -141,7 +177,10 @@ def clustered_power(recon: pd.DataFrame, rosters: pd.DataFrame, base_rates=(0.1,
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs.update(n_rosters=len(distinct), kish_size_assumed=k_assumed, kish_size_worst=k_worst,
-                     therapists_with_both=both, therapists=len(per_roster[0][0]))
+                     therapists_with_both=both, therapists=len(per_roster[0][0]),
+                     therapists_with_both_median=float(np.median(both_by_roster)),
+                     therapists_with_both_min=min(both_by_roster), therapists_with_both_max=max(both_by_roster),
+                     one_group_caseloads=(g1, g2))
     return out
 
 

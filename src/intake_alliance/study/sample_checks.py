@@ -26,7 +26,8 @@ from ..stats.granularity import grim, grimmer
 from ..stats.percentages import percent_check
 
 __all__ = ["caseload_totals", "therapists_for_total", "denominator_hypotheses", "granularity_assumption",
-           "THERAPIST_FIGURES", "HYPOTHESIS_RULES"]
+           "THERAPIST_FIGURES", "HYPOTHESIS_RULES", "PARTITIONS",
+           "prose_testability"]
 
 
 _USUAL = ("half_up", "half_down")
@@ -102,10 +103,44 @@ _THERAPIST_SCALES = {"therapist_age_mean": ("therapist_age_min", "therapist_age_
                      "therapist_practice_years_mean": (0, None)}
 
 
+def _prose_counts(printed: str, n: int, step: int = 5) -> tuple[int, ...]:
+    """The counts k for which k / n lies within half a ``step`` of a whole-number percentage (prose rounding)."""
+    p = Fraction(printed.rstrip("%").strip())
+    return tuple(k for k in range(n + 1) if p - Fraction(step, 2) <= Fraction(100 * k, n) < p + Fraction(step, 2))
+
+
 def _prose_percent(printed: str, n: int, step: int = 5) -> bool:
     """Whether some k / n lies within half a ``step`` of a whole-number percentage (a round number in prose)."""
-    p = Fraction(printed.rstrip("%").strip())
-    return any(p - Fraction(step, 2) <= Fraction(100 * k, n) < p + Fraction(step, 2) for k in range(n + 1))
+    return bool(_prose_counts(printed, n, step))
+
+
+def prose_testability(n: int, step: int = 5) -> float:
+    """The share of round percentages (0, 5, ..., 100) that no count out of ``n`` gives under prose rounding.
+
+    0 means the prose reading cannot fail with n people: its survival is then no evidence for it.
+    """
+    values = range(0, 101, step)
+    return sum(not _prose_percent(f"{v}%", n, step) for v in values) / len(values)
+
+
+#: Shares of one question that must add up to the number who answered it (one profession per therapist).
+PARTITIONS = {"background": ("therapist_psychologist_pct", "therapist_psychiatrist_pct", "therapist_social_worker_pct")}
+
+
+def _counts(key: str, n: int, rule: str, r: pd.DataFrame) -> tuple[int, ...]:
+    rep = str(r.at[key, "reported"])
+    if rule == "prose" and "." not in rep:
+        return _prose_counts(rep, n)
+    res = percent_check(rep, n, rounding="up_or_down" if rule == "prose" else rule, n_range=(1, 1))
+    return tuple(sorted({c for cs in res.counts_by_convention.values() for c in cs}))
+
+
+def _partition_fits(keys, n: int, rule: str, r: pd.DataFrame) -> bool:
+    """Whether counts that print as the shares ``keys`` under ``rule`` can add up to n."""
+    sums = {0}
+    for k in keys:
+        sums = {a + b for a in sums for b in _counts(k, n, rule, r) if a + b <= n}
+    return n in sums
 
 
 def _figure_fits(key: str, n: int, rule: str, r: pd.DataFrame) -> bool:
@@ -134,7 +169,10 @@ def denominator_hypotheses(reported=None, n_max: int | None = None) -> pd.DataFr
     agreed) is tried. One row per block and rule: ``block``, ``rule``, ``figures`` (how many), ``surviving_n``
     (the n that reproduce every figure of the block, comma-separated, empty when none), ``best_n`` and
     ``best_explained`` (the n that reproduces most of them, the largest on ties), ``stated_explained`` (how
-    many the stated denominator reproduces) and ``survives`` (whether any n does).
+    many the stated denominator reproduces), ``survives`` (whether any n does) and ``could_fail`` (False when
+    the rule could not have failed at a surviving n: prose rounding with steps of 100 / n below 5 points
+    always finds a count, so its survival is then no evidence). Where a block holds shares of one question
+    (:data:`PARTITIONS`), their counts must also add up to n; that counts as one more figure.
     """
     if reported is None and n_max is None:
         return _default_hypotheses().copy()
@@ -153,12 +191,17 @@ def _hypotheses(r: pd.DataFrame, n_max: int | None) -> pd.DataFrame:
     rows = []
     for block, keys in THERAPIST_FIGURES.items():
         for label, rule in HYPOTHESIS_RULES.items():
-            explained = {n: sum(_figure_fits(k, n, rule, r) for k in keys) for n in range(2, n_max + 1)}
+            parts = PARTITIONS.get(block)
+            explained = {n: sum(_figure_fits(k, n, rule, r) for k in keys)
+                         + (bool(parts) and _partition_fits(parts, n, rule, r)) for n in range(2, n_max + 1)}
+            figures = len(keys) + bool(parts)
             best = max(explained, key=lambda n: (explained[n], n))
-            full = [n for n, e in explained.items() if e == len(keys)]
-            rows.append({"block": block, "rule": label, "figures": len(keys),
+            full = [n for n, e in explained.items() if e == figures]
+            rows.append({"block": block, "rule": label, "figures": figures,
                          "surviving_n": ", ".join(map(str, full)), "best_n": best, "best_explained": explained[best],
-                         "stated_explained": explained[stated], "survives": bool(full)})
+                         "stated_explained": explained[stated], "survives": bool(full),
+                         "could_fail": (min(1 - prose_testability(n) for n in map(int, full)) < 1) if rule == "prose" and full
+                         else True})
     return pd.DataFrame(rows)
 
 
