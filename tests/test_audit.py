@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import doctest
 import itertools
+import json
 import math
+import re
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -766,3 +768,62 @@ def test_overall_kappas_are_checked_as_pooled_fleiss_kappas():
     r.at["kappa_client_overall", "reported"] = "0.71"
     altered = audit.audit_reported_values(r).set_index("key")
     assert altered.at["kappa_client_overall", "verdict"] == "consistent"
+
+
+# --- issue 25: one register of verdicts ---
+
+_VERDICT_LABEL = re.compile(r"\b(consistent only under|inconsistent|not checkable|implied total)\b", re.I)
+
+
+def _prose_sentences():
+    """(page, sentence) for every sentence of every page's Markdown."""
+    from intake_alliance.paths import ROOT as root
+
+    pages = sorted((root / "notebooks").glob("*.ipynb")) + [root / "intro.md"]
+    for page in pages:
+        if page.suffix == ".ipynb":
+            cells = ["".join(c["source"]) for c in json.loads(page.read_text())["cells"] if c["cell_type"] == "markdown"]
+        else:
+            cells = [page.read_text()]
+        for text in cells:
+            for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z*{(])", text):
+                yield page.name, sentence
+
+
+def test_prose_names_a_verdict_only_through_the_register() -> None:
+    """A sentence that uses one of the audit's verdict labels glues it (``verdict_<key>``) or the register's counts.
+
+    The two exceptions are the definitions of the labels (in italics) and sentences whose numbers are the
+    counts of :func:`audit.verdict_counts` glued as ``n_<verdict>``.
+    """
+    loose = [(page, s[:120]) for page, s in _prose_sentences()
+             if _VERDICT_LABEL.search(s) and "`verdict_" not in s and "*consistent*" not in s
+             and "`n_consistent`" not in s]
+    assert not loose, f"verdict labels written by hand instead of glued from audit.verdict_register: {loose}"
+
+
+def test_the_lint_catches_a_hand_written_verdict() -> None:
+    assert _VERDICT_LABEL.search("The client SD is inconsistent with its mean.")
+    assert _VERDICT_LABEL.search("it is consistent only under truncation")
+    assert not _VERDICT_LABEL.search("The client SD is consistent with its mean.")  # the one label left to glue counts
+
+
+def test_every_page_glues_the_registers_verdict(built_book) -> None:
+    """Every ``verdict_<key>`` glued on any page equals the register's verdict, so no two pages can disagree."""
+    import ast
+
+    from intake_alliance.book.gluing import VERDICT_PREFIX
+
+    register = audit.verdict_register()
+    seen: dict[str, dict[str, str]] = {}
+    for glue_file in sorted((built_book.parent / "jupyter_execute").rglob("*.glue.json")):
+        for name, output in json.loads(glue_file.read_text()).items():
+            if name.startswith(VERDICT_PREFIX):
+                key = name.removeprefix(VERDICT_PREFIX)
+                seen.setdefault(key, {})[glue_file.stem] = ast.literal_eval(output["data"]["text/plain"])
+    assert seen, "no page glues a verdict"
+    assert "kappa_client_overall" in seen and len(seen["kappa_client_overall"]) >= 3  # intro, 02, 06
+    for key, by_page in seen.items():
+        assert set(by_page.values()) == {register.at[key, "verdict"]}, (key, by_page)
+    assert set(register.verdict.map(lambda v: "consistent only under" if v.startswith("consistent only") else v)) \
+        <= set(audit.VERDICTS)

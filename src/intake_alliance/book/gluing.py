@@ -19,10 +19,13 @@ from typing import Any
 from .. import data
 from ..stats.rounding import fmt_number
 
-__all__ = ["Text", "glue", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
+__all__ = ["Text", "glue", "glue_verdict", "VERDICT_PREFIX", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
            "PUBLISHED_PREFIX"]
 
 PUBLISHED_PREFIX = "pub_"
+
+#: Glued verdicts are named ``verdict_<key>``; a test checks that every page glues the register's verdict.
+VERDICT_PREFIX = "verdict_"
 
 
 class Text(str):
@@ -50,6 +53,22 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     if isinstance(value, str) and not isinstance(value, Text):
         value = Text(value)
     _glue(name, value, display=display)
+
+
+def glue_verdict(key: str) -> str:
+    """Glue the audit's verdict on the published number ``key`` as ``verdict_<key>`` and return it.
+
+    Pages state verdicts about published numbers only through this function, so that every page reads the
+    one register (:func:`intake_alliance.study.audit.verdict_register`).
+    """
+    from ..study.audit import verdict_register
+
+    register = verdict_register()
+    if key not in register.index:
+        raise ValueError(f"`key`: {key!r} is not a row of reported_values.csv")
+    verdict = str(register.at[key, "verdict"])
+    glue(VERDICT_PREFIX + key, verdict)
+    return verdict
 
 
 def fmt_p(p: float) -> str:

@@ -8,13 +8,15 @@ of numbers and short verdicts; the chapter formats them.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from ..stats.granularity import grim, grim_ratio, grimmer
 from ..stats.percentages import percent_check, percent_ratio, percent_total_check
 from ..stats.rounding import _decimals, _parse_reported
 
-__all__ = ["audit_reported_values", "verdict_counts", "EXPLANATION_KINDS", "EXPLANATION_CAUSES"]
+__all__ = ["audit_reported_values", "verdict_register", "VERDICTS", "verdict_counts", "EXPLANATION_KINDS", "EXPLANATION_CAUSES"]
 
 #: Scale limits used by GRIM/GRIMMER for each mean (from the printed ranges or the design).
 _SCALES = {
@@ -141,6 +143,25 @@ def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
                               if max(ns) > stated else ""))
         out.update({k: (kind, ns[0], text) for k in keys})
     return out
+
+
+#: Every verdict the audit gives, the only words the book uses for a published number's consistency.
+VERDICTS = ("consistent", "consistent only under", "inconsistent", "implied total", "not checkable")
+
+
+@functools.lru_cache(maxsize=1)
+def _register() -> pd.DataFrame:
+    return audit_reported_values()
+
+
+def verdict_register(reported=None) -> pd.DataFrame:
+    """Return the register of verdicts: :func:`audit_reported_values` indexed by key (cached for the package data).
+
+    Every page that states a verdict about a published number glues it from here
+    (:func:`intake_alliance.book.gluing.glue_verdict`), so two pages cannot disagree.
+    """
+    table = _register() if reported is None else audit_reported_values(reported)
+    return table.set_index("key", drop=False)
 
 
 def _testability(rep: str, unit: str, den, check: str) -> float:
