@@ -196,19 +196,55 @@ def cmd_write_env_files(args: argparse.Namespace) -> int:
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     from .stats import qdpx
+    from .stats.archive import Limits
 
-    if args.out is not None and not args.out.parent.is_dir():
-        raise FileNotFoundError(f"--out: folder {args.out.parent} does not exist")
-    project = qdpx.read_project(args.project)
+    out = _writable_out(args.out)
+    limits = Limits(max_member_mib=args.max_mib, max_total_mib=4 * args.max_mib, max_ratio=args.max_ratio,
+                    max_units=args.max_units, max_sources=args.max_units, max_codings=args.max_units,
+                    max_codes=args.max_units, max_depth=args.max_depth)
+    project = qdpx.read_project(args.project, limits)
     table = qdpx.code_agreement(project, unit=args.unit, codes=args.codes, coders=args.coders,
-                                n_resamples=args.resamples, seed=args.seed)
+                                n_resamples=args.resamples, seed=args.seed, limits=limits)
     print(f"{project.path}: {len(table) - 1} code(s), {table['units'].iloc[0]} {args.unit} unit(s), "
           f"coders {', '.join(table.attrs['coders'])}")
+    if table.attrs.get("uncounted_codings"):
+        print(f"note: {table.attrs['uncounted_codings']} coding(s) fall in no paragraph (a zero-length selection on "
+              "a line break or at the end of a text) and count for no unit")
     print(qdpx.format_agreement(table))
-    if args.out is not None:
-        table.to_csv(args.out, index=False)
-        print(f"agreement: table written to {args.out}")
+    if out is not None:
+        try:
+            _spreadsheet_safe(table).to_csv(out, index=False)
+        except OSError as exc:
+            raise ValueError(f"--out {out}: cannot write the table ({exc.strerror or exc})") from None
+        print(f"agreement: table written to {out}")
     return 0
+
+
+def _writable_out(out: Path | None) -> Path | None:
+    """Check ``--out`` before any work: a file in an existing folder that can be written."""
+    if out is None:
+        return None
+    if out.is_dir():
+        raise ValueError(f"--out {out}: is a folder; give a file name such as {out / 'agreement.csv'}")
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"--out {out}: folder {out.parent} does not exist")
+    if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ValueError(f"--out {out}: not writable (permission denied)")
+    return out
+
+
+#: Cells a spreadsheet would read as a formula (OWASP's list for CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(table):
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe (numbers are left alone)."""
+    safe = table.copy()
+    for col in safe.columns:
+        values = safe[col].tolist()
+        if any(isinstance(v, str) and v.startswith(_FORMULA_START) for v in values):
+            safe[col] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in values]
+    return safe
 
 
 def _resamples(text: str) -> int:
@@ -225,6 +261,13 @@ def _agreement_arguments(ag: argparse.ArgumentParser) -> None:
     ag.add_argument("--resamples", type=_resamples, default=1000,
                     help="bootstrap resamples for the interval of Krippendorff's alpha (0: no interval)")
     ag.add_argument("--seed", type=int, default=0, help="seed of that bootstrap")
+    ag.add_argument("--max-mib", type=_positive_int, default=64, metavar="MIB",
+                    help="largest inflated size of one archive member in MiB (the whole archive: 4 times this)")
+    ag.add_argument("--max-ratio", type=_positive_int, default=200,
+                    help="largest compression ratio of a member over 1 MiB (zip bombs reach 1000)")
+    ag.add_argument("--max-units", type=_positive_int, default=1_000_000,
+                    help="most sources, codings, codes, paragraph units (and hundreds of unit x code x coder cells)")
+    ag.add_argument("--max-depth", type=_positive_int, default=64, help="deepest nesting of codes")
 
 
 def parser() -> argparse.ArgumentParser:

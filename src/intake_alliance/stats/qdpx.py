@@ -107,9 +107,10 @@ import numpy as np
 import pandas as pd
 
 from ._checks import SeedLike, check_confidence, check_n_resamples
+from .archive import Budget, Limits, ProjectError, check_count, read_member
 from .agreement import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha, percent_agreement
 
-__all__ = ["NAMESPACE", "UNITS", "AGREEMENT_COLUMNS", "ProjectError", "Project", "read_project", "unit_matrix",
+__all__ = ["NAMESPACE", "UNITS", "AGREEMENT_COLUMNS", "ProjectError", "Limits", "Project", "read_project", "unit_matrix",
            "unit_labels", "code_agreement", "format_agreement"]
 
 #: The XML namespace of QDA-XML 1.0 project files.
@@ -119,10 +120,6 @@ _NS = "{" + NAMESPACE + "}"
 UNITS = ("source", "paragraph")
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
 _PARAGRAPH = re.compile(r"[^\r\n]+")
-
-
-class ProjectError(ValueError):
-    """A ``.qdpx`` file that cannot be read, or a request the project cannot answer; names the file."""
 
 
 @dataclass(frozen=True)
@@ -183,13 +180,13 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _open_qde(path: Path) -> tuple[zipfile.ZipFile, str, ET.Element]:
+def _open_qde(path: Path, limits: Limits, budget: Budget) -> tuple[zipfile.ZipFile, str, ET.Element]:
     """Open the archive, find its single ``.qde`` entry and parse it as QDA-XML."""
     if not path.is_file():
         raise ProjectError(f"{path}: no such file")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ProjectError(f"{path}: not a zip archive ({exc}); a .qdpx project is a zip file holding a "
                            ".qde project file and its sources") from None
     entries = [n for n in zf.namelist() if n.lower().endswith(".qde") and not n.endswith("/")]
@@ -203,10 +200,13 @@ def _open_qde(path: Path) -> tuple[zipfile.ZipFile, str, ET.Element]:
                            f"({', '.join(entries)}); a project export holds exactly one")
     qde = entries[0]
     try:
-        root = ET.fromstring(zf.read(qde))
+        root = ET.fromstring(read_member(zf, qde, str(path), limits, budget))
     except ET.ParseError as exc:
         zf.close()
         raise ProjectError(f"{path}: {qde} is not well-formed XML ({exc})") from None
+    except ProjectError:
+        zf.close()
+        raise
     if root.tag != _NS + "Project":
         zf.close()
         ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else "no namespace"
@@ -215,34 +215,52 @@ def _open_qde(path: Path) -> tuple[zipfile.ZipFile, str, ET.Element]:
     return zf, qde, root
 
 
-def _read_users(root: ET.Element) -> pd.DataFrame:
+def _refuse_duplicates(table: pd.DataFrame, element: str, where: str) -> None:
+    """No silent wrong agreement: two elements with one GUID would merge two coders, sources or codes."""
+    missing = table[table["guid"].isna()]
+    if len(missing):
+        raise ProjectError(f"{where}: a <{element}> ({missing['name'].iloc[0]!r}) has no guid attribute, which "
+                           "QDA-XML requires")
+    dup = table[table["guid"].duplicated(keep=False)]
+    if len(dup):
+        guid = dup["guid"].iloc[0]
+        names = ", ".join(repr(n) for n in dup.loc[dup["guid"] == guid, "name"])
+        raise ProjectError(f"{where}: {(dup['guid'] == guid).sum()} <{element}> elements share the GUID {guid} "
+                           f"({names}); each needs its own, or they would be counted as one")
+
+
+def _read_users(root: ET.Element, where: str) -> pd.DataFrame:
     rows = [(_guid(u.get("guid")), u.get("name") or "") for u in root.iterfind(f"{_NS}Users/{_NS}User")]
     users = pd.DataFrame(rows, columns=["guid", "name"], dtype=object)
+    _refuse_duplicates(users, "User", where)
     repeated = users["name"].duplicated(keep=False) | (users["name"] == "")
     users["label"] = [f"{n} ({g[:8]})".lstrip() if rep else n
                       for n, g, rep in zip(users["name"], users["guid"], repeated)]
     return users
 
 
-def _read_codes(root: ET.Element) -> pd.DataFrame:
+def _read_codes(root: ET.Element, where: str, limits: Limits) -> pd.DataFrame:
+    """The codebook in document order, nested codes as paths; iterative, with the depth checked."""
     rows: list[tuple] = []
-
-    def walk(parent: ET.Element, parent_guid: str | None, prefix: str) -> None:
-        for code in parent.iterfind(f"{_NS}Code"):
-            name = code.get("name") or ""
-            path = f"{prefix}/{name}" if prefix else name
-            guid = _guid(code.get("guid"))
-            rows.append((guid, name, path, parent_guid, (code.get("isCodable") or "true").lower() in ("true", "1")))
-            walk(code, guid, path)
-
     codes_el = root.find(f"{_NS}CodeBook/{_NS}Codes")
-    if codes_el is not None:
-        walk(codes_el, None, "")
-    return pd.DataFrame(rows, columns=["guid", "name", "path", "parent_guid", "codable"], dtype=object).astype(
+    stack = [(code, None, "", 1) for code in reversed(codes_el.findall(f"{_NS}Code"))] if codes_el is not None else []
+    while stack:
+        code, parent_guid, prefix, depth = stack.pop()
+        check_count(depth, "max_depth", "levels of nested codes", where, limits)
+        check_count(len(rows) + 1, "max_codes", "codes", where, limits)
+        name = code.get("name") or ""
+        path = f"{prefix}/{name}" if prefix else name
+        guid = _guid(code.get("guid"))
+        rows.append((guid, name, path, parent_guid, (code.get("isCodable") or "true").lower() in ("true", "1")))
+        stack.extend((child, guid, path, depth + 1) for child in reversed(code.findall(f"{_NS}Code")))
+    codes = pd.DataFrame(rows, columns=["guid", "name", "path", "parent_guid", "codable"], dtype=object).astype(
         {"codable": bool})
+    _refuse_duplicates(codes, "Code", where)
+    return codes
 
 
-def _source_text(el: ET.Element, zf: zipfile.ZipFile, entries: dict[str, str], where: str) -> tuple[str | None, bool]:
+def _source_text(el: ET.Element, zf: zipfile.ZipFile, entries: dict[str, str], where: str, limits: Limits,
+                 budget: Budget) -> tuple[str | None, bool]:
     """Return the plain text of a source (None when the archive lacks it) and whether it is internal."""
     inline = el.find(f"{_NS}PlainTextContent")
     if inline is not None:
@@ -254,19 +272,25 @@ def _source_text(el: ET.Element, zf: zipfile.ZipFile, entries: dict[str, str], w
     if entry is None or _local(el.tag) != "TextSource" or not el.get("plainTextPath"):
         return None, True
     try:
-        return zf.read(entry).decode("utf-8-sig"), True
+        return read_member(zf, entry, where, limits, budget).decode("utf-8-sig"), True
     except UnicodeDecodeError as exc:
         raise ProjectError(f"{where}: source {el.get('name')!r} ({entry}) is not UTF-8 plain text "
                            f"(byte {exc.start})") from None
+
+
+_MAX_POSITION = 2 ** 40  # beyond any text the member limit lets through
 
 
 def _position(value: str | None, what: str, where: str) -> int | None:
     if value is None:
         return None
     try:
-        return int(value)
+        pos = int(value)
     except ValueError:
         raise ProjectError(f"{where}: {what} is {value!r}, not an integer character position") from None
+    if abs(pos) > _MAX_POSITION:
+        raise ProjectError(f"{where}: {what} is {value[:20]}{'...' if len(value) > 20 else ''}, beyond any text")
+    return pos
 
 
 def _codings_of(el: ET.Element, source_guid: str, where: str) -> list[tuple]:
@@ -279,6 +303,10 @@ def _codings_of(el: ET.Element, source_guid: str, where: str) -> list[tuple]:
             sel_guid, sel_user = _guid(sel.get("guid")), _guid(sel.get("creatingUser"))
             start = _position(sel.get("startPosition"), f"selection {sel_guid}: startPosition", where)
             end = _position(sel.get("endPosition"), f"selection {sel_guid}: endPosition", where)
+            if _local(sel.tag) == "PlainTextSelection" and (start is None or end is None):
+                raise ProjectError(f"{where}: PlainTextSelection {sel_guid} lacks "
+                                   f"{'startPosition' if start is None else 'endPosition'}, which QDA-XML requires; "
+                                   "it would otherwise be read as covering the whole source")
         for coding in holder.iterfind(f"{_NS}Coding"):
             ref = coding.find(f"{_NS}CodeRef")
             if ref is None or not ref.get("targetGUID"):
@@ -288,17 +316,21 @@ def _codings_of(el: ET.Element, source_guid: str, where: str) -> list[tuple]:
     return rows
 
 
-def _read_sources(root: ET.Element, zf: zipfile.ZipFile, where: str) -> tuple[pd.DataFrame, list[tuple]]:
+def _read_sources(root: ET.Element, zf: zipfile.ZipFile, where: str, limits: Limits,
+                  budget: Budget) -> tuple[pd.DataFrame, list[tuple]]:
     entries = {n.lower(): n for n in zf.namelist()}
     sources, codings = [], []
     container = root.find(f"{_NS}Sources")
+    check_count(len(container) if container is not None else 0, "max_sources", "sources", where, limits)
     for el in (container if container is not None else []):
         guid = _guid(el.get("guid"))
-        text, internal = _source_text(el, zf, entries, where)
+        text, internal = _source_text(el, zf, entries, where, limits, budget)
         path = el.get("plainTextPath") or el.get("path") or el.get("richTextPath")
         sources.append((guid, el.get("name") or guid, _local(el.tag), path, text, internal))
         codings.extend(_codings_of(el, guid, where))
+        check_count(len(codings), "max_codings", "codings", where, limits)
     table = pd.DataFrame(sources, columns=["guid", "name", "kind", "path", "text", "internal"], dtype=object)
+    _refuse_duplicates(table, "Source", where)
     return table.astype({"internal": bool}), codings
 
 
@@ -328,7 +360,7 @@ def _check_positions(codings: pd.DataFrame, sources: pd.DataFrame, where: str) -
                            "characters; positions must satisfy 0 <= start <= end <= length")
 
 
-def read_project(path: str | Path) -> Project:
+def read_project(path: str | Path, limits: Limits | None = None) -> Project:
     """Read a REFI-QDA project export (``.qdpx``) into tables.
 
     Parameters
@@ -336,6 +368,9 @@ def read_project(path: str | Path) -> Project:
     path
         The ``.qdpx`` file: a zip archive holding one ``.qde`` file in the
         QDA-XML 1.0 namespace and its sources.
+    limits
+        Caps on sizes and counts (:class:`~intake_alliance.stats.archive.Limits`);
+        the defaults suit any real project.
 
     Returns
     -------
@@ -350,16 +385,21 @@ def read_project(path: str | Path) -> Project:
         A ``ValueError`` naming the file and the problem: no such file, not a
         zip archive, no ``.qde`` entry or more than one, XML that is not
         well-formed or not QDA-XML, a coding that names a code or a user the
-        project does not declare, a selection beyond its text. A project with
+        project does not declare, a selection beyond its text or without the
+        positions a text selection requires, two users, sources or codes with
+        one GUID, a damaged, encrypted or oversized member, more sources,
+        codings, codes or levels of nesting than ``limits`` allow. A project with
         no codings or with a single coder is read (it is a valid project);
         :func:`unit_matrix` and :func:`code_agreement` refuse it.
     """
     path = Path(path)
-    zf, qde, root = _open_qde(path)
+    limits = limits or Limits()
+    budget = Budget(limits)
+    zf, qde, root = _open_qde(path, limits, budget)
     where = str(path)
     with zf:
-        users, codes = _read_users(root), _read_codes(root)
-        sources, rows = _read_sources(root, zf, where)
+        users, codes = _read_users(root, where), _read_codes(root, where, limits)
+        sources, rows = _read_sources(root, zf, where, limits, budget)
     codings = pd.DataFrame(rows, columns=["guid", "selection_guid", "source_guid", "start", "end", "code_guid",
                                           "coding_user", "selection_user_guid"], dtype=object)
     codings["start"] = pd.array(codings["start"], dtype="Int64")
@@ -434,7 +474,7 @@ def _paragraphs(text: str) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1]
 
 
-def _paragraph_units(project: Project, chosen: pd.DataFrame) -> tuple[pd.MultiIndex, np.ndarray]:
+def _paragraph_units(project: Project, chosen: pd.DataFrame, limits: Limits) -> tuple[pd.MultiIndex, np.ndarray]:
     """Paragraph units of every text source and, for each chosen coding, the unit indices it covers."""
     coded = set(chosen["source_guid"])
     labels, offsets, cover_unit, cover_row = [], 0, [], []
@@ -447,6 +487,8 @@ def _paragraph_units(project: Project, chosen: pd.DataFrame) -> tuple[pd.MultiIn
                 raise ProjectError(f"{project.path}: source {name!r} is coded but its text is not in the archive, "
                                    "so it cannot be cut into paragraphs; use unit='source'")
             continue
+        check_count(offsets + text.count("\n") + text.count("\r") + 1, "max_units", "paragraph units (at most)",
+                    project.path, limits)
         starts, ends = _paragraphs(text)
         labels.extend((name, k + 1) for k in range(len(starts)))
         rows = by_source.get(guid, np.empty(0, dtype=np.int64))
@@ -462,11 +504,12 @@ def _paragraph_units(project: Project, chosen: pd.DataFrame) -> tuple[pd.MultiIn
         offsets += len(starts)
     index = pd.MultiIndex.from_tuples(labels, names=["source", "paragraph"])
     pairs = np.column_stack([np.concatenate(cover_unit or [[]]), np.concatenate(cover_row or [[]])]).astype(np.int64)
+    index.uncounted = len(chosen) - len(np.unique(pairs[:, 1]))  # codings in no paragraph (on a line break, at the end)
     return index, pairs
 
 
 def _presence(project: Project, unit: str, codes: Iterable[str] | None,
-              coders: Iterable[str] | None) -> tuple[pd.Index, list[str], list[str], np.ndarray]:
+              coders: Iterable[str] | None, limits: Limits | None = None) -> tuple[pd.Index, list[str], list[str], np.ndarray]:
     """Return (unit index, code guids, coder guids, bool array units x codes x coders)."""
     if unit not in UNITS:
         raise ProjectError(f"`unit` must be one of {UNITS}; got {unit!r}")
@@ -482,7 +525,9 @@ def _presence(project: Project, unit: str, codes: Iterable[str] | None,
                                                                     range(len(index))))).to_numpy(dtype=np.int64),
                                  np.arange(len(chosen))])
     else:
-        index, pairs = _paragraph_units(project, chosen)
+        index, pairs = _paragraph_units(project, chosen, limits or Limits())
+    check_count(len(index) * len(code_guids) * len(coder_guids) // 100, "max_units",
+                "hundred unit x code x coder cells", project.path, limits or Limits())
     presence = np.zeros((len(index), len(code_guids), len(coder_guids)), dtype=bool)
     code_pos = chosen["code_guid"].map({g: k for k, g in enumerate(code_guids)}).to_numpy(dtype=np.int64)
     coder_pos = chosen["coder_guid"].map({g: k for k, g in enumerate(coder_guids)}).to_numpy(dtype=np.int64)
@@ -612,7 +657,7 @@ def _coefficients(ratings: np.ndarray, conf: float, n_resamples: int, seed: Seed
 
 def code_agreement(project: Project, unit: str = "source", codes: Iterable[str] | None = None,
                    coders: Iterable[str] | None = None, *, confidence: float = 0.95, n_resamples: int = 1000,
-                   seed: SeedLike = 0) -> pd.DataFrame:
+                   seed: SeedLike = 0, limits: Limits | None = None) -> pd.DataFrame:
     """Agreement between coders on each code, as presence/absence per unit, and overall.
 
     Parameters
@@ -626,6 +671,8 @@ def code_agreement(project: Project, unit: str = "source", codes: Iterable[str] 
         alpha, which has no analytic one; 0 leaves it empty.
     seed
         Seed of that bootstrap.
+    limits
+        Caps on the units compared (:class:`~intake_alliance.stats.archive.Limits`).
 
     Returns
     -------
@@ -639,8 +686,11 @@ def code_agreement(project: Project, unit: str = "source", codes: Iterable[str] 
         -- with its Wald interval; Gwet's ``ac1`` with its interval;
         Krippendorff's nominal ``alpha`` with a percentile bootstrap interval;
         ``note`` (why a coefficient is undefined, bootstrap warnings).
-        ``attrs`` records the unit, the coders and the definition of the
-        overall row.
+        ``attrs`` records the unit, the coders, the definition of the
+        overall row and ``uncounted_codings``: with ``unit="paragraph"``, the
+        codings that fall in no paragraph (a zero-length selection on a line
+        break or at the end of the text), which count for no unit. A
+        zero-length selection inside a paragraph counts for that paragraph.
 
     Notes
     -----
@@ -676,9 +726,12 @@ def code_agreement(project: Project, unit: str = "source", codes: Iterable[str] 
     """
     conf = check_confidence(confidence)
     n_resamples = check_n_resamples(n_resamples, allow_zero=True)
-    index, code_guids, coder_guids, presence = _presence(project, unit, codes, coders)
-    if len(index) == 0:
-        raise ProjectError(f"{project.path}: no {unit} units to compare (no source has text)")
+    index, code_guids, coder_guids, presence = _presence(project, unit, codes, coders, limits)
+    if len(index) < 2:
+        hint = " (with one source, try --unit paragraph)" if unit == "source" and len(index) == 1 else ""
+        raise ProjectError(f"{project.path}: {len(index) or 'no'} {unit} unit{'s' if len(index) != 1 else ''} to "
+                           f"compare; agreement needs at least two{hint}")
+    uncounted = getattr(index, "uncounted", 0)
     rows = []
     for k, path in enumerate(_names(project.codes, code_guids, "path")):
         table = presence[:, k, :].astype(np.int64)
@@ -694,7 +747,8 @@ def code_agreement(project: Project, unit: str = "source", codes: Iterable[str] 
     overall["note"] = "; ".join(filter(None, [_OVERALL_NOTE, overall["note"]]))
     result = pd.DataFrame(rows + [overall], columns=AGREEMENT_COLUMNS)
     result.attrs.update({"path": project.path, "unit": unit, "coders": _names(project.users, coder_guids, "label"),
-                         "overall": _OVERALL_NOTE, "confidence": conf, "n_resamples": n_resamples})
+                         "overall": _OVERALL_NOTE, "confidence": conf, "n_resamples": n_resamples,
+                         "uncounted_codings": int(uncounted)})
     return result
 
 
