@@ -82,3 +82,67 @@ def test_a_legitimate_large_member_passes_when_the_limit_is_raised(tmp_path: Pat
     assert refused.returncode == 2 and "--max-mib" in refused.stderr
     proc = agreement(str(path), "--max-mib", "100", "--max-ratio", "2000")
     assert "max_" not in proc.stderr  # past the limits (one source: agreement then needs a second unit)
+
+
+# --- the stats layer: bounded work, refusals by name, domains (Hypothesis) ---
+
+import numpy as np  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from scipy import stats as sps  # noqa: E402
+
+from intake_alliance import stats  # noqa: E402
+
+
+def test_fisher_power_uses_a_rejection_region_equal_to_scipys_table_by_table() -> None:
+    from intake_alliance.stats.power import _fisher_rejections
+
+    for n1, n2, alpha in [(5, 7, 0.05), (29, 26, 0.05), (12, 12, 0.01), (40, 3, 0.05), (1, 1, 0.05)]:
+        slow = np.array([[sps.fisher_exact([[i, n1 - i], [j, n2 - j]]).pvalue <= alpha for j in range(n2 + 1)]
+                         for i in range(n1 + 1)])
+        assert (slow == _fisher_rejections(n1, n2, alpha)).all(), (n1, n2)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: stats.bootstrap_ci("fleiss_kappa", np.arange(1_800_000).reshape(-1, 3) % 2, n_resamples=1000),
+     "n_resamples"),
+    (lambda: stats.bootstrap_ci("fleiss_kappa", np.arange(30).reshape(-1, 3) % 2, n_resamples=10 ** 8), "n_resamples"),
+    (lambda: stats.ratings_from_cells(10 ** 9, 0, 0, 0), "cells"),
+    (lambda: stats.percent_check("50%", 20, n_range=(1, 10 ** 5)), "n_range"),
+    (lambda: stats.fisher_power(0.1, 0.2, 10 ** 5, 10 ** 5), "n1"),
+    (lambda: stats.interpret(5.0), "between -1 and 1"),
+    (lambda: stats.cmh_test([]), "strata"),
+    (lambda: stats.krippendorff_alpha(np.array([[1.0, np.inf], [2.0, 2.0], [1.0, 1.0]]), level="interval"), "finite"),
+])
+def test_oversized_or_out_of_domain_requests_are_refused_by_name(call, words) -> None:
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+strata = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4), st.integers(0, 4)),
+                  min_size=1, max_size=6).map(lambda rows: [(min(a, b), b, min(c, d), d) for a, b, c, d in rows])
+
+
+@settings(max_examples=200, deadline=None)
+@given(strata)
+def test_exact_stratified_test_is_a_probability_with_the_mid_p_below_it(rows) -> None:
+    res = stats.exact_stratified_test(rows)
+    assert 0 < res.pvalue <= 1 and 0 < res.mid_pvalue <= res.pvalue
+    assert res.low <= res.statistic <= res.high
+    cmh = stats.cmh_test(rows)
+    assert np.isnan(cmh) == (res.informative_strata == 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), min_size=2, max_size=8), st.floats(0, 0.95))
+def test_contrast_design_effect_stays_between_its_bounds(pairs, icc) -> None:
+    a = np.array([p[0] for p in pairs])
+    b = np.array([p[1] for p in pairs])
+    if a.sum() == 0 or b.sum() == 0 or ((a + b) == 0).any():
+        with pytest.raises(ValueError):
+            stats.contrast_design_effect(a, b, icc)
+        return
+    ratio = stats.contrast_design_effect(a, b, icc)
+    # never below 1 - ICC (the therapist effect cancels completely), never above one group per cluster
+    worst = 1 - icc + icc * max(stats.kish_cluster_size(a[a > 0]), stats.kish_cluster_size(b[b > 0]))
+    assert 1 - icc - 1e-12 <= ratio <= worst + 1e-9

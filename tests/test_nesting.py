@@ -150,8 +150,11 @@ def test_exact_stratified_test_matches_a_hand_enumerated_two_stratum_case() -> N
     # mid-p subtracts half of P(observed) only, 12/28 - 3/28 (not half of the tied total 0 as well)
     tie = stats.exact_stratified_test([(2, 4, 0, 4)])
     assert tie.pvalue == pytest.approx(12 / 28) and tie.mid_pvalue == pytest.approx(9 / 28)
-    # no informative stratum: the total is fixed, both p-values are 1
-    assert stats.exact_stratified_test([])[:2] == (1.0, 1.0)
+    # no informative stratum: the total is fixed, both p-values are 1; no stratum at all is refused
+    with pytest.raises(ValueError, match="`strata`"):
+        stats.exact_stratified_test([])
+    with pytest.raises(ValueError, match="`strata`"):
+        cmh_test([])
     assert stats.exact_stratified_test([(2, 2, 0, 0), (0, 3, 0, 3), (3, 3, 2, 2)])[:2] == (1.0, 1.0)
 
 

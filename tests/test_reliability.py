@@ -677,7 +677,8 @@ def test_interpret_study_values_side_by_side():
     assert wide.at[0.82, "landis_koch"] == "almost perfect"
     assert wide.at[0.70, "krippendorff"] == "tentative conclusions only"
     assert interpret(np.nan).at[0, "label"] is None
-    assert interpret(1.2).at[0, "label"] is None
+    with pytest.raises(ValueError, match="between -1 and 1; got np.float64\\(1.2\\)"):
+        interpret(1.2)  # outside the domain: refused by name, not labelled None
 
 
 def test_interpretation_scales_are_tidy_and_cover_the_range():

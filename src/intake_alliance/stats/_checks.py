@@ -66,6 +66,10 @@ def check_seed(seed: Any) -> int:
     return int(seed)
 
 
+#: More bootstrap resamples than this buy no precision a report could show.
+MAX_RESAMPLES = 1_000_000
+
+
 def check_n_resamples(n_resamples: Any, *, allow_zero: bool) -> int:
     """Return ``n_resamples`` as an int: at least 2, or 0 (no bootstrap) where ``allow_zero``."""
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
@@ -73,7 +77,25 @@ def check_n_resamples(n_resamples: Any, *, allow_zero: bool) -> int:
     if n_resamples < 2 and not (allow_zero and n_resamples == 0):
         wanted = "0 (no bootstrap) or an integer >= 2" if allow_zero else "an integer >= 2"
         raise ValueError(f"`n_resamples` must be {wanted}; got {n_resamples}.")
+    if n_resamples > MAX_RESAMPLES:
+        raise ValueError(f"`n_resamples` must be at most {MAX_RESAMPLES:,} (the Monte Carlo error of a 95 % "
+                         f"percentile limit is already below 0.001 there); got {n_resamples:,}.")
     return int(n_resamples)
+
+
+#: The most elements one call may allocate for a simulation or resampling (about 400 MB of float64).
+MAX_ELEMENTS = 50_000_000
+
+
+def check_work(elements: int, what: str, limit: int = MAX_ELEMENTS) -> None:
+    """Refuse, before any work, a request that would allocate ``elements`` array elements beyond ``limit``.
+
+    ``what`` names the arguments that set the size, so the message says what to lower:
+    "`n_resamples` x units = 524,288,000 exceeds 50,000,000 ...".
+    """
+    if elements > limit:
+        raise ValueError(f"{what} = {elements:,} exceeds {limit:,} (about {8 * limit / 1e9:.1f} GB of memory); "
+                         "ask for fewer")
 
 
 def make_rng(seed: SeedLike) -> np.random.Generator:

@@ -139,6 +139,9 @@ def interpret(value: float | Iterable[float] | pd.DataFrame, scale: str | Sequen
     else:
         values = np.atleast_1d(np.asarray(value, dtype=float)).ravel()
         coefficients = None
+    outside = np.isfinite(values) & ((values < -1.0) | (values > 1.0))
+    if outside.any():
+        raise ValueError(f"`value` must be agreement coefficients between -1 and 1; got {values[outside][0]!r}.")
     with np.errstate(invalid="ignore"):
         in_range = np.isfinite(values) & (values >= -1.0) & (values <= 1.0)
     parts = []

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import SeedLike, check_confidence, check_n_resamples, make_rng
+from ._checks import SeedLike, check_confidence, check_n_resamples, check_work, make_rng
 from .coding import _alpha_domain, _disagreement_weights
 from .coding import CountsLike, RatingsLike, _Coded, _ac1_chance, _alpha_from_coincidences, _chance_corrected, _frame, _prepare, _row, _unit_coincidences, _unit_pair_agreement
 
@@ -158,6 +158,7 @@ def _bootstrap_coded(name: str, coded: _Coded, *, n_resamples: int, confidence: 
     f = _weighted_evaluator(name, coded, level=level, weights=weights)
     n = coded.n_units
     estimate = float(f(np.ones((1, n)))[0])
+    check_work(n_resamples * n, "`n_resamples` x units")
     idx = make_rng(seed).integers(0, n, size=(n_resamples, n))
     reps = _evaluate_blocks(f, _resample_weights(idx, n), n_resamples, n)
     jack = _evaluate_blocks(f, _jackknife_weights(n), n, n) if method == "bca" else None
@@ -335,6 +336,7 @@ def _bootstrap_loop(statistic: Callable[..., Any], data: Any, counts: Any, categ
 
     n = len(frame)
     estimate = value(frame)
+    check_work(n_resamples * n, "`n_resamples` x units")
     idx = make_rng(seed).integers(0, n, size=(n_resamples, n))
     reps = np.empty(n_resamples)
     with warnings.catch_warnings():

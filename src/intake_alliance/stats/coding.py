@@ -458,6 +458,9 @@ def _alpha_domain(coded: _Coded, level: str) -> np.ndarray:
                 f"level={level!r} needs numeric category labels; got {list(coded.categories)!r}. "
                 "Use level='nominal' or 'ordinal' for codes."
             ) from exc
+        if not np.isfinite(values).all():
+            raise ValueError(f"level={level!r} needs finite category values; got "
+                             f"{[c for c, v in zip(coded.categories, values) if not np.isfinite(v)]!r}.")
         if level == "ratio" and (values < 0).any():
             raise ValueError("level='ratio' needs non-negative category values.")
         return values

@@ -192,6 +192,8 @@ def simulate_icc_estimates(n_helpers: int, per_helper, icc: float = 0.11, n_reps
         ``attrs`` hold the design.
     """
     n_reps = check_int(n_reps, "n_reps")
+    if n_reps > 20_000:  # each replicate simulates and fits one sample: a minute per few thousand
+        raise ValueError(f"`n_reps` must be at most 20,000 (each replicate is a simulated study); got {n_reps:,}.")
     seed = check_seed(seed)
     sizes = _cluster_sizes(check_int(n_helpers, "n_helpers", minimum=2), per_helper)
     m = float(sizes.mean())

@@ -77,6 +77,10 @@ def _parse_percent(reported: object) -> Decimal:
     return value
 
 
+#: The widest range of denominators percent_check searches (exact arithmetic per n and rule).
+_MAX_N_RANGE = 10_000
+
+
 def percent_check(
     reported: str,
     n: int,
@@ -144,6 +148,9 @@ def percent_check(
         raise ValueError(f"`n_range` must be a pair (first, last); got {n_range!r}.")
     first = check_int(first, "n_range", 1)
     last = check_int(last, "n_range", first)
+    if last - first > _MAX_N_RANGE:
+        raise ValueError(f"`n_range` may span at most {_MAX_N_RANGE:,} denominators (each is tried exactly); "
+                         f"got {first:,} to {last:,}.")
     hundred = Fraction(100)
     intervals = {c: rounding_interval(value, c) for c in CONVENTIONS}
     counts_by = {c: _numerators_in(intervals[c], n, hundred, 0, n) for c in CONVENTIONS}

@@ -22,7 +22,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import check_icc, check_int
+from ._checks import check_icc, check_int, check_work
 
 __all__ = ["fisher_power", "detectable_difference", "clustered_detectable_difference", "design_effect",
            "effective_sample_size", "kish_cluster_size", "contrast_design_effect"]
@@ -30,10 +30,23 @@ __all__ = ["fisher_power", "detectable_difference", "clustered_detectable_differ
 
 @functools.lru_cache(maxsize=16)
 def _fisher_rejections(n1: int, n2: int, alpha: float) -> np.ndarray:
+    """Which of the (n1 + 1)(n2 + 1) tables Fisher's two-sided test rejects at ``alpha``.
+
+    For each total t of events the tables share one hypergeometric distribution, so all their p-values come
+    from one sorted cumulative sum (the rule of :func:`scipy.stats.fisher_exact`: the probability of the
+    tables no more probable than the observed one, with its relative tolerance of 1e-7): O(n log n) per
+    total instead of one call of ``fisher_exact`` per table.
+    """
+    check_work((n1 + 1) * (n2 + 1), "(`n1` + 1) x (`n2` + 1) tables")
     rej = np.zeros((n1 + 1, n2 + 1), dtype=bool)
-    for i in range(n1 + 1):
-        for j in range(n2 + 1):
-            rej[i, j] = stats.fisher_exact([[i, n1 - i], [j, n2 - j]]).pvalue <= alpha
+    total = n1 + n2
+    for t in range(total + 1):
+        i = np.arange(max(0, t - n2), min(n1, t) + 1)
+        pmf = stats.hypergeom.pmf(i, total, t, n1)
+        ordered = np.sort(pmf)
+        cumulative = np.cumsum(ordered)
+        p = cumulative[np.searchsorted(ordered, pmf * (1 + 1e-7), side="right") - 1]
+        rej[i, t - i] = np.minimum(p, 1.0) <= alpha
     rej.setflags(write=False)
     return rej
 

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import optimize
-from ._checks import SeedLike, check_int, check_unit_interval, make_rng
+from ._checks import SeedLike, check_int, check_unit_interval, check_work, make_rng
 from .agreement_batch import fleiss_kappa_batch
 from .rounding import rounding_interval
 
@@ -86,6 +86,7 @@ def segment_prevalence(interview_share: float | Sequence[float], segments_per_in
 
 
 def _draws(rng: np.random.Generator, n_reps: int, n_units: int, n_raters: int) -> dict[str, np.ndarray]:
+    check_work(n_reps * n_units * n_raters, "`n_reps` x `n_units` x `n_raters`")
     return {
         "truth": rng.random((n_reps, n_units)),
         "copy": rng.random((n_reps, n_units, n_raters)),
@@ -271,6 +272,7 @@ def ratings_from_cells(both: int, first_only: int, second_only: int, neither: in
         check_int(v, name, 0)
     if sum(cells.values()) < 2:
         raise ValueError("the four cells must add up to at least two units.")
+    check_work(2 * sum(cells.values()), "2 x the four cells", limit=20_000_000)
     absent, present = labels
     rows = ([[present, present]] * both + [[present, absent]] * first_only
             + [[absent, present]] * second_only + [[absent, absent]] * neither)

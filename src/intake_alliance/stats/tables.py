@@ -129,14 +129,15 @@ def chi2_test(x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0) -> 
     return float(res.set_index("test").at["pearson", "pval"])
 
 
-def _strata_array(strata) -> np.ndarray:
+def _strata_array(strata, caller: str) -> np.ndarray:
     """Validate ``(x1, n1, x2, n2)`` strata and return the informative ones as a k x 4 integer array.
 
     A stratum with one group only, or in which the event does not vary, carries no information about the
     comparison (its count is fixed by its margins) and is left out.
     """
-    rows = []
+    rows, seen = [], 0
     for i, stratum in enumerate(strata):
+        seen += 1
         try:
             x1, n1, x2, n2 = stratum
         except (TypeError, ValueError):
@@ -147,6 +148,8 @@ def _strata_array(strata) -> np.ndarray:
             raise ValueError(f"`strata`: stratum {i} has more events than cases: {stratum!r}")
         if n1 and n2 and 0 < x1 + x2 < n1 + n2:
             rows.append((x1, n1, x2, n2))
+    if not seen:
+        raise ValueError(f"`strata`: {caller} needs at least one stratum (x1, n1, x2, n2); got none")
     return np.array(rows, dtype=np.int64).reshape(-1, 4)
 
 
@@ -191,7 +194,7 @@ def exact_stratified_test(strata) -> ExactStratified:
     >>> exact_stratified_test([(1, 2, 1, 2), (2, 3, 1, 2)]).pvalue
     1.0
     """
-    arr = _strata_array(strata)
+    arr = _strata_array(strata, "exact_stratified_test")
     dist, low, high, expected = np.array([1.0]), 0, 0, 0.0
     for x1, n1, x2, n2 in arr:
         m = x1 + x2
@@ -223,7 +226,7 @@ def cmh_test(strata, correction: bool = True) -> float:
     >>> round(cmh_test([(4, 5, 1, 5), (3, 4, 0, 4)]), 4)
     0.0242
     """
-    arr = _strata_array(strata).astype(float)
+    arr = _strata_array(strata, "cmh_test").astype(float)
     if not len(arr):
         return math.nan
     x1, n1, x2, n2 = arr.T
