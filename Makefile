@@ -39,13 +39,15 @@ $(STAMP): requirements.lock pyproject.toml
 # build-book re-executes and re-renders every page when src/ or data/ changed since the last
 # successful build, and fails (naming the notebook and cell) when any notebook raises.
 book: $(STAMP)
-	@$(BIN)/python -m intake_alliance build-book --jobs $(JOBS)
+	@$(BIN)/python -m intake_alliance build-book --jobs "$(JOBS)"
 
 # The PDF edition: the executed book on one page, printed by headless Chromium (apt-get install chromium).
 # The second build-book only re-renders the intro, which then links the PDF (copied into the site).
-pdf: book
+pdf: $(STAMP)
+	@$(BIN)/python -m intake_alliance build-pdf --check
+	@$(MAKE) --no-print-directory book
 	@$(BIN)/python -m intake_alliance build-pdf
-	@$(BIN)/python -m intake_alliance build-book --jobs $(JOBS)
+	@$(BIN)/python -m intake_alliance build-book --jobs "$(JOBS)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -55,6 +57,7 @@ verify: $(STAMP)
 
 serve:
 	@test -d _build/html || { echo "no _build/html yet: run 'make book' first"; exit 1; }
+	@test ! -e _build/html/BUILD_NOT_CURRENT.txt || { echo "make serve: refused: $$(cat _build/html/BUILD_NOT_CURRENT.txt)"; exit 1; }
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 clean:

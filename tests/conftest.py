@@ -63,10 +63,14 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if reuse:
         if not (Path(reuse) / "intro.html").is_file():
             pytest.fail(f"BUILT_BOOK={reuse} is not the html folder of a built book")
+        stale = Path(reuse) / "BUILD_NOT_CURRENT.txt"
+        if stale.exists():
+            pytest.fail(f"BUILT_BOOK={reuse}: refused: {stale.read_text().strip()}")
         return Path(reuse)
     out = tmp_path_factory.mktemp("book")
     proc = build_book_into(out)
     if proc.returncode != 0:
         reports = "\n".join(p.read_text() for p in (out / "_build" / "html" / "reports").glob("**/*.log"))
         pytest.fail(f"jupyter-book build failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}\n{reports[-4000:]}")
+    assert not (out / "_build" / "html" / "BUILD_NOT_CURRENT.txt").exists(), "a successful build leaves no marker"
     return out / "_build" / "html"

@@ -180,3 +180,29 @@ def test_inputs_hash_covers_src_and_data(tmp_path: Path) -> None:
     assert inputs_hash(tmp_path) == before
     (tmp_path / "src" / "b.py").write_text("")
     assert inputs_hash(tmp_path) != before
+
+
+def test_a_failed_build_marks_the_old_site_and_serve_refuses_it(tmp_path: Path) -> None:
+    """A tampered data file stops the build in seconds, before any notebook, and the old site is marked."""
+    from intake_alliance.book.execution import FAILED_MARKER, build_book
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    old_site = tmp_path / "_build" / "html"
+    old_site.mkdir(parents=True)
+    (old_site / "intro.html").write_text("<p>yesterday's site</p>")
+    path = tmp_path / "data" / "published" / "reported_values.csv"
+    path.write_text(path.read_text().replace("43.1%", "43.2%"))
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="reported_values.csv"):
+        build_book(root=tmp_path)
+    assert time.perf_counter() - start < 60  # named by the data check, not after every notebook ran
+    assert (old_site / FAILED_MARKER).exists()
+    proc = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "serve", "PYTHON=false"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "refused" in proc.stdout + proc.stderr
+
+
+def test_jobs_cannot_smuggle_options_into_the_build() -> None:
+    proc = subprocess.run(["make", "-s", "-n", "-f", str(ROOT / "Makefile"), "book", "JOBS=2 --path-output /"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert '--jobs "2 --path-output /"' in proc.stdout

@@ -53,7 +53,7 @@ from .paths import ROOT
 __all__ = ["main", "parser"]
 
 #: Exceptions that mean "the input or the request is wrong", not "the program is broken".
-USER_ERRORS = (ValueError, FileNotFoundError, NotADirectoryError, KeyError)
+USER_ERRORS = (ValueError, FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError, KeyError)
 
 
 def _positive_int(text: str) -> int:
@@ -79,8 +79,11 @@ def cmd_build_book(args: argparse.Namespace) -> int:
 
 
 def cmd_build_pdf(args: argparse.Namespace) -> int:
-    from .book.pdf import PdfFailed, build_pdf
+    from .book.pdf import PdfFailed, build_pdf, check_chromium
 
+    if args.check:
+        print(f"build-pdf: prints with {check_chromium()}")
+        return 0
     try:
         build_pdf(args.path_output)
     except PdfFailed as exc:
@@ -296,8 +299,9 @@ def parser() -> argparse.ArgumentParser:
                     help="processes executing notebooks before the build (1: myst-nb alone)")
     bb.add_argument("--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")
 
-    add("build-pdf", cmd_build_pdf, help="print the executed book to _build/pdf/book.pdf (Chromium)").add_argument(
-        "--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")
+    bp = add("build-pdf", cmd_build_pdf, help="print the executed book to _build/pdf/book.pdf (Chromium)")
+    bp.add_argument("--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")
+    bp.add_argument("--check", action="store_true", help="only check that Chromium is there (make pdf runs it first)")
     add("inputs-hash", cmd_inputs_hash, help="hash of src/ and data/")
     add("check-data", cmd_check_data, help="validate every data file")
     add("rehash", cmd_rehash, help="record new hashes after an intended data edit")

@@ -276,6 +276,11 @@ def _run_sphinx(cmd: list[str], cwd: Path) -> int:
         raise
 
 
+#: Written into ``_build/html`` when a build starts and removed when it succeeds: ``make serve`` and the
+#: site tests refuse a site that carries it, so a failed build never leaves an old site looking current.
+FAILED_MARKER = "BUILD_NOT_CURRENT.txt"
+
+
 def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = ROOT) -> int:
     """Build the book into ``out/_build`` (default ``root/_build``); return the exit status (0: built).
 
@@ -289,7 +294,13 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
     _check_workers(jobs, "jobs")
     root = Path(root)
     build_dir = Path(out or root) / "_build"
-    build_dir.mkdir(parents=True, exist_ok=True)
+    from .. import data
+
+    marker = build_dir / "html" / FAILED_MARKER
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("This site is not current: a build started and did not finish (it failed or was "
+                      "interrupted). Run make book again.\n", encoding="utf-8")
+    data.check_all(root / "data")  # a tampered or malformed data file is named in seconds, before any notebook runs
     current = inputs_hash(root)
     try:
         if _forget_stale(build_dir, current):
@@ -322,4 +333,5 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
         print("\nbuild-book: FAILED (see the messages above)", file=sys.stderr)
         return code
     (build_dir / ".inputs.sha256").write_text(current + "\n", encoding="utf-8")
+    marker.unlink(missing_ok=True)
     return 0

@@ -83,6 +83,17 @@ def _check_math(pdf: Path) -> None:
         raise PdfFailed(f"{pdf}: no MathJax font inside; the formulas were not typeset before printing")
 
 
+def check_chromium(chromium: str | Path = CHROMIUM) -> Path:
+    """Return the Chromium that prints the PDF, or say in one line why there is none (before any build)."""
+    chromium = Path(chromium)
+    if not chromium.is_file():
+        raise FileNotFoundError(f"make pdf prints with Chromium, and there is none at {chromium} "
+                                "(apt-get install chromium, or set CHROMIUM)")
+    if not os.access(chromium, os.X_OK):
+        raise PermissionError(f"make pdf prints with Chromium, and {chromium} is not executable")
+    return chromium
+
+
 def build_pdf(out: str | Path | None = None, root: str | Path = ROOT, chromium: str | Path = CHROMIUM) -> Path:
     """Build ``out/_build/pdf/book.pdf`` (default ``root/_build``) and return its path.
 
@@ -95,9 +106,7 @@ def build_pdf(out: str | Path | None = None, root: str | Path = ROOT, chromium: 
     """
     root, chromium = Path(root), Path(chromium)
     out = Path(out) if out is not None else root
-    if not chromium.is_file():
-        raise FileNotFoundError(f"make pdf prints with Chromium, and there is none at {chromium} "
-                                "(apt-get install chromium)")
+    check_chromium(chromium)
     start = time.perf_counter()
     page = _single_page(root, out)
     built = time.perf_counter()

@@ -11,6 +11,8 @@ program (the coding lab's vignettes).
 
 from __future__ import annotations
 
+import re
+
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -191,6 +193,8 @@ def write_project(path: str | Path, users: TableLike | None, codes: TableLike | 
         and the zip entries carry a fixed date, so writing the same tables
         twice gives identical bytes.
     """
+    if not re.fullmatch(r"[^/\\:]+\.qde", qde_name or "") or qde_name.startswith("."):
+        raise ValueError(f"`qde_name` must be a plain file name ending in .qde, with no folder; got {qde_name!r}")
     users_t = _table(users, "users", ["name"])
     codes_t = _table(codes, "codes", ["name"])
     sources_t = _table(sources, "sources", ["name"])
