@@ -24,6 +24,8 @@
   class SheetError extends Error {}
 
   // ---------------------------------------------------------------- text, as Python prints it
+  // Characters Python's repr escapes (str.isprintable is false: other and separator categories but the space).
+  const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
   function pyRepr(s) {
     const q = s.includes("'") && !s.includes('"') ? '"' : "'";
     let out = "";
@@ -33,13 +35,37 @@
       else if (ch === "\n") out += "\\n";
       else if (ch === "\r") out += "\\r";
       else if (ch === "\t") out += "\\t";
-      else out += ch;
+      else if (ch !== " " && NOT_PRINTABLE.test(ch)) {
+        const code = ch.codePointAt(0);
+        out += code < 0x100 ? "\\x" + code.toString(16).padStart(2, "0")
+          : code < 0x10000 ? "\\u" + code.toString(16).padStart(4, "0") : "\\U" + code.toString(16).padStart(8, "0");
+      } else out += ch;
     }
     return q + out + q;
   }
   const pyList = (items) => "[" + items.map(pyRepr).join(", ") + "]";
 
   // ---------------------------------------------------------------- decoding and splitting
+  // Python's str.strip() removes exactly these characters (str.isspace); JavaScript's trim() differs
+  // (it keeps U+001C..U+001F and U+0085 and removes U+FEFF), so the page strips as Python does.
+  const PY_SPACE = new Set(Array.from(" \t\n\r\u000b\u000c\u001c\u001d\u001e\u001f\u0085\u00a0\u1680"
+    + "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"));
+  function pyStrip(s) {
+    let a = 0, b = s.length;
+    while (a < b && PY_SPACE.has(s[a])) a += 1;
+    while (b > a && PY_SPACE.has(s[b - 1])) b -= 1;
+    return s.slice(a, b);
+  }
+
+  // Bytes that Windows-1252 leaves undefined: Python's cp1252 codec refuses them, the browser's does not.
+  const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+  function tooLarge(source, size, data) {
+    const fmt = (n) => n.toLocaleString("en-US");
+    return new SheetError(`${source}: ${fmt(size)} bytes is too large for a coding sheet (at most `
+      + `${fmt(data.max_bytes)} bytes; a sheet of a few dozen vignettes is a few kilobytes)`);
+  }
+
   function decode(bytes, source) {
     if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
       const le = bytes[0] === 0xff;
@@ -52,6 +78,11 @@
     try {
       return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     } catch (e) {
+      const bad = bytes.findIndex((b) => CP1252_UNDEFINED.has(b));
+      if (bad >= 0) {
+        throw new SheetError(`${source}: not a text file in UTF-8 or Windows-1252 encoding (byte ${bad}); `
+          + "save the sheet as CSV");
+      }
       return new TextDecoder("windows-1252").decode(bytes);
     }
   }
@@ -90,7 +121,7 @@
   function sniffSeparator(text) {
     const first = text.split(/\r\n|\r|\n/)[0] || "";
     for (const [sep] of SEPARATORS) {
-      const fields = (splitRecords(first, sep)[0] || []).map((f) => f.trim().toLowerCase());
+      const fields = (splitRecords(first, sep)[0] || []).map((f) => pyStrip(f).toLowerCase());
       if (fields.includes("vignette_id")) return sep;
     }
     return ",";
@@ -132,9 +163,26 @@
     return total ? (2 * matches) / total : 1;
   }
 
+  // difflib.get_close_matches tries real_quick_ratio (lengths) and quick_ratio (shared characters), both upper
+  // bounds of ratio, before the ratio itself; the same filters keep a huge cell from freezing the page.
+  function quickRatio(x, word) {
+    const a = Array.from(x), b = Array.from(word), avail = new Map();
+    b.forEach((ch) => avail.set(ch, (avail.get(ch) || 0) + 1));
+    let matches = 0;
+    for (const ch of a) {
+      const n = avail.get(ch) || 0;
+      if (n > 0) { matches += 1; avail.set(ch, n - 1); }
+    }
+    const total = a.length + b.length;
+    return total ? (2 * matches) / total : 1;
+  }
+
   function closestName(word, candidates) {
     let best = null;
+    const lw = Array.from(word).length;
     for (const x of candidates) {
+      const lx = Array.from(x).length;
+      if ((lx + lw ? (2 * Math.min(lx, lw)) / (lx + lw) : 1) < 0.6 || quickRatio(x, word) < 0.6) continue;
       const score = similarity(x, word);
       if (score < 0.6) continue;
       if (best === null || score > best[0] || (score === best[0] && x > best[1])) best = [score, x];
@@ -146,7 +194,7 @@
   function themeLookup(data) {
     const lookup = new Map();
     data.themes.forEach((t) => lookup.set(t.key.toLowerCase(), t.key));
-    data.themes.forEach((t) => lookup.set(t.label.trim().toLowerCase(), t.key));
+    data.themes.forEach((t) => lookup.set(pyStrip(t.label).toLowerCase(), t.key));
     return lookup;
   }
 
@@ -165,13 +213,13 @@
   }
 
   function readSheet(text, source, data) {
-    if (!text.trim()) {
+    if (!pyStrip(text)) {
       throw new SheetError(`${source}: the file is empty; a coding sheet has the header ${SHEET_COLUMNS.join(",")} `
         + "and one row per vignette");
     }
     const sep = sniffSeparator(text);
     const records = splitRecords(text, sep);
-    const header = records[0].map((c) => c.trim().toLowerCase());
+    const header = records[0].map((c) => pyStrip(c).toLowerCase());
     records.slice(1).forEach((r, i) => {
       if (r.length > header.length) {
         const name = SEPARATORS.find(([s]) => s === sep)[1];
@@ -183,7 +231,7 @@
     if (missingCols.length) {
       throw new SheetError(`${source}: missing column(s) ${pyList(missingCols)}; a coding sheet needs ${pyList(SHEET_COLUMNS)}`);
     }
-    const col = (r, name) => { const at = header.indexOf(name); return at < 0 ? "" : (r[at] || "").trim(); };
+    const col = (r, name) => { const at = header.indexOf(name); return at < 0 ? "" : pyStrip(r[at] || ""); };
     const known = data.key.map((k) => k.vignette_id);
     const knownSet = new Set(known);
     const lookup = themeLookup(data);
@@ -351,6 +399,7 @@
   async function sheetFromInput(input, data) {
     const file = input.files && input.files[0];
     if (!file) return null;
+    if (file.size > data.max_bytes) throw tooLarge(file.name, file.size, data);  // refused before it is read
     return readSheet(decode(await readFile(file), file.name), file.name, data);
   }
 
@@ -373,8 +422,11 @@
         return sheet && scoreSheet(sheet, "key", data);
       }));
       const area = root.querySelector("textarea");
-      root.querySelector("button").addEventListener("click", () => run(async () =>
-        scoreSheet(readSheet(area.value, "pasted sheet", data), "key", data)));
+      root.querySelector("button").addEventListener("click", () => run(async () => {
+        const size = new TextEncoder().encode(area.value).length;
+        if (size > data.max_bytes) throw tooLarge("pasted sheet", size, data);
+        return scoreSheet(readSheet(area.value, "pasted sheet", data), "key", data);
+      }));
     } else {
       const [a, b] = root.querySelectorAll("input[type=file]");
       const both = () => run(async () => {

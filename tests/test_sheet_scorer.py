@@ -199,3 +199,41 @@ def test_the_script_has_no_network_calls() -> None:
     for call in ("fetch(", "XMLHttpRequest", "sendBeacon", "WebSocket", "http://", "https://", "import("):
         assert call not in source
     assert codecs.BOM_UTF8 not in source.encode()
+
+
+def _hostile_sheets() -> dict[str, bytes]:
+    """Sheets on which the page and Python once disagreed, or which froze the page (issue 26)."""
+    good = (SHEETS / "sheet_careful.csv").read_text().splitlines()
+    header, rows = good[0], good[1:]
+    theme0 = rows[0].split(",")[1]
+    with_theme = lambda theme: "\n".join([header, rows[0].replace(theme0, theme, 1)] + rows[1:]).encode()  # noqa: E731
+    binary = bytes(range(256)) * 8
+    return {
+        "trailing_control.csv": with_theme(theme0 + "\x1f"),  # Python's strip removes U+001F; trim() did not
+        "bom_in_cell.csv": with_theme("\ufeff" + theme0),  # trim() removed U+FEFF; Python's strip does not
+        "binary.csv": binary,  # 0x81 is undefined in Windows-1252: Python refuses, the browser decoded it
+        "long_theme.csv": with_theme("x" * 200_000),  # froze the page for seconds in difflib's ratio
+        "too_large.csv": with_theme("y" * (1 << 20)),  # over the size limit: refused at once, unread
+        "nul_in_cell.csv": with_theme(theme0 + "\x00x"),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_hostile_sheets()))
+def test_hostile_sheets_get_the_same_verdict_in_the_page_and_in_python(lab, tmp_path: Path, name: str) -> None:
+    import time
+
+    payload = _hostile_sheets()[name]
+    (tmp_path / name).write_bytes(payload)
+    try:
+        score = teaching.score_sheet(tmp_path / name)
+        expected = None
+    except ValueError as exc:
+        expected = str(exc).replace(str(tmp_path / name), name)
+    start = time.perf_counter()
+    shown = _score_in_page(lab, name, payload)
+    elapsed = time.perf_counter() - start
+    if expected is None:
+        _assert_same(shown, score)
+    else:
+        assert shown.get("error") == expected
+    assert elapsed < 10, f"the page took {elapsed:.1f} s"  # a budget against freezing, not a timing claim

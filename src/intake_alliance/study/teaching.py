@@ -90,6 +90,7 @@ def scorer_data() -> dict[str, Any]:
     """
     key = _check_key(answer_key())
     return {
+        "max_bytes": MAX_SHEET_BYTES,
         "themes": themes()[["key", "label", "valence"]].to_dict("records"),
         "key": key[["vignette_id", "primary_theme", "secondary_theme"]].to_dict("records"),
     }
@@ -193,9 +194,22 @@ def _refuse_long_rows(text: str, sep: str, path: Path) -> None:
                              f"that contains a {SEPARATORS[sep]} must be put in double quotes")
 
 
+#: The largest sheet read, in bytes: a sheet of a few dozen vignettes with notes is a few kilobytes.
+MAX_SHEET_BYTES = 1 << 20
+
+
+def too_large(source: str, size: int) -> str:
+    """The one message for a sheet over :data:`MAX_SHEET_BYTES` (the page gives the same)."""
+    return (f"{source}: {size:,} bytes is too large for a coding sheet (at most {MAX_SHEET_BYTES:,} bytes; "
+            "a sheet of a few dozen vignettes is a few kilobytes)")
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ValueError(f"path_or_df: {path} does not exist or is not a file")
+    size = path.stat().st_size
+    if size > MAX_SHEET_BYTES:
+        raise ValueError(too_large(str(path), size))
     text = _decode(path.read_bytes(), path)
     if not text.strip():
         raise ValueError(f"{path}: the file is empty; a coding sheet has the header {','.join(SHEET_COLUMNS)} "
