@@ -83,8 +83,8 @@ def check_n_resamples(n_resamples: Any, *, allow_zero: bool) -> int:
     return int(n_resamples)
 
 
-#: The most elements one call may allocate for a simulation or resampling (about 400 MB of float64).
-MAX_ELEMENTS = 50_000_000
+#: The most elements one call may allocate for a simulation or resampling (about 800 MB of float64 or int64).
+MAX_ELEMENTS = 100_000_000
 
 
 def check_work(elements: int, what: str, limit: int = MAX_ELEMENTS) -> None:
