@@ -145,6 +145,13 @@ CORPUS = [
     ("empty_paragraphs", empty_paragraphs, "max_ratio"),
     ("many_paragraphs", many_paragraphs, "max_units"),
     ("nested_codes", nested_codes, "max_depth"),
+    ("unknown_xml_encoding", lambda f: write(f, "badenc", qde(sources=two_sources()).replace(
+        'encoding="utf-8"', 'encoding="bogus-enc"')), "cannot be decoded"),
+    ("terminal_escape_in_member_name", lambda f: write(f, "escape_name", qde(sources=two_sources()),
+                                                       {"readme\n\x1b[2J\x1b[31mOK, kappa 1.00.txt": b"x"}), None),
+    ("pdf_selection_in_a_text", lambda f: write(f, "pdf_in_text", qde(sources=source(
+        "a", "one\ntwo", selection(None, None, kind="PDFSelection") + selection(0, 2, BOB))
+        + source("b", "x", selection(0, 1)))), "select no characters"),
     ("formula_code", lambda f: write(f, "formula_code", qde(
         codes=CODES.replace('name="X"', 'name="=cmd|\' /C calc\'!A0"'), sources=two_sources())), None),
     ("zero_length_on_line_break", lambda f: write(f, "zero_length", qde(sources=source(

@@ -39,7 +39,8 @@ def agreement(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("name, build, expected", corpus(), ids=[c[0] for c in corpus()])
 def test_each_hostile_project_gets_one_line_or_an_answer(tmp_path: Path, name, build, expected) -> None:
     path = build(tmp_path)
-    unit = ["--unit", "paragraph"] if name in ("empty_paragraphs", "many_paragraphs", "zero_length_on_line_break") else []
+    unit = ["--unit", "paragraph"] if name in ("empty_paragraphs", "many_paragraphs", "zero_length_on_line_break",
+                                               "pdf_selection_in_a_text") else []
     out = tmp_path / "table.csv"
     proc = agreement(str(path), *unit, "--out", str(out))
     if expected is None:
@@ -146,3 +147,27 @@ def test_contrast_design_effect_stays_between_its_bounds(pairs, icc) -> None:
     # never below 1 - ICC (the therapist effect cancels completely), never above one group per cluster
     worst = 1 - icc + icc * max(stats.kish_cluster_size(a[a > 0]), stats.kish_cluster_size(b[b > 0]))
     assert 1 - icc - 1e-12 <= ratio <= worst + 1e-9
+
+
+def test_names_from_the_file_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    """Newlines, escape sequences and bidi overrides in names are shown escaped, on the one error line too."""
+    from hostile_qdpx import CODES, qde, two_sources, write
+
+    bad_code = CODES.replace('name="X"', 'name="&#x202e;X&#10;overall&#x9b;31m"')  # XML forbids ESC; C1 CSI is allowed
+    proc = agreement(str(write(tmp_path, "names", qde(codes=bad_code, sources=two_sources()))))
+    assert proc.returncode == 0 and "\x9b" not in proc.stdout and "\u202e" not in proc.stdout
+    assert "\\u202eX\\x0aoverall\\x9b31m" in proc.stdout
+    member = write(tmp_path, "member", qde(sources=two_sources()).replace("<Project", "<Projekt").replace(
+        "</Project>", "</Projekt>"), {"a\n\x1b[2Jfake.txt": b"x"})
+    proc = agreement(str(member))
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "\x1b" not in proc.stderr
+
+
+def test_repeated_names_are_told_apart(tmp_path: Path) -> None:
+    from hostile_qdpx import CODES, qde, two_sources, write
+
+    from intake_alliance.stats import read_project
+
+    twin = CODES + '<Code guid="22222222-2222-4222-8222-222222222222" name="X" />'
+    project = read_project(write(tmp_path, "twins", qde(codes=twin, sources=two_sources())))
+    assert project.codes.path.nunique() == 2 and all(p.startswith("X (") for p in project.codes.path)

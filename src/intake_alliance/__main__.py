@@ -208,12 +208,14 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     project = qdpx.read_project(args.project, limits)
     table = qdpx.code_agreement(project, unit=args.unit, codes=args.codes, coders=args.coders,
                                 n_resamples=args.resamples, seed=args.seed, limits=limits)
-    print(f"{project.path}: {len(table) - 1} code(s), {table['units'].iloc[0]} {args.unit} unit(s), "
-          f"coders {', '.join(table.attrs['coders'])}")
+    print(printable(f"{project.path}: {len(table) - 1} code(s), {table['units'].iloc[0]} {args.unit} unit(s), "
+                    f"coders {', '.join(table.attrs['coders'])}"))
     if table.attrs.get("uncounted_codings"):
         print(f"note: {table.attrs['uncounted_codings']} coding(s) fall in no paragraph (a zero-length selection on "
               "a line break or at the end of a text) and count for no unit")
-    print(qdpx.format_agreement(table))
+    shown = table.copy()
+    shown["code"] = shown["code"].map(printable)
+    print(qdpx.format_agreement(shown))
     if out is not None:
         try:
             _spreadsheet_safe(table).to_csv(out, index=False)
@@ -221,6 +223,20 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             raise ValueError(f"--out {out}: cannot write the table ({exc.strerror or exc})") from None
         print(f"agreement: table written to {out}")
     return 0
+
+
+def printable(text: str) -> str:
+    """Escape what a terminal would obey instead of show: control characters (C0, C1, DEL) and format characters
+    such as the bidirectional overrides, which names inside an untrusted file may carry (``\\x1b``, ``\\u202e``)."""
+    import unicodedata
+
+    def show(ch: str) -> str:
+        if unicodedata.category(ch) in ("Cc", "Cf") or ch in "\u2028\u2029":
+            code = ord(ch)
+            return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+        return ch
+
+    return "".join(show(ch) for ch in str(text))
 
 
 def _writable_out(out: Path | None) -> Path | None:
@@ -345,7 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug or args.debug_global:
             raise
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"intake_alliance {args.command}: error: {msg}  (--debug shows the traceback)", file=sys.stderr)
+        print(f"intake_alliance {args.command}: error: {printable(msg)}  (--debug shows the traceback)",
+              file=sys.stderr)
         return 2
 
 

@@ -204,9 +204,12 @@ def _open_qde(path: Path, limits: Limits, budget: Budget) -> tuple[zipfile.ZipFi
     except ET.ParseError as exc:
         zf.close()
         raise ProjectError(f"{path}: {qde} is not well-formed XML ({exc})") from None
-    except ProjectError:
+    except (LookupError, ValueError) as exc:  # an unknown or impossible encoding in the XML declaration
         zf.close()
-        raise
+        if isinstance(exc, ProjectError):
+            raise
+        raise ProjectError(f"{path}: {qde} cannot be decoded ({exc})") from None
+
     if root.tag != _NS + "Project":
         zf.close()
         ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else "no namespace"
@@ -229,13 +232,19 @@ def _refuse_duplicates(table: pd.DataFrame, element: str, where: str) -> None:
                            f"({names}); each needs its own, or they would be counted as one")
 
 
+def _unique_labels(names, guids, repeated) -> list[str]:
+    """Names made unique by their GUID's first eight characters, or the whole GUID where those repeat too."""
+    short = [f"{n} ({g[:8]})".lstrip() if rep else n for n, g, rep in zip(names, guids, repeated)]
+    clash = pd.Series(short).duplicated(keep=False).to_numpy()
+    return [f"{n} ({g})".lstrip() if c else s for n, g, s, c in zip(names, guids, short, clash)]
+
+
 def _read_users(root: ET.Element, where: str) -> pd.DataFrame:
     rows = [(_guid(u.get("guid")), u.get("name") or "") for u in root.iterfind(f"{_NS}Users/{_NS}User")]
     users = pd.DataFrame(rows, columns=["guid", "name"], dtype=object)
     _refuse_duplicates(users, "User", where)
     repeated = users["name"].duplicated(keep=False) | (users["name"] == "")
-    users["label"] = [f"{n} ({g[:8]})".lstrip() if rep else n
-                      for n, g, rep in zip(users["name"], users["guid"], repeated)]
+    users["label"] = _unique_labels(users["name"], users["guid"], repeated)
     return users
 
 
@@ -256,6 +265,8 @@ def _read_codes(root: ET.Element, where: str, limits: Limits) -> pd.DataFrame:
     codes = pd.DataFrame(rows, columns=["guid", "name", "path", "parent_guid", "codable"], dtype=object).astype(
         {"codable": bool})
     _refuse_duplicates(codes, "Code", where)
+    repeated = codes["path"].duplicated(keep=False)  # two codes of one name under one parent: tell them apart
+    codes["path"] = _unique_labels(codes["path"], codes["guid"], repeated)
     return codes
 
 
@@ -477,6 +488,11 @@ def _paragraphs(text: str) -> tuple[np.ndarray, np.ndarray]:
 def _paragraph_units(project: Project, chosen: pd.DataFrame, limits: Limits) -> tuple[pd.MultiIndex, np.ndarray]:
     """Paragraph units of every text source and, for each chosen coding, the unit indices it covers."""
     coded = set(chosen["source_guid"])
+    unplaced = chosen[chosen["selection_guid"].notna() & (chosen["start"].isna() | chosen["end"].isna())]
+    if len(unplaced):  # a selection of another kind (a PDF area, a picture region) has no characters to place
+        row = unplaced.iloc[0]
+        raise ProjectError(f"{project.path}: {len(unplaced)} coding(s) select no characters (e.g. coding {row['guid']} "
+                           f"on source {row['source']!r}), so they cannot be placed in paragraphs; use unit='source'")
     labels, offsets, cover_unit, cover_row = [], 0, [], []
     by_source = chosen.groupby("source_guid").indices
     all_s = chosen["start"].to_numpy(dtype=float, na_value=np.nan)
