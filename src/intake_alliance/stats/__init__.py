@@ -23,6 +23,7 @@ benchmarks       interpretation scales (Landis & Koch, McHugh, ...) as data
 rater_models     simulated raters, rating patterns and pooled kappas
 kappa_precision  how many units a kappa of a given precision needs
 multilevel       seeded simulations of nested designs and their mixed-model fits
+archive          bounded, streamed reading of untrusted zip archives (Limits) and refusals by name
 qdpx             REFI-QDA projects (.qdpx) read as tables; units x coders presence; agreement per code
 qdpx_write       REFI-QDA projects written from tables (tests, exports for QDA programs)
 """

@@ -20,7 +20,9 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
-__all__ = ["ProjectError", "Limits", "read_member", "check_count", "MIB"]
+import pandas as pd
+
+__all__ = ["ProjectError", "Limits", "read_member", "check_count", "refuse_duplicate_guids", "unique_labels", "MIB"]
 
 MIB = 1 << 20
 
@@ -111,3 +113,24 @@ def check_count(count: int, name: str, what: str, where: str, limits: Limits) ->
     if count > cap:
         raise ProjectError(f"{where}: {count:,} {what}, more than the {cap:,} allowed (limit {name}); "
                            f"{limits.raise_with(name)}")
+
+
+def refuse_duplicate_guids(table: pd.DataFrame, element: str, where: str) -> None:
+    """No silent wrong agreement: two elements with one GUID would merge two coders, sources or codes."""
+    missing = table[table["guid"].isna()]
+    if len(missing):
+        raise ProjectError(f"{where}: a <{element}> ({missing['name'].iloc[0]!r}) has no guid attribute, which "
+                           "QDA-XML requires")
+    dup = table[table["guid"].duplicated(keep=False)]
+    if len(dup):
+        guid = dup["guid"].iloc[0]
+        names = ", ".join(repr(n) for n in dup.loc[dup["guid"] == guid, "name"])
+        raise ProjectError(f"{where}: {(dup['guid'] == guid).sum()} <{element}> elements share the GUID {guid} "
+                           f"({names}); each needs its own, or they would be counted as one")
+
+
+def unique_labels(names, guids, repeated) -> list[str]:
+    """Names made unique by their GUID's first eight characters, or the whole GUID where those repeat too."""
+    short = [f"{n} ({g[:8]})".lstrip() if rep else n for n, g, rep in zip(names, guids, repeated)]
+    clash = pd.Series(short).duplicated(keep=False).to_numpy()
+    return [f"{n} ({g})".lstrip() if c else s for n, g, s, c in zip(names, guids, short, clash)]

@@ -107,7 +107,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import SeedLike, check_confidence, check_n_resamples
-from .archive import Budget, Limits, ProjectError, check_count, read_member
+from .archive import Budget, Limits, ProjectError, check_count, read_member, refuse_duplicate_guids, unique_labels
 from .agreement import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha, percent_agreement
 
 __all__ = ["NAMESPACE", "UNITS", "AGREEMENT_COLUMNS", "ProjectError", "Limits", "Project", "read_project", "unit_matrix",
@@ -218,33 +218,12 @@ def _open_qde(path: Path, limits: Limits, budget: Budget) -> tuple[zipfile.ZipFi
     return zf, qde, root
 
 
-def _refuse_duplicates(table: pd.DataFrame, element: str, where: str) -> None:
-    """No silent wrong agreement: two elements with one GUID would merge two coders, sources or codes."""
-    missing = table[table["guid"].isna()]
-    if len(missing):
-        raise ProjectError(f"{where}: a <{element}> ({missing['name'].iloc[0]!r}) has no guid attribute, which "
-                           "QDA-XML requires")
-    dup = table[table["guid"].duplicated(keep=False)]
-    if len(dup):
-        guid = dup["guid"].iloc[0]
-        names = ", ".join(repr(n) for n in dup.loc[dup["guid"] == guid, "name"])
-        raise ProjectError(f"{where}: {(dup['guid'] == guid).sum()} <{element}> elements share the GUID {guid} "
-                           f"({names}); each needs its own, or they would be counted as one")
-
-
-def _unique_labels(names, guids, repeated) -> list[str]:
-    """Names made unique by their GUID's first eight characters, or the whole GUID where those repeat too."""
-    short = [f"{n} ({g[:8]})".lstrip() if rep else n for n, g, rep in zip(names, guids, repeated)]
-    clash = pd.Series(short).duplicated(keep=False).to_numpy()
-    return [f"{n} ({g})".lstrip() if c else s for n, g, s, c in zip(names, guids, short, clash)]
-
-
 def _read_users(root: ET.Element, where: str) -> pd.DataFrame:
     rows = [(_guid(u.get("guid")), u.get("name") or "") for u in root.iterfind(f"{_NS}Users/{_NS}User")]
     users = pd.DataFrame(rows, columns=["guid", "name"], dtype=object)
-    _refuse_duplicates(users, "User", where)
+    refuse_duplicate_guids(users, "User", where)
     repeated = users["name"].duplicated(keep=False) | (users["name"] == "")
-    users["label"] = _unique_labels(users["name"], users["guid"], repeated)
+    users["label"] = unique_labels(users["name"], users["guid"], repeated)
     return users
 
 
@@ -264,9 +243,9 @@ def _read_codes(root: ET.Element, where: str, limits: Limits) -> pd.DataFrame:
         stack.extend((child, guid, path, depth + 1) for child in reversed(code.findall(f"{_NS}Code")))
     codes = pd.DataFrame(rows, columns=["guid", "name", "path", "parent_guid", "codable"], dtype=object).astype(
         {"codable": bool})
-    _refuse_duplicates(codes, "Code", where)
+    refuse_duplicate_guids(codes, "Code", where)
     repeated = codes["path"].duplicated(keep=False)  # two codes of one name under one parent: tell them apart
-    codes["path"] = _unique_labels(codes["path"], codes["guid"], repeated)
+    codes["path"] = unique_labels(codes["path"], codes["guid"], repeated)
     return codes
 
 
@@ -341,7 +320,7 @@ def _read_sources(root: ET.Element, zf: zipfile.ZipFile, where: str, limits: Lim
         codings.extend(_codings_of(el, guid, where))
         check_count(len(codings), "max_codings", "codings", where, limits)
     table = pd.DataFrame(sources, columns=["guid", "name", "kind", "path", "text", "internal"], dtype=object)
-    _refuse_duplicates(table, "Source", where)
+    refuse_duplicate_guids(table, "Source", where)
     return table.astype({"internal": bool}), codings
 
 
