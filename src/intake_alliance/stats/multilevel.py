@@ -19,7 +19,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import check_icc, check_int, check_open_unit, check_seed
+from ._checks import check_icc, check_int, check_open_unit, check_seed, check_work
 from .power import design_effect
 
 __all__ = ["simulate_nested_alliance", "fit_nested_alliance", "icc_anova", "simulate_icc_estimates", "GROWTH_TRUTH", "simulate_growth_curves", "fit_growth_curves", "growth_curve_means"]
@@ -69,7 +69,9 @@ def simulate_nested_alliance(n_helpers: int, per_helper, icc: float = 0.11, seed
         ``"simulated"``); ``attrs`` record the generating values.
     """
     n_helpers = check_int(n_helpers, "n_helpers", minimum=2)
+    check_work(n_helpers, "`n_helpers`", limit=10_000_000)
     sizes = _cluster_sizes(n_helpers, per_helper)
+    check_work(int(sizes.sum()), "`n_helpers` x `per_helper` clients", limit=10_000_000)
     icc = check_icc(icc)
     seed = check_seed(seed)
     if isinstance(sd, bool) or not isinstance(sd, Real) or not float(sd) > 0:
@@ -258,6 +260,8 @@ def simulate_growth_curves(n_therapists: int, patients_per_therapist: int,
     """
     n_t = check_int(n_therapists, "n_therapists", minimum=2)
     n_p = check_int(patients_per_therapist, "patients_per_therapist")
+    check_work(n_t * n_p * max(len(sessions), 1), "`n_therapists` x `patients_per_therapist` x sessions",
+               limit=10_000_000)
     if isinstance(sessions, (str, bytes)) or not isinstance(sessions, Sequence) or len(sessions) < 2:
         raise ValueError(f"`sessions` must be at least two session numbers; got {sessions!r}")
     for s in sessions:
