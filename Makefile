@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 # processes that execute notebooks before the Sphinx build (1: myst-nb executes them one by one)
 JOBS ?= 2
+# passed through the environment, so that the shell never parses its value
+export JOBS
 
 export PATH := $(BIN):$(PATH)
 export PYTHONHASHSEED := 0
@@ -39,7 +41,7 @@ $(STAMP): requirements.lock pyproject.toml
 # build-book re-executes and re-renders every page when src/ or data/ changed since the last
 # successful build, and fails (naming the notebook and cell) when any notebook raises.
 book: $(STAMP)
-	@$(BIN)/python -m intake_alliance build-book --jobs "$(JOBS)"
+	@$(BIN)/python -m intake_alliance build-book --jobs "$$JOBS"
 
 # The PDF edition: the executed book on one page, printed by headless Chromium (apt-get install chromium).
 # The second build-book only re-renders the intro, which then links the PDF (copied into the site).
@@ -47,7 +49,7 @@ pdf: $(STAMP)
 	@$(BIN)/python -m intake_alliance build-pdf --check
 	@$(MAKE) --no-print-directory book
 	@$(BIN)/python -m intake_alliance build-pdf
-	@$(BIN)/python -m intake_alliance build-book --jobs "$(JOBS)"
+	@$(BIN)/python -m intake_alliance build-book --jobs "$$JOBS"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -57,7 +59,7 @@ verify: $(STAMP)
 
 serve:
 	@test -d _build/html || { echo "no _build/html yet: run 'make book' first"; exit 1; }
-	@test ! -e _build/html/BUILD_NOT_CURRENT.txt || { echo "make serve: refused: $$(cat _build/html/BUILD_NOT_CURRENT.txt)"; exit 1; }
+	@test ! -e _build/html/BUILD_NOT_CURRENT.txt -a ! -L _build/html/BUILD_NOT_CURRENT.txt || { echo "make serve: refused: $$(cat _build/html/BUILD_NOT_CURRENT.txt)"; exit 1; }
 	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 clean:

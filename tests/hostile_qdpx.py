@@ -152,6 +152,13 @@ CORPUS = [
     ("pdf_selection_in_a_text", lambda f: write(f, "pdf_in_text", qde(sources=source(
         "a", "one\ntwo", selection(None, None, kind="PDFSelection") + selection(0, 2, BOB))
         + source("b", "x", selection(0, 1)))), "select no characters"),
+    ("entity_expansion", lambda f: write(f, "entities", qde(sources=two_sources()).replace(
+        "<Project ", '<!DOCTYPE Project [<!ENTITY e "<u/><u/><u/><u/>">]><Project ', 1).replace(
+        "<Users>", "<Extra>" + "&e;" * 1000 + "</Extra><Users>", 1)), "declares a DTD"),
+    ("duplicate_member", lambda f: write(f, "dup_member", qde(sources=two_sources()),
+                                         {"Sources/a.txt": b"one", "SOURCES/A.TXT": b"two"}), "more than one member"),
+    ("underscore_position", lambda f: write(f, "underscore", qde(sources=source(
+        "a", "abcdefghijklmn", selection(0, "1_1")) + source("b", "x", selection(0, 1, BOB)))), "not an integer"),
     ("formula_code", lambda f: write(f, "formula_code", qde(
         codes=CODES.replace('name="X"', 'name="=cmd|\' /C calc\'!A0"'), sources=two_sources())), None),
     ("zero_length_on_line_break", lambda f: write(f, "zero_length", qde(sources=source(

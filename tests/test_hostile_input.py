@@ -171,3 +171,11 @@ def test_repeated_names_are_told_apart(tmp_path: Path) -> None:
     twin = CODES + '<Code guid="22222222-2222-4222-8222-222222222222" name="X" />'
     project = read_project(write(tmp_path, "twins", qde(codes=twin, sources=two_sources())))
     assert project.codes.path.nunique() == 2 and all(p.startswith("X (") for p in project.codes.path)
+
+
+def test_out_cannot_overwrite_the_project(tmp_path: Path) -> None:
+    build = dict((c[0], c[1]) for c in corpus())["formula_code"]
+    path = build(tmp_path)
+    before = path.read_bytes()
+    proc = agreement(str(path), "--out", str(path))
+    assert proc.returncode == 2 and "is the project itself" in proc.stderr and path.read_bytes() == before

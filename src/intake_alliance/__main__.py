@@ -202,9 +202,11 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from .stats.archive import Limits
 
     out = _writable_out(args.out)
+    if out is not None and args.project.exists() and out.exists() and out.resolve() == args.project.resolve():
+        raise ValueError(f"--out {out}: is the project itself; the table would overwrite it")
     limits = Limits(max_member_mib=args.max_mib, max_total_mib=4 * args.max_mib, max_ratio=args.max_ratio,
                     max_units=args.max_units, max_sources=args.max_units, max_codings=args.max_units,
-                    max_codes=args.max_units, max_depth=args.max_depth)
+                    max_members=args.max_units, max_codes=args.max_codes, max_depth=args.max_depth)
     project = qdpx.read_project(args.project, limits)
     table = qdpx.code_agreement(project, unit=args.unit, codes=args.codes, coders=args.coders,
                                 n_resamples=args.resamples, seed=args.seed, limits=limits)
@@ -287,6 +289,8 @@ def _agreement_arguments(ag: argparse.ArgumentParser) -> None:
     ag.add_argument("--max-units", type=_positive_int, default=1_000_000,
                     help="most sources, codings, codes, paragraph units (and hundreds of unit x code x coder cells)")
     ag.add_argument("--max-depth", type=_positive_int, default=64, help="deepest nesting of codes")
+    ag.add_argument("--max-codes", type=_positive_int, default=5_000,
+                    help="most codes in the codebook (each code compared costs about 10 ms)")
 
 
 def parser() -> argparse.ArgumentParser:

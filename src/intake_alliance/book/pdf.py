@@ -83,9 +83,10 @@ def _check_math(pdf: Path) -> None:
         raise PdfFailed(f"{pdf}: no MathJax font inside; the formulas were not typeset before printing")
 
 
-def check_chromium(chromium: str | Path = CHROMIUM) -> Path:
-    """Return the Chromium that prints the PDF, or say in one line why there is none (before any build)."""
-    chromium = Path(chromium)
+def check_chromium(chromium: str | Path | None = None) -> Path:
+    """Return the Chromium that prints the PDF (``CHROMIUM`` in the environment, else the usual place), or say in
+    one line why there is none (before any build)."""
+    chromium = Path(chromium or os.environ.get("CHROMIUM") or CHROMIUM)
     if not chromium.is_file():
         raise FileNotFoundError(f"make pdf prints with Chromium, and there is none at {chromium} "
                                 "(apt-get install chromium, or set CHROMIUM)")
@@ -94,7 +95,7 @@ def check_chromium(chromium: str | Path = CHROMIUM) -> Path:
     return chromium
 
 
-def build_pdf(out: str | Path | None = None, root: str | Path = ROOT, chromium: str | Path = CHROMIUM) -> Path:
+def build_pdf(out: str | Path | None = None, root: str | Path = ROOT, chromium: str | Path | None = None) -> Path:
     """Build ``out/_build/pdf/book.pdf`` (default ``root/_build``) and return its path.
 
     Raises
@@ -104,9 +105,9 @@ def build_pdf(out: str | Path | None = None, root: str | Path = ROOT, chromium: 
     PdfFailed
         When the single-page build or the print fails, or the formulas were not typeset.
     """
-    root, chromium = Path(root), Path(chromium)
+    root = Path(root)
     out = Path(out) if out is not None else root
-    check_chromium(chromium)
+    chromium = check_chromium(chromium)
     start = time.perf_counter()
     page = _single_page(root, out)
     built = time.perf_counter()

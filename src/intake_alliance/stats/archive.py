@@ -45,13 +45,15 @@ class Limits:
     max_ratio: float = 200.0  #: inflated / compressed size of a member over 1 MiB (zip bombs reach 1000)
     max_sources: int = 50_000
     max_codings: int = 1_000_000
-    max_codes: int = 50_000
+    max_codes: int = 5_000  #: each code compared costs about 10 ms
     max_depth: int = 64  #: nesting of codes in the codebook
+    max_members: int = 100_000  #: files inside the archive
     max_units: int = 1_000_000  #: paragraphs (or sources) compared, and units x codes x coders cells / 100
     options: dict = field(default_factory=lambda: {
         "max_member_mib": "--max-mib", "max_total_mib": "--max-mib", "max_ratio": "--max-ratio",
-        "max_sources": "--max-units", "max_codings": "--max-units", "max_codes": "--max-units",
-        "max_depth": "--max-depth", "max_units": "--max-units"})
+        "max_sources": "--max-units", "max_codings": "--max-units",
+        "max_depth": "--max-depth", "max_units": "--max-units", "max_members": "--max-units",
+        "max_codes": "--max-codes"})
 
     def raise_with(self, name: str) -> str:
         """How to raise the limit ``name``: the command-line option and the keyword of this class."""

@@ -330,6 +330,9 @@ def _alpha_from_coincidences(o: np.ndarray, level: str, values: np.ndarray | Non
 
 def _unit_coincidences(counts: np.ndarray) -> np.ndarray:
     """Per-unit contributions to the coincidence matrix, shape (n_units, q, q)."""
+    from ._checks import check_work
+
+    check_work(int(np.prod(counts.shape)) * counts.shape[-1], "units x categories x categories of `ratings`")
     c = counts.astype(float)
     m = c.sum(axis=-1)
     pairs = c[..., :, None] * c[..., None, :]

@@ -74,8 +74,8 @@ def simulate_nested_alliance(n_helpers: int, per_helper, icc: float = 0.11, seed
     check_work(int(sizes.sum()), "`n_helpers` x `per_helper` clients", limit=10_000_000)
     icc = check_icc(icc)
     seed = check_seed(seed)
-    if isinstance(sd, bool) or not isinstance(sd, Real) or not float(sd) > 0:
-        raise ValueError(f"`sd` must be a positive number; got {sd!r}")
+    if isinstance(sd, bool) or not isinstance(sd, Real) or not 0 < float(sd) < math.inf:
+        raise ValueError(f"`sd` must be a positive finite number; got {sd!r}")
     if isinstance(mean, bool) or not isinstance(mean, Real) or not math.isfinite(float(mean)):
         raise ValueError(f"`mean` must be a finite number; got {mean!r}")
     rng = np.random.default_rng(seed)

@@ -37,7 +37,8 @@ def _fisher_rejections(n1: int, n2: int, alpha: float) -> np.ndarray:
     tables no more probable than the observed one, with its relative tolerance of 1e-7): O(n log n) per
     total instead of one call of ``fisher_exact`` per table.
     """
-    check_work((n1 + 1) * (n2 + 1), "(`n1` + 1) x (`n2` + 1) tables")
+    check_work((n1 + 1) * (n2 + 1), "(`n1` + 1) x (`n2` + 1) tables (use method='normal' for groups this large)",
+               limit=1_000_000)
     rej = np.zeros((n1 + 1, n2 + 1), dtype=bool)
     total = n1 + n2
     for t in range(total + 1):
@@ -86,10 +87,10 @@ def detectable_difference(n1: int, n2: int, base_rates, power: float = 0.8, alph
         raise ValueError(f"`alpha` must be a number strictly between 0 and 1; got {alpha!r}")
     if method not in ("normal", "fisher"):
         raise ValueError(f"`method` must be 'normal' or 'fisher'; got {method!r}")
-    if not isinstance(grid_step, (int, float)) or not 0 < grid_step <= 0.1:
-        raise ValueError(f"`grid_step` must be a number in (0, 0.1]; got {grid_step!r}")
+    if not isinstance(grid_step, (int, float)) or not 1e-4 <= grid_step <= 0.1:
+        raise ValueError(f"`grid_step` must be a number in [0.0001, 0.1]; got {grid_step!r}")
     rates = np.asarray(base_rates, dtype=float)
-    if rates.ndim != 1 or rates.size == 0 or np.any((rates < 0) | (rates >= 1)):
+    if rates.ndim != 1 or rates.size == 0 or np.any(~((rates >= 0) & (rates < 1))):
         raise ValueError("`base_rates`: expected a non-empty 1-D sequence of proportions in [0, 1)")
     rows = []
     if method == "normal":
@@ -145,7 +146,7 @@ def clustered_detectable_difference(n1: int, n2: int, design_effects, base_rates
     if not 0 < alpha < 1:
         raise ValueError(f"`alpha` must be a number strictly between 0 and 1; got {alpha!r}")
     rates = np.asarray(base_rates, dtype=float)
-    if rates.ndim != 1 or rates.size == 0 or np.any((rates < 0) | (rates >= 1)):
+    if rates.ndim != 1 or rates.size == 0 or np.any(~((rates >= 0) & (rates < 1))):
         raise ValueError("`base_rates`: expected a non-empty 1-D sequence of proportions in [0, 1)")
     if not hasattr(design_effects, "items") or not design_effects:
         raise ValueError(f"`design_effects` must map at least one ICC to a variance ratio; got {design_effects!r}")

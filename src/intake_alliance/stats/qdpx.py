@@ -189,7 +189,17 @@ def _open_qde(path: Path, limits: Limits, budget: Budget) -> tuple[zipfile.ZipFi
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ProjectError(f"{path}: not a zip archive ({exc}); a .qdpx project is a zip file holding a "
                            ".qde project file and its sources") from None
-    entries = [n for n in zf.namelist() if n.lower().endswith(".qde") and not n.endswith("/")]
+    names = zf.namelist()
+    if len(names) > limits.max_members:
+        zf.close()
+        check_count(len(names), "max_members", "archive members", str(path), limits)
+    folded = pd.Series([n.lower() for n in names])
+    if folded.duplicated().any():
+        zf.close()
+        twin = folded[folded.duplicated()].iloc[0]
+        raise ProjectError(f"{path}: the archive holds more than one member named {twin!r} (ignoring case); "
+                           "which one a reader takes is arbitrary, so the project is refused")
+    entries = [n for n in names if n.lower().endswith(".qde") and not n.endswith("/")]
     if len(entries) != 1:
         zf.close()
         if not entries:
@@ -200,7 +210,11 @@ def _open_qde(path: Path, limits: Limits, budget: Budget) -> tuple[zipfile.ZipFi
                            f"({', '.join(entries)}); a project export holds exactly one")
     qde = entries[0]
     try:
-        root = ET.fromstring(read_member(zf, qde, str(path), limits, budget))
+        raw = read_member(zf, qde, str(path), limits, budget)
+        if re.search(rb"<!\s*(DOCTYPE|ENTITY)", raw, re.IGNORECASE):
+            raise ProjectError(f"{path}: {qde} declares a DTD or entities (<!DOCTYPE>/<!ENTITY>), which QDA-XML "
+                               "does not use and which can expand a small file into gigabytes; refused")
+        root = ET.fromstring(raw)
     except ET.ParseError as exc:
         zf.close()
         raise ProjectError(f"{path}: {qde} is not well-formed XML ({exc})") from None
@@ -274,12 +288,12 @@ _MAX_POSITION = 2 ** 40  # beyond any text the member limit lets through
 def _position(value: str | None, what: str, where: str) -> int | None:
     if value is None:
         return None
-    try:
-        pos = int(value)
-    except ValueError:
-        raise ProjectError(f"{where}: {what} is {value!r}, not an integer character position") from None
+    shown = value if len(value) <= 20 else value[:20] + "..."
+    if not re.fullmatch(r"[+-]?[0-9]{1,40}", value.strip()):
+        raise ProjectError(f"{where}: {what} is {shown!r}, not an integer character position")
+    pos = int(value)
     if abs(pos) > _MAX_POSITION:
-        raise ProjectError(f"{where}: {what} is {value[:20]}{'...' if len(value) > 20 else ''}, beyond any text")
+        raise ProjectError(f"{where}: {what} is {shown}, beyond any text")
     return pos
 
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import check_confidence, check_int
+from ._checks import check_confidence, check_int, check_work
 
 __all__ = ["fisher_test", "two_by_two_tests", "risk_difference", "odds_ratio", "chi2_test", "exact_stratified_test",
            "ExactStratified", "cmh_test"]
@@ -71,6 +71,7 @@ def two_by_two_tests(x1: int, n1: int, x2: int, n2: int) -> pd.DataFrame:
     the event total) and ``p``.
     """
     x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
+    check_work((n1 + 1) * (n2 + 1), "(`n1` + 1) x (`n2` + 1) tables of the unconditional tests", limit=4_000_000)
     table = [[x1, x2], [n1 - x1, n2 - x2]]  # scipy's unconditional tests take the groups as columns
     rows = [("fisher", True, fisher_test(x1, n1, x2, n2)),
             ("fisher_mid_p", True, exact_stratified_test([(x1, n1, x2, n2)]).mid_pvalue),
