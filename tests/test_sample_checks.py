@@ -109,6 +109,13 @@ def test_no_single_denominator_explains_every_therapist_figure_under_one_ordinar
     assert hyp.at[("background", "round numbers in prose"), "surviving_n"].split(", ")[0] == "22"
     assert hyp.at[("practice", "truncation"), "surviving_n"] == "19, 38"
     assert hyp.loc["practice"].survives.sum() == 1
+    # one rule per hypothesis: 40 % of 22 is 9/22 only truncated and 10 % only rounded up, so under ordinary
+    # rounding the stated 22 reproduces 72.7 %, 50 % and the mean age with its SD, not 7 figures
+    from intake_alliance.study.sample_checks import _figure_fits
+
+    assert not _figure_fits("therapist_social_worker_pct", 22, "up_or_down", data.reported())
+    assert _figure_fits("therapist_social_worker_pct", 22, "truncate", data.reported())
+    assert hyp.at[("background", "ordinary rounding"), "stated_explained"] == 4
     # the professions must add up: 11 + 2 + 9 = 22 under prose rounding; and prose rounding cannot fail at 22
     from intake_alliance.study.sample_checks import PARTITIONS, _partition_fits, prose_testability
 

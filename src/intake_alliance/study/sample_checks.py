@@ -131,8 +131,7 @@ def _counts(key: str, n: int, rule: str, r: pd.DataFrame) -> tuple[int, ...]:
     rep = str(r.at[key, "reported"])
     if rule == "prose" and "." not in rep:
         return _prose_counts(rep, n)
-    res = percent_check(rep, n, rounding="up_or_down" if rule == "prose" else rule, n_range=(1, 1))
-    return tuple(sorted({c for cs in res.counts_by_convention.values() for c in cs}))
+    return percent_check(rep, n, rounding="up_or_down" if rule == "prose" else rule, n_range=(1, 1)).counts
 
 
 def _partition_fits(keys, n: int, rule: str, r: pd.DataFrame) -> bool:
@@ -147,15 +146,12 @@ def _figure_fits(key: str, n: int, rule: str, r: pd.DataFrame) -> bool:
     """Whether one printed therapist figure arises from n people under one rounding rule."""
     rep, unit = str(r.at[key, "reported"]), r.at[key, "unit"]
     if unit == "percent":
-        if rule == "prose" and "." not in rep:
-            return _prose_percent(rep, n)
-        rule = "up_or_down" if rule == "prose" else rule
-        return bool(percent_check(rep, n, rounding=rule, n_range=(1, 1)).conventions)
+        return bool(_counts(key, n, rule, r))
     rule = "up_or_down" if rule == "prose" else rule  # means and SDs are printed with decimals: no prose rule
     mean_key = key.replace("_sd", "_mean")
     lo, hi = (v if v is None or isinstance(v, int) else int(r.at[v, "value"]) for v in _THERAPIST_SCALES[mean_key])
     mean = str(r.at[mean_key, "reported"])
-    if not grim(mean, n, rounding=rule, scale_min=lo, scale_max=hi).conventions:
+    if not grim(mean, n, rounding=rule, scale_min=lo, scale_max=hi):  # truthy only under `rule`
         return False
     return unit == "mean" or bool(grimmer(mean, rep, n, rounding=rule, scale_min=lo, scale_max=hi))
 
