@@ -31,7 +31,7 @@ def test_the_layers_import_one_way() -> None:
 
 
 @pytest.mark.parametrize("module, line, contract", [
-    ("stats/_checks.py", "from intake_alliance import data", "stats is general"),
+    ("stats/checks.py", "from intake_alliance import data", "stats is general"),
     ("stats/power.py", "import matplotlib.pyplot", "stats is general"),
     ("study/design.py", "from intake_alliance.figures import PALETTE", "Layers"),
     ("study/frequencies.py", "import seaborn", "only figures draw"),
@@ -113,3 +113,109 @@ def test_the_book_pages_come_from_the_toc_only() -> None:
     pages = [p.relative_to(ROOT).as_posix() for p in paths.toc_files(ROOT)]
     assert pages[0] == "intro.md" and "notebooks/07_coding_lab.ipynb" in pages
     assert set(execution.book_notebooks(ROOT)) <= set(paths.toc_files(ROOT))
+
+
+def _import_edges() -> dict[str, set[str]]:
+    """Every import between the package's modules, those inside function bodies included (ast, not grimp)."""
+    modules = {".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in _modules()}
+    edges: dict[str, set[str]] = {m: set() for m in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(up + ([base] if base else []))
+                targets = [f"{base}.{a.name}" for a in node.names] + [base]
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                # a package's __init__ is not an edge of its own submodules' imports of siblings
+                if target and target != name and not name.startswith(target + "."):
+                    edges[name].add(target)
+    return edges
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in edges:
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_cycles_are_found_by_the_measure() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_import_graph_has_no_cycle_even_through_imports_inside_functions() -> None:
+    edges = _import_edges()
+    assert "intake_alliance.study.reconstruct" in edges["intake_alliance.study.solving"]  # the measure sees edges
+    assert "intake_alliance.book.handouts" in edges["intake_alliance.book.sphinx.teaching_downloads"]  # and lazy ones
+    assert _cycles(edges) == []
+
+
+def _private_uses(path: Path) -> list[str]:
+    """Underscore names a module takes from another module of the package: imported, or read as ``mod._name``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found, module_aliases = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            inside = node.level > 0 or (node.module or "").startswith("intake_alliance")
+            parts = (node.module or "").split(".")
+            if inside and any(p.startswith("_") and not p.startswith("__") for p in parts):
+                found.append(f"{path.name}:{node.lineno} imports from private module {node.module}")
+            for alias in node.names:
+                if inside and alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"{path.name}:{node.lineno} imports {alias.name}")
+                elif inside:
+                    module_aliases.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            module_aliases.update(a.asname or a.name.split(".")[0] for a in node.names
+                                  if a.name.startswith("intake_alliance"))
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in module_aliases
+                and node.attr.startswith("_") and not node.attr.startswith("__")):
+            found.append(f"{path.name}:{node.lineno} reads {node.value.id}.{node.attr}")
+    return found
+
+
+def test_private_uses_are_found_by_the_measure(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("from .coding import _prepare, table\nfrom ..stats import _checks\n"
+                     "from . import reconstruct as rc\nx = rc._triplets(1)\n", encoding="utf-8")
+    assert len(_private_uses(probe)) == 3
+
+
+def test_no_module_takes_a_private_name_from_another() -> None:
+    hits = [hit for path in _modules() for hit in _private_uses(path)]
+    assert hits == [], hits

@@ -10,6 +10,7 @@ import pytest
 
 from intake_alliance import data
 from intake_alliance.study import reconstruct as rc
+from support import lp_bounds
 
 
 @pytest.fixture(scope="module")
@@ -88,10 +89,10 @@ def test_bounds_known_by_hand() -> None:
     b = rc.build_model()
     ro = b.roster
     # anger in therapist interviews: 5 in all, 'mainly Mizrahi' -> Mizrahi count 3..5
-    lo, hi = rc.bounds({b.y[d, "anger"]: 1 for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"}, b, rc.RELAXED)
+    lo, hi = lp_bounds({b.y[d, "anger"]: 1 for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"}, b, rc.RELAXED)
     assert (lo, hi) == (3, 5)
     # trust in therapist interviews: 14 in all, 'mainly Ashkenazi' -> Mizrahi count at most 6
-    lo, hi = rc.bounds({b.y[d, "trust"]: 1 for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"}, b, rc.RELAXED)
+    lo, hi = lp_bounds({b.y[d, "trust"]: 1 for d in range(ro.n_dyads) if ro.group[d] == "Mizrahi"}, b, rc.RELAXED)
     assert hi == 6
 
 

@@ -564,7 +564,7 @@ def test_bounds_hold(table):
 @given(rating_tables(missing=True))
 def test_fast_path_point_estimate_equals_public_function(table):
     data, q = table
-    coded = stats.coding._prepare("t", data, None, range(q), allow_missing=True)
+    coded = stats.coding.prepare("t", data, None, range(q), allow_missing=True)
     ones = np.ones((1, coded.n_units))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

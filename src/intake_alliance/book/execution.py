@@ -265,7 +265,7 @@ def _forget_stale(build_dir: Path, current: str) -> bool:
     return True
 
 
-def _run_sphinx(cmd: list[str], cwd: Path) -> int:
+def run_sphinx(cmd: list[str], cwd: Path) -> int:
     """Run the Sphinx build in its own session, so that Ctrl-C reaches only us; stop it on Ctrl-C."""
     proc = subprocess.Popen(cmd, cwd=cwd, start_new_session=True)
     try:
@@ -323,7 +323,7 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
                "-W", "-n", "--keep-going"]
         if out is not None:
             cmd += ["--path-output", str(out)]
-        code = _run_sphinx(cmd, root)
+        code = run_sphinx(cmd, root)
     except KeyboardInterrupt:
         raise BuildInterrupted("build-book: interrupted; the next build starts clean") from None
     if code != 0:

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from ..paths import ROOT, toc_files
-from .execution import _run_sphinx
+from .execution import run_sphinx
 from .page_audit import CHROMIUM
 from .sphinx.pdf_edition import PDF_IN_BUILD
 
@@ -46,7 +46,7 @@ def _single_page(root: Path, out: Path) -> Path:
     shutil.copytree(cache, work / "_build" / ".jupyter_cache")
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "singlehtml",
            "-W", "-n", "--keep-going", "--path-output", str(work)]
-    if _run_sphinx(cmd, root) != 0:
+    if run_sphinx(cmd, root) != 0:
         raise PdfFailed("the single-page build failed (see the messages above)")
     return work / "_build" / "singlehtml" / f"{toc_files(root)[0].stem}.html"
 

@@ -67,18 +67,18 @@ from scipy import stats
 from statsmodels.stats.inter_rater import cohens_kappa as _sm_cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
 from statsmodels.stats.inter_rater import to_table as _sm_to_table
-from ._checks import SeedLike, check_confidence, check_n_resamples
-from .bootstrap import _bootstrap_coded
-from .coding import CountsLike, Level, RatingsLike, _alpha_domain, _disagreement_weights, _BASE_COLUMNS, _Coded, _LEVELS, _frame, _gwet_linearised, _prepare, _row, _wald
+from .checks import SeedLike, check_confidence, check_n_resamples
+from .bootstrap import bootstrap_coded
+from .coding import CountsLike, Level, RatingsLike, alpha_domain, disagreement_weights, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, gwet_linearised, prepare, result_row, wald_interval
 
 __all__ = ["percent_agreement", "cohen_kappa", "fleiss_kappa", "light_kappa", "krippendorff_alpha", "gwet_ac1", "pabak", "agreement_table"]
 
 
-def _with_bootstrap(table: pd.DataFrame, name: str, coded: _Coded, n_resamples: int, seed: SeedLike,
+def _with_bootstrap(table: pd.DataFrame, name: str, coded: CodedUnits, n_resamples: int, seed: SeedLike,
                     confidence: float, **kwargs: Any) -> pd.DataFrame:
     if not check_n_resamples(n_resamples, allow_zero=True):
         return table
-    boot = _bootstrap_coded(name, coded, n_resamples=n_resamples, confidence=confidence,
+    boot = bootstrap_coded(name, coded, n_resamples=n_resamples, confidence=confidence,
                             method="percentile", seed=seed, **kwargs)
     table.loc[0, ["se", "ci_low", "ci_high"]] = boot.loc[0, ["se", "ci_low", "ci_high"]].to_numpy()
     table.loc[0, "ci_method"] = boot.loc[0, "ci_method"]
@@ -138,10 +138,10 @@ def percent_agreement(
     0.75
     """
     conf = check_confidence(confidence)
-    coded = _prepare("percent_agreement", ratings, counts, categories, allow_missing=True)
-    est, se, _, _ = _gwet_linearised(coded.counts, "pa")
-    ci = _wald(est, se, conf, df=coded.n_units - 1)
-    return _frame([_row("percent_agreement", est, se, ci, coded, "wald-t (Gwet 2014)", conf)])
+    coded = prepare("percent_agreement", ratings, counts, categories, allow_missing=True)
+    est, se, _, _ = gwet_linearised(coded.counts, "pa")
+    ci = wald_interval(est, se, conf, df=coded.n_units - 1)
+    return result_frame([result_row("percent_agreement", est, se, ci, coded, "wald-t (Gwet 2014)", conf)])
 
 
 def cohen_kappa(
@@ -201,7 +201,7 @@ def cohen_kappa(
     conf = check_confidence(confidence)
     if weights not in (None, "linear", "quadratic"):
         raise ValueError(f"`weights` must be None, 'linear' or 'quadratic'; got {weights!r}.")
-    coded = _prepare("cohen_kappa", ratings, None, categories, allow_missing=False)
+    coded = prepare("cohen_kappa", ratings, None, categories, allow_missing=False)
     if coded.n_raters != 2:
         raise ValueError(
             f"`ratings` has {coded.n_raters} raters but cohen_kappa needs exactly two; "
@@ -215,18 +215,18 @@ def cohen_kappa(
         else:
             res = _sm_cohens_kappa(table, wt=weights)
     probs = table / table.sum()
-    agree_w = 1.0 - _disagreement_weights(coded.q, weights)
+    agree_w = 1.0 - disagreement_weights(coded.q, weights)
     po = float((agree_w * probs).sum())
     pe = float((agree_w * np.outer(probs.sum(1), probs.sum(0))).sum())
     est, se = float(res.kappa), float(res.std_kappa)
     if np.isnan(se) and -1e-12 < float(res.var_kappa) <= 0:
         # a variance that is 0 in exact arithmetic (one rater used a single category) came out as -1e-17
         se = 0.0
-    ci = _wald(est, se, conf)
+    ci = wald_interval(est, se, conf)
     z = float(res.z_value) if np.isfinite(res.std_kappa0) and res.std_kappa0 > 0 else math.nan
     p_value = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else math.nan
-    return _frame([
-        _row("cohen_kappa", est, se, ci, coded, "wald-normal (Fleiss-Cohen-Everitt 1969)", conf,
+    return result_frame([
+        result_row("cohen_kappa", est, se, ci, coded, "wald-normal (Fleiss-Cohen-Everitt 1969)", conf,
              se_null=float(res.std_kappa0), z=z, p_value=p_value, po=po, pe=pe,
              weights="none" if weights is None else weights)
     ])
@@ -313,13 +313,13 @@ def fleiss_kappa(
     0.21
     """
     conf = check_confidence(confidence)
-    coded = _prepare("fleiss_kappa", ratings, counts, categories, allow_missing=False, equal_raters=True)
+    coded = prepare("fleiss_kappa", ratings, counts, categories, allow_missing=False, equal_raters=True)
     c = coded.counts.astype(float)
     n_units, m = coded.n_units, coded.n_raters
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         est = float(_sm_fleiss_kappa(c, method="fleiss"))
-        _, se, po, pe = _gwet_linearised(coded.counts, "fleiss")
+        _, se, po, pe = gwet_linearised(coded.counts, "fleiss")
         p = c.sum(axis=0) / (n_units * m)
         pq = p * (1.0 - p)
         spq = pq.sum()
@@ -328,7 +328,7 @@ def fleiss_kappa(
         )
         z = est / se0
     rows = [
-        _row("fleiss_kappa", est, se, _wald(est, se, conf, df=n_units - 1), coded, "wald-t (Gwet 2014)", conf,
+        result_row("fleiss_kappa", est, se, wald_interval(est, se, conf, df=n_units - 1), coded, "wald-t (Gwet 2014)", conf,
              se_null=se0, z=z, p_value=float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else math.nan,
              po=po, pe=pe)
     ]
@@ -339,13 +339,13 @@ def fleiss_kappa(
         for label, k_j in zip(coded.categories, kappa_j):
             z_j = k_j / se0_j
             rows.append(
-                _row("fleiss_kappa", k_j, math.nan, (math.nan, math.nan), coded, "none", conf,
+                result_row("fleiss_kappa", k_j, math.nan, (math.nan, math.nan), coded, "none", conf,
                      se_null=se0_j, z=z_j,
                      p_value=float(2 * stats.norm.sf(abs(z_j))) if np.isfinite(z_j) else math.nan,
                      category=label)
             )
         rows[0]["category"] = "(overall)"
-    return _frame(rows)
+    return result_frame(rows)
 
 
 def light_kappa(
@@ -403,7 +403,7 @@ def light_kappa(
     0.4
     """
     conf = check_confidence(confidence)
-    coded = _prepare("light_kappa", ratings, None, categories, allow_missing=True)
+    coded = prepare("light_kappa", ratings, None, categories, allow_missing=True)
     names = coded.rater_names
     pair_rows = []
     for j, k in itertools.combinations(range(coded.n_raters), 2):
@@ -419,7 +419,7 @@ def light_kappa(
         pair_rows.append(res)
     pairs = pd.concat(pair_rows, ignore_index=True)
     est = float(pairs["estimate"].mean())
-    table = _frame([_row("light_kappa", est, math.nan, (math.nan, math.nan), coded, "none", conf,
+    table = result_frame([result_row("light_kappa", est, math.nan, (math.nan, math.nan), coded, "none", conf,
                          n_pairs=len(pair_rows))])
     table = _with_bootstrap(table, "light_kappa", coded, n_resamples, seed, conf)
     if pairwise:
@@ -499,14 +499,14 @@ def krippendorff_alpha(
     0.743
     """
     conf = check_confidence(confidence)
-    if level not in _LEVELS:
-        raise ValueError(f"`level` must be one of {_LEVELS}; got {level!r}.")
-    coded = _prepare("krippendorff_alpha", ratings, counts, categories, allow_missing=True)
-    domain = _alpha_domain(coded, level)
+    if level not in LEVELS:
+        raise ValueError(f"`level` must be one of {LEVELS}; got {level!r}.")
+    coded = prepare("krippendorff_alpha", ratings, counts, categories, allow_missing=True)
+    domain = alpha_domain(coded, level)
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         est = float(krippendorff.alpha(value_counts=coded.counts, value_domain=domain, level_of_measurement=level))
-    table = _frame([_row("krippendorff_alpha", est, math.nan, (math.nan, math.nan), coded, "none", conf,
+    table = result_frame([result_row("krippendorff_alpha", est, math.nan, (math.nan, math.nan), coded, "none", conf,
                          level=level)])
     return _with_bootstrap(table, "krippendorff_alpha", coded, n_resamples, seed, conf, level=level)
 
@@ -575,10 +575,10 @@ def gwet_ac1(
     (0.4448, 0.0842)
     """
     conf = check_confidence(confidence)
-    coded = _prepare("gwet_ac1", ratings, counts, categories, allow_missing=True)
-    est, se, po, pe = _gwet_linearised(coded.counts, "ac1")
-    ci = _wald(est, se, conf, df=coded.n_units - 1)
-    return _frame([_row("gwet_ac1", est, se, ci, coded, "wald-t (Gwet 2014)", conf, po=po, pe=pe)])
+    coded = prepare("gwet_ac1", ratings, counts, categories, allow_missing=True)
+    est, se, po, pe = gwet_linearised(coded.counts, "ac1")
+    ci = wald_interval(est, se, conf, df=coded.n_units - 1)
+    return result_frame([result_row("gwet_ac1", est, se, ci, coded, "wald-t (Gwet 2014)", conf, po=po, pe=pe)])
 
 
 def pabak(
@@ -648,9 +648,9 @@ def pabak(
     [0.4, 0.1, -0.1]
     """
     conf = check_confidence(confidence)
-    coded = _prepare("pabak", ratings, counts, categories, allow_missing=True)
-    est, se, po, _ = _gwet_linearised(coded.counts, "bp")
-    ci = _wald(est, se, conf, df=coded.n_units - 1)
+    coded = prepare("pabak", ratings, counts, categories, allow_missing=True)
+    est, se, po, _ = gwet_linearised(coded.counts, "bp")
+    ci = wald_interval(est, se, conf, df=coded.n_units - 1)
     pi_, bi_ = math.nan, math.nan
     if positive is not None and positive not in coded.categories:
         raise ValueError(f"`positive` ({positive!r}) is not one of the categories {list(coded.categories)!r}.")
@@ -664,7 +664,7 @@ def pabak(
         c = np.sum(~first & second)
         d = np.sum(~first & ~second)
         pi_, bi_ = float((a - d) / n), float((b - c) / n)
-    return _frame([_row("pabak", est, se, ci, coded, "wald-t (Gwet 2014)", conf, po=po, q=coded.q,
+    return result_frame([result_row("pabak", est, se, ci, coded, "wald-t (Gwet 2014)", conf, po=po, q=coded.q,
                         prevalence_index=pi_, bias_index=bi_)])
 
 
@@ -713,7 +713,7 @@ def agreement_table(
      'gwet_ac1', 'pabak']
     """
     conf = check_confidence(confidence)
-    coded = _prepare("agreement_table", ratings, counts, categories, allow_missing=True)
+    coded = prepare("agreement_table", ratings, counts, categories, allow_missing=True)
     data = {"counts": counts} if counts is not None else {"ratings": ratings}
     common = {"categories": categories, "confidence": conf}
     calls: list[tuple[str, Callable[[], pd.DataFrame]]] = [
@@ -736,8 +736,8 @@ def agreement_table(
                 continue
             except ValueError as exc:
                 reason = str(exc)
-        parts.append(_frame([_row(name, math.nan, math.nan, (math.nan, math.nan), coded, "none", conf,
+        parts.append(result_frame([result_row(name, math.nan, math.nan, (math.nan, math.nan), coded, "none", conf,
                                   note=f"not applicable: {reason}")]))
     table = pd.concat(parts, ignore_index=True)
-    cols = _BASE_COLUMNS + [c for c in table.columns if c not in _BASE_COLUMNS and c != "note"] + ["note"]
+    cols = BASE_COLUMNS + [c for c in table.columns if c not in BASE_COLUMNS and c != "note"] + ["note"]
     return table[cols]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 import numpy as np
-from .coding import Level, _LEVELS, _ac1_chance, _alpha_from_coincidences, _chance_corrected, _unit_coincidences, _unit_pair_agreement
+from .coding import Level, LEVELS, ac1_chance, alpha_from_coincidences, chance_corrected, unit_coincidences, unit_pair_agreement
 
 __all__ = ["fleiss_kappa_batch", "percent_agreement_batch", "gwet_ac1_batch", "krippendorff_alpha_batch"]
 
@@ -75,11 +75,11 @@ def fleiss_kappa_batch(counts: Any) -> np.ndarray:
     n_units = c.shape[1]
     pbar = (c * (c - 1.0)).sum(axis=(1, 2)) / (n_units * m * (m - 1.0))
     p = c.sum(axis=1) / (n_units * m)[:, None]
-    return _chance_corrected(pbar, (p**2).sum(axis=1))
+    return chance_corrected(pbar, (p**2).sum(axis=1))
 
 
 def _batch_agreement(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    share, pairable = _unit_pair_agreement(c)
+    share, pairable = unit_pair_agreement(c)
     with np.errstate(divide="ignore", invalid="ignore"):
         pa = share.sum(axis=1) / pairable.sum(axis=1)
     return pa, pairable
@@ -139,7 +139,7 @@ def gwet_ac1_batch(counts: Any) -> np.ndarray:
         raise ValueError("`counts` contains units without any rating; drop them first.")
     pa, _ = _batch_agreement(c)
     pi = (c / r[..., None]).mean(axis=1)
-    return _chance_corrected(pa, _ac1_chance(pi, c.shape[2]))
+    return chance_corrected(pa, ac1_chance(pi, c.shape[2]))
 
 
 def krippendorff_alpha_batch(counts: Any, *, level: Level = "nominal", values: Sequence[float] | None = None
@@ -172,12 +172,12 @@ def krippendorff_alpha_batch(counts: Any, *, level: Level = "nominal", values: S
     >>> krippendorff_alpha_batch([[[2, 0], [0, 2]], [[2, 0], [1, 1]]]).round(3).tolist()
     [1.0, 0.0]
     """
-    if level not in _LEVELS:
-        raise ValueError(f"`level` must be one of {_LEVELS}; got {level!r}.")
+    if level not in LEVELS:
+        raise ValueError(f"`level` must be one of {LEVELS}; got {level!r}.")
     c = _check_batch(counts)
     if level in ("interval", "ratio"):
         if values is None or len(values) != c.shape[2]:
             raise ValueError(f"level={level!r} needs `values`, one number per category column.")
         values = np.asarray(values, dtype=float)
-    o = _unit_coincidences(c).sum(axis=1)
-    return _alpha_from_coincidences(o, level, values)
+    o = unit_coincidences(c).sum(axis=1)
+    return alpha_from_coincidences(o, level, values)

@@ -15,9 +15,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import SeedLike, check_confidence, check_n_resamples, check_work, make_rng
-from .coding import _alpha_domain, _disagreement_weights
-from .coding import CountsLike, RatingsLike, _Coded, _ac1_chance, _alpha_from_coincidences, _chance_corrected, _frame, _prepare, _row, _unit_coincidences, _unit_pair_agreement
+from .checks import SeedLike, check_confidence, check_n_resamples, check_work, make_rng
+from .coding import alpha_domain, disagreement_weights
+from .coding import CountsLike, RatingsLike, CodedUnits, ac1_chance, alpha_from_coincidences, chance_corrected, result_frame, prepare, result_row, unit_coincidences, unit_pair_agreement
 
 __all__ = ["bootstrap_ci"]
 
@@ -31,7 +31,7 @@ _FAST = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "light_kappa", "kri
 _NEEDS_RATINGS = ("cohen_kappa", "light_kappa")
 
 
-def _weighted_evaluator(name: str, coded: _Coded, *, level: str = "nominal",
+def _weighted_evaluator(name: str, coded: CodedUnits, *, level: str = "nominal",
                         weights: str | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """Return ``f(W)`` giving the statistic for each row of unit weights ``W``.
 
@@ -42,13 +42,13 @@ def _weighted_evaluator(name: str, coded: _Coded, *, level: str = "nominal",
     c = coded.counts.astype(float)
     q = coded.q
     if name in ("percent_agreement", "pabak", "gwet_ac1", "fleiss_kappa"):
-        share, pairable = _unit_pair_agreement(c)
+        share, pairable = unit_pair_agreement(c)
         if name == "fleiss_kappa":
             def fleiss(w: np.ndarray) -> np.ndarray:
                 pa = (w @ share) / (w @ pairable)
                 p = w @ c
                 p /= p.sum(axis=1, keepdims=True)
-                return _chance_corrected(pa, (p**2).sum(axis=1))
+                return chance_corrected(pa, (p**2).sum(axis=1))
             return fleiss
         if name == "gwet_ac1":
             unit_shares = c / c.sum(axis=1, keepdims=True)
@@ -56,24 +56,24 @@ def _weighted_evaluator(name: str, coded: _Coded, *, level: str = "nominal",
             def ac1(w: np.ndarray) -> np.ndarray:
                 pa = (w @ share) / (w @ pairable)
                 pi = (w @ unit_shares) / w.sum(axis=1, keepdims=True)
-                return _chance_corrected(pa, _ac1_chance(pi, q))
+                return chance_corrected(pa, ac1_chance(pi, q))
             return ac1
 
         def agreement(w: np.ndarray) -> np.ndarray:
             with np.errstate(divide="ignore", invalid="ignore"):
                 pa = (w @ share) / (w @ pairable)
-            return pa if name == "percent_agreement" else _chance_corrected(pa, 1.0 / q)
+            return pa if name == "percent_agreement" else chance_corrected(pa, 1.0 / q)
         return agreement
     if name == "krippendorff_alpha":
-        unit_o = _unit_coincidences(c).reshape(coded.n_units, q * q)
-        values = _alpha_domain(coded, level)
+        unit_o = unit_coincidences(c).reshape(coded.n_units, q * q)
+        values = alpha_domain(coded, level)
 
         def alpha(w: np.ndarray) -> np.ndarray:
             o = (w @ unit_o).reshape(-1, q, q)
-            return _alpha_from_coincidences(o, level, values)
+            return alpha_from_coincidences(o, level, values)
         return alpha
     if name in _NEEDS_RATINGS:
-        agree_w = 1.0 - _disagreement_weights(q, weights)
+        agree_w = 1.0 - disagreement_weights(q, weights)
         pair_cells = []
         for j, k in itertools.combinations(range(coded.n_raters), 2):
             both = (coded.codes[:, j] >= 0) & (coded.codes[:, k] >= 0)
@@ -88,7 +88,7 @@ def _weighted_evaluator(name: str, coded: _Coded, *, level: str = "nominal",
                 t /= t.sum(axis=(1, 2), keepdims=True)
                 po = (agree_w * t).sum(axis=(1, 2))
                 pe = (agree_w * (t.sum(axis=2)[:, :, None] * t.sum(axis=1)[:, None, :])).sum(axis=(1, 2))
-                kappas.append(_chance_corrected(po, pe))
+                kappas.append(chance_corrected(po, pe))
             return np.mean(kappas, axis=0)
         return mean_kappa
     raise ValueError(f"`statistic` {name!r} has no fast path; known names: {_FAST}.")  # pragma: no cover
@@ -152,7 +152,7 @@ def _interval(replicates: np.ndarray, jackknife: np.ndarray | None, estimate: fl
     return float(lo), float(hi)
 
 
-def _bootstrap_coded(name: str, coded: _Coded, *, n_resamples: int, confidence: float, method: str,
+def bootstrap_coded(name: str, coded: CodedUnits, *, n_resamples: int, confidence: float, method: str,
                      seed: SeedLike, level: str = "nominal", weights: str | None = None,
                      return_replicates: bool = False) -> Any:
     f = _weighted_evaluator(name, coded, level=level, weights=weights)
@@ -166,7 +166,7 @@ def _bootstrap_coded(name: str, coded: _Coded, *, n_resamples: int, confidence: 
                                 return_replicates, level=level if name == "krippendorff_alpha" else None)
 
 
-def _summarise_bootstrap(name: str, estimate: float, reps: np.ndarray, jack: np.ndarray | None, coded: _Coded,
+def _summarise_bootstrap(name: str, estimate: float, reps: np.ndarray, jack: np.ndarray | None, coded: CodedUnits,
                          confidence: float, method: str, n_resamples: int, return_replicates: bool,
                          level: str | None = None) -> Any:
     finite = reps[np.isfinite(reps)]
@@ -182,7 +182,7 @@ def _summarise_bootstrap(name: str, estimate: float, reps: np.ndarray, jack: np.
     extra: dict[str, Any] = {"n_resamples": int(finite.size)}
     if level is not None:
         extra["level"] = level
-    table = _frame([_row(name, estimate, se, (lo, hi), coded, f"bootstrap-{method}", confidence, **extra)])
+    table = result_frame([result_row(name, estimate, se, (lo, hi), coded, f"bootstrap-{method}", confidence, **extra)])
     return (table, reps) if return_replicates else table
 
 
@@ -288,14 +288,14 @@ def bootstrap_ci(
         if counts is not None and name in _NEEDS_RATINGS:
             raise ValueError(f"`counts`: {name} needs ratings (which rater gave which label), not a count table.")
         missing_ok = name not in ("cohen_kappa", "fleiss_kappa")
-        coded = _prepare(f"bootstrap_ci({name})", data, counts, categories, allow_missing=missing_ok,
+        coded = prepare(f"bootstrap_ci({name})", data, counts, categories, allow_missing=missing_ok,
                          equal_raters=name == "fleiss_kappa")
         if name == "cohen_kappa" and coded.n_raters != 2:
             raise ValueError(f"`data` has {coded.n_raters} raters but cohen_kappa needs exactly two.")
         unknown = set(kwargs) - {"level", "weights"}
         if unknown:
             raise ValueError(f"unexpected keyword(s) for {name}: {sorted(unknown)}.")
-        return _bootstrap_coded(name, coded, n_resamples=int(n_resamples), confidence=conf, method=method,
+        return bootstrap_coded(name, coded, n_resamples=int(n_resamples), confidence=conf, method=method,
                                 seed=seed, return_replicates=return_replicates, **kwargs)
     if not callable(statistic):
         raise ValueError(f"`statistic` must be a callable or one of {_FAST}; got {statistic!r}.")
@@ -308,18 +308,18 @@ def _statistic_name(statistic: Any) -> str | None:
         if statistic not in _FAST:
             raise ValueError(f"`statistic` {statistic!r} is not a known coefficient; known names: {_FAST}.")
         return statistic
-    from . import agreement  # imported here: agreement imports this module for its bootstrap intervals
-
-    for name in _FAST:
-        if statistic is getattr(agreement, name):
-            return name
+    # the coefficient functions themselves are recognised by where they are defined (agreement imports this
+    # module for its intervals, so this one does not import agreement)
+    if getattr(statistic, "__module__", None) == "intake_alliance.stats.agreement" and \
+            getattr(statistic, "__name__", None) in _FAST:
+        return statistic.__name__
     return None
 
 
 def _bootstrap_loop(statistic: Callable[..., Any], data: Any, counts: Any, categories: Any, n_resamples: int,
                     confidence: float, method: str, seed: SeedLike, return_replicates: bool,
                     kwargs: dict[str, Any]) -> Any:
-    coded = _prepare("bootstrap_ci", data, counts, categories, allow_missing=True)
+    coded = prepare("bootstrap_ci", data, counts, categories, allow_missing=True)
     source = counts if counts is not None else data
     frame = source if isinstance(source, pd.DataFrame) else pd.DataFrame(np.asarray(source, dtype=object))
     if counts is None:

@@ -3,7 +3,7 @@
 Every coefficient of :mod:`intake_alliance.stats.agreement` accepts a
 **units x raters** table of labels (``ratings``) or a **units x categories**
 table of counts (``counts=``); this module turns either into one validated
-form (:class:`_Coded`), and holds the pieces of algebra that the single
+form (:class:`CodedUnits`), and holds the pieces of algebra that the single
 coefficients, their vectorised batch versions and the bootstrap share: chance
 agreement, coincidence matrices, distance metrics, Wald intervals and the
 tidy result rows.
@@ -27,9 +27,9 @@ CountsLike = Union[pd.DataFrame, np.ndarray, Sequence[Sequence[float]]]
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 
-_LEVELS = ("nominal", "ordinal", "interval", "ratio")
+LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
-_BASE_COLUMNS = [
+BASE_COLUMNS = [
     "coefficient",
     "estimate",
     "se",
@@ -43,7 +43,7 @@ _BASE_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class _Coded:
+class CodedUnits:
     """Validated data: per-unit category counts, plus integer codes when known."""
 
     counts: np.ndarray  # (n_units, q) int64
@@ -94,7 +94,7 @@ def _validate_categories(categories: Iterable[Hashable], argname: str = "categor
 
 def _coded_from_counts(
     func: str, counts: CountsLike, categories: Iterable[Hashable] | None, equal_raters: bool
-) -> _Coded:
+) -> CodedUnits:
     columns = list(counts.columns) if isinstance(counts, pd.DataFrame) else None
     try:
         arr = np.asarray(counts, dtype=float)
@@ -138,7 +138,7 @@ def _coded_from_counts(
     n_raters = int(totals.max())
     if n_raters < 2:
         raise ValueError("`counts` has no unit rated by two or more raters; agreement needs at least two raters.")
-    return _Coded(arr, None, tuple(cats), None, n_raters)
+    return CodedUnits(arr, None, tuple(cats), None, n_raters)
 
 
 def _categories_of(present: np.ndarray, categories: Iterable[Hashable] | None) -> list:
@@ -178,7 +178,7 @@ def _coded_from_ratings(
     ratings: RatingsLike,
     categories: Iterable[Hashable] | None,
     allow_missing: bool,
-) -> _Coded:
+) -> CodedUnits:
     if isinstance(ratings, pd.DataFrame):
         arr = ratings.to_numpy(dtype=object)
         rater_names = tuple(str(c) for c in ratings.columns)
@@ -213,7 +213,7 @@ def _coded_from_ratings(
     codes[~missing] = [lut[v] for v in present.tolist()]
     if not ((~missing).sum(axis=1) >= 2).any():
         raise ValueError("`ratings` has no unit rated by two or more raters, so there is no agreement to measure.")
-    return _Coded(_counts_from_codes(codes, len(cats)), codes, tuple(cats), rater_names, n_raters)
+    return CodedUnits(_counts_from_codes(codes, len(cats)), codes, tuple(cats), rater_names, n_raters)
 
 
 def _counts_from_codes(codes: np.ndarray, q: int) -> np.ndarray:
@@ -223,7 +223,7 @@ def _counts_from_codes(codes: np.ndarray, q: int) -> np.ndarray:
     return np.bincount(flat, minlength=n * q).reshape(n, q).astype(np.int64)
 
 
-def _prepare(
+def prepare(
     func: str,
     ratings: RatingsLike | None,
     counts: CountsLike | None,
@@ -231,7 +231,7 @@ def _prepare(
     *,
     allow_missing: bool,
     equal_raters: bool = False,
-) -> _Coded:
+) -> CodedUnits:
     if (ratings is None) == (counts is None):
         raise ValueError(f"`{func}`: give either `ratings` (units x raters) or `counts=` (units x categories), not both.")
     if counts is not None:
@@ -279,12 +279,12 @@ def count_table(ratings: RatingsLike, *, categories: Iterable[Hashable] | None =
     return pd.DataFrame(coded.counts, columns=list(coded.categories), index=index)
 
 
-def _chance_corrected(po: np.ndarray | float, pe: np.ndarray | float) -> np.ndarray:
+def chance_corrected(po: np.ndarray | float, pe: np.ndarray | float) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         return (np.asarray(po, float) - pe) / (1.0 - np.asarray(pe, float))
 
 
-def _ac1_chance(pi: np.ndarray, q: int) -> np.ndarray:
+def ac1_chance(pi: np.ndarray, q: int) -> np.ndarray:
     return (pi * (1.0 - pi)).sum(axis=-1) / (q - 1)
 
 
@@ -314,7 +314,7 @@ def _ordinal_distance(n_v: np.ndarray) -> np.ndarray:
     return (between - (n_v[..., :, None] + n_v[..., None, :]) / 2.0) ** 2
 
 
-def _alpha_from_coincidences(o: np.ndarray, level: str, values: np.ndarray | None) -> np.ndarray:
+def alpha_from_coincidences(o: np.ndarray, level: str, values: np.ndarray | None) -> np.ndarray:
     """Krippendorff's alpha from coincidence matrices of shape (..., q, q)."""
     q = o.shape[-1]
     n_v = o.sum(axis=-1)
@@ -328,9 +328,9 @@ def _alpha_from_coincidences(o: np.ndarray, level: str, values: np.ndarray | Non
         return 1.0 - (n - 1.0) * observed / expected
 
 
-def _unit_coincidences(counts: np.ndarray) -> np.ndarray:
+def unit_coincidences(counts: np.ndarray) -> np.ndarray:
     """Per-unit contributions to the coincidence matrix, shape (n_units, q, q)."""
-    from ._checks import check_work
+    from .checks import check_work
 
     check_work(int(np.prod(counts.shape)) * counts.shape[-1], "units x categories x categories of `ratings`")
     c = counts.astype(float)
@@ -342,7 +342,7 @@ def _unit_coincidences(counts: np.ndarray) -> np.ndarray:
     return pairs / denom[..., None, None]
 
 
-def _unit_pair_agreement(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unit_pair_agreement(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Share of agreeing rater pairs in each unit, and whether the unit has a pair."""
     c = counts.astype(float)
     m = c.sum(axis=-1)
@@ -352,7 +352,7 @@ def _unit_pair_agreement(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return share, pairable.astype(float)
 
 
-def _gwet_linearised(counts: np.ndarray, kind: str) -> tuple[float, float, float, float]:
+def gwet_linearised(counts: np.ndarray, kind: str) -> tuple[float, float, float, float]:
     """Estimate, standard error, po and pe in Gwet's (2014) framework.
 
     ``kind`` is "pa" (percent agreement), "ac1", "bp" (Brennan-Prediger) or
@@ -362,7 +362,7 @@ def _gwet_linearised(counts: np.ndarray, kind: str) -> tuple[float, float, float
     c = counts.astype(float)
     n, q = c.shape
     r = c.sum(axis=1)
-    pa_i, pairable = _unit_pair_agreement(c)
+    pa_i, pairable = unit_pair_agreement(c)
     n2 = pairable.sum()
     pa = pa_i.sum() / n2
     pi = (c / r[:, None]).mean(axis=0)
@@ -371,7 +371,7 @@ def _gwet_linearised(counts: np.ndarray, kind: str) -> tuple[float, float, float
         terms = (n / n2) * pa_i
     else:
         if kind == "ac1":
-            pe = float(_ac1_chance(pi, q))
+            pe = float(ac1_chance(pi, q))
             pe_i = (c @ (1.0 - pi)) / r / (q - 1)
         elif kind == "fleiss":
             pe = float((pi**2).sum())
@@ -381,7 +381,7 @@ def _gwet_linearised(counts: np.ndarray, kind: str) -> tuple[float, float, float
             pe_i = None
         else:  # pragma: no cover - internal misuse
             raise ValueError(kind)
-        est = float(_chance_corrected(pa, pe))
+        est = float(chance_corrected(pa, pe))
         terms = (n / n2) * (pa_i - pe * pairable) / (1.0 - pe)
         if pe_i is not None:
             terms = terms - 2.0 * (1.0 - est) * (pe_i - pe) / (1.0 - pe)
@@ -393,7 +393,7 @@ def _clip(x: float) -> float:
     return float(np.clip(x, -1.0, 1.0)) if np.isfinite(x) else math.nan
 
 
-def _wald(est: float, se: float, confidence: float, df: float | None = None) -> tuple[float, float]:
+def wald_interval(est: float, se: float, confidence: float, df: float | None = None) -> tuple[float, float]:
     tail = 1.0 - (1.0 - confidence) / 2.0
     crit = stats.norm.ppf(tail) if df is None else stats.t.ppf(tail, df)
     if not (np.isfinite(est) and np.isfinite(se)):
@@ -401,13 +401,13 @@ def _wald(est: float, se: float, confidence: float, df: float | None = None) -> 
     return _clip(est - crit * se), _clip(est + crit * se)
 
 
-def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def result_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(rows)
-    extra = [c for c in df.columns if c not in _BASE_COLUMNS]
-    for col in _BASE_COLUMNS:
+    extra = [c for c in df.columns if c not in BASE_COLUMNS]
+    for col in BASE_COLUMNS:
         if col not in df.columns:
             df[col] = np.nan
-    df = df[_BASE_COLUMNS + extra]
+    df = df[BASE_COLUMNS + extra]
     if "note" in df.columns:
         df["note"] = df["note"].fillna("")
     df["n_units"] = df["n_units"].astype("int64")
@@ -415,7 +415,7 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def _undefined_note(est: float, coded: _Coded) -> str:
+def _undefined_note(est: float, coded: CodedUnits) -> str:
     """Return why an estimate is NaN ('' when it is a number)."""
     if np.isfinite(est):
         return ""
@@ -427,7 +427,7 @@ def _undefined_note(est: float, coded: _Coded) -> str:
             "chance correction divides by zero")
 
 
-def _row(coefficient: str, est: float, se: float, ci: tuple[float, float], coded: _Coded,
+def result_row(coefficient: str, est: float, se: float, ci: tuple[float, float], coded: CodedUnits,
          ci_method: str, confidence: float, **extra: Any) -> dict[str, Any]:
     extra.setdefault("note", _undefined_note(est, coded))
     return {
@@ -444,7 +444,7 @@ def _row(coefficient: str, est: float, se: float, ci: tuple[float, float], coded
     }
 
 
-def _disagreement_weights(q: int, weights: str | None) -> np.ndarray:
+def disagreement_weights(q: int, weights: str | None) -> np.ndarray:
     idx = np.arange(q)
     gap = np.abs(idx[:, None] - idx[None, :]) / (q - 1)
     if weights is None:
@@ -452,7 +452,7 @@ def _disagreement_weights(q: int, weights: str | None) -> np.ndarray:
     return gap if weights == "linear" else gap**2
 
 
-def _alpha_domain(coded: _Coded, level: str) -> np.ndarray:
+def alpha_domain(coded: CodedUnits, level: str) -> np.ndarray:
     if level in ("interval", "ratio"):
         try:
             values = np.array([float(c) for c in coded.categories])

@@ -16,7 +16,7 @@ import math
 from numbers import Real
 import numpy as np
 from scipy import stats
-from ._checks import check_int, check_open_unit
+from .checks import check_int, check_open_unit
 
 __all__ = ["r_to_d", "d_to_r", "var_r_to_var_d", "var_d_to_var_r", "fisher_z", "inverse_fisher_z", "fisher_ci", "convert_interval"]
 

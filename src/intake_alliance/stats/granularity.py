@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 import numpy as np
-from ._checks import check_int
-from .rounding import CONVENTIONS, Rounding, RoundingInterval, _check_in_scale, _check_scale, _check_units, _decimals, _numerators_in, _parse_reported, _rounding_label, _text, resolve_rounding, round_to, rounding_interval
+from .checks import check_int
+from .rounding import CONVENTIONS, Rounding, RoundingInterval, check_in_scale, check_scale, check_units, decimals_of, numerators_in, parse_reported, rounding_label, reported_text, resolve_rounding, round_to, rounding_interval
 
 __all__ = ["SD_DEFINITIONS", "GRIM_MAX_UNITS", "GRIMMER_MAX_UNITS", "GrimResult", "grim", "grim_ratio", "GrimmerCandidate", "GrimmerResult", "grimmer"]
 
@@ -94,7 +94,7 @@ def _grim_sums(
     k_min = None if low is None else low * n_units
     k_max = None if high is None else high * n_units
     return {
-        c: _numerators_in(rounding_interval(value, c), n_units, Fraction(1), k_min, k_max)
+        c: numerators_in(rounding_interval(value, c), n_units, Fraction(1), k_min, k_max)
         for c in CONVENTIONS
     }
 
@@ -174,21 +174,21 @@ def grim(
     >>> grim("5.21", 28).sums
     (146,)
     """
-    value = _parse_reported(reported, "reported")
+    value = parse_reported(reported, "reported")
     n = check_int(n, "n", 1)
     items = check_int(items, "items", 1)
-    _check_units(n, items, GRIM_MAX_UNITS, "grim")
+    check_units(n, items, GRIM_MAX_UNITS, "grim")
     allowed = resolve_rounding(rounding)
-    low, high = _check_scale(scale_min, scale_max)
-    _check_in_scale(value, "reported", low, high)
+    low, high = check_scale(scale_min, scale_max)
+    check_in_scale(value, "reported", low, high)
     by_convention = _grim_sums(value, n * items, low, high)
     sums = tuple(sorted(set().union(*(by_convention[c] for c in allowed))))
     return GrimResult(
         reported=reported if isinstance(reported, str) else str(reported),
         n=n,
         items=items,
-        rounding=_rounding_label(rounding),
-        decimals=_decimals(value),
+        rounding=rounding_label(rounding),
+        decimals=decimals_of(value),
         consistent=bool(sums),
         conventions=tuple(c for c in CONVENTIONS if by_convention[c]),
         sums=sums,
@@ -225,7 +225,7 @@ def grim_ratio(decimals: int, n: int, items: int = 1, rounding: Rounding = "up_o
     """
     decimals = check_int(decimals, "decimals", 0)
     units = check_int(n, "n", 1) * check_int(items, "items", 1)
-    _check_units(n, items, GRIM_MAX_UNITS, "grim_ratio")
+    check_units(n, items, GRIM_MAX_UNITS, "grim_ratio")
     grid = 10 ** decimals
     if units >= grid:
         return Fraction(0)
@@ -516,24 +516,24 @@ def grimmer(
     >>> grimmer("3.44", "2.47", 18, sd_definition="sample").consistent
     False
     """
-    mean_value = _parse_reported(reported_mean, "reported_mean")
-    sd_value = _parse_reported(reported_sd, "reported_sd")
+    mean_value = parse_reported(reported_mean, "reported_mean")
+    sd_value = parse_reported(reported_sd, "reported_sd")
     if sd_value < 0:
         raise ValueError(f"`reported_sd` must not be negative; got {reported_sd!r}.")
     n = check_int(n, "n", 1)
     items = check_int(items, "items", 1)
-    _check_units(n, items, GRIMMER_MAX_UNITS, "grimmer")
+    check_units(n, items, GRIMMER_MAX_UNITS, "grimmer")
     allowed = resolve_rounding(rounding)
     wanted = _resolve_sd_definition(sd_definition)
     if n == 1 and wanted == ("sample",):
         raise ValueError("`n` must be at least 2 for the sample SD (divisor n - 1).")
-    low, high = _check_scale(scale_min, scale_max)
-    _check_in_scale(mean_value, "reported_mean", low, high)
+    low, high = check_scale(scale_min, scale_max)
+    check_in_scale(mean_value, "reported_mean", low, high)
 
     grim_result = grim(
         mean_value, n, items, rounding=rounding, scale_min=low, scale_max=high
     )
-    grim_result = replace(grim_result, reported=_text(reported_mean))
+    grim_result = replace(grim_result, reported=reported_text(reported_mean))
     sums_by = grim_result.sums_by_convention
     s_low = None if low is None else low * items
     s_high = None if high is None else high * items
@@ -556,14 +556,14 @@ def grimmer(
     )
     consistent = furthest == 4
     return GrimmerResult(
-        reported_mean=_text(reported_mean),
-        reported_sd=_text(reported_sd),
+        reported_mean=reported_text(reported_mean),
+        reported_sd=reported_text(reported_sd),
         n=n,
         items=items,
-        rounding=_rounding_label(rounding),
+        rounding=rounding_label(rounding),
         sd_definition=sd_definition,
-        mean_decimals=_decimals(mean_value),
-        sd_decimals=_decimals(sd_value),
+        mean_decimals=decimals_of(mean_value),
+        sd_decimals=decimals_of(sd_value),
         consistent=consistent,
         conventions=conventions,
         sd_definitions=sd_definitions,

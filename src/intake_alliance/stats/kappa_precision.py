@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import SeedLike, check_int, check_unit_interval, make_rng
+from .checks import SeedLike, check_int, check_unit_interval, make_rng
 from .agreement_batch import fleiss_kappa_batch
 from .rater_models import accuracy_for_kappa, simulate_presence_counts
 

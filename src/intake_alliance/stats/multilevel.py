@@ -19,7 +19,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import check_icc, check_int, check_open_unit, check_seed, check_work
+from .checks import check_icc, check_int, check_open_unit, check_seed, check_work
 from .power import design_effect
 
 __all__ = ["simulate_nested_alliance", "fit_nested_alliance", "icc_anova", "simulate_icc_estimates", "GROWTH_TRUTH", "simulate_growth_curves", "fit_growth_curves", "growth_curve_means"]

@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from ._checks import check_int
+from .checks import check_int
 from .granularity import GRIM_MAX_UNITS
-from .rounding import CONVENTIONS, Rounding, RoundingInterval, _check_units, _decimals, _numerators_in, _parse_reported, _rounding_label, _text, resolve_rounding, round_to, rounding_interval
+from .rounding import CONVENTIONS, Rounding, RoundingInterval, check_units, decimals_of, numerators_in, parse_reported, rounding_label, reported_text, resolve_rounding, round_to, rounding_interval
 
 __all__ = ["PercentResult", "percent_check", "percent_ratio", "PercentTotalResult", "percent_total_check"]
 
@@ -71,7 +71,7 @@ class PercentResult:
 
 
 def _parse_percent(reported: object) -> Decimal:
-    value = _parse_reported(reported, "reported", percent=True)
+    value = parse_reported(reported, "reported", percent=True)
     if value < 0 or value > 100:
         raise ValueError(f"`reported` must be a percentage between 0 and 100; got {reported!r}.")
     return value
@@ -140,7 +140,7 @@ def percent_check(
     """
     value = _parse_percent(reported)
     n = check_int(n, "n", 1)
-    _check_units(n, 1, GRIM_MAX_UNITS, "percent_check", "`n`")
+    check_units(n, 1, GRIM_MAX_UNITS, "percent_check", "`n`")
     allowed = resolve_rounding(rounding)
     try:
         first, last = n_range
@@ -153,18 +153,18 @@ def percent_check(
                          f"got {first:,} to {last:,}.")
     hundred = Fraction(100)
     intervals = {c: rounding_interval(value, c) for c in CONVENTIONS}
-    counts_by = {c: _numerators_in(intervals[c], n, hundred, 0, n) for c in CONVENTIONS}
+    counts_by = {c: numerators_in(intervals[c], n, hundred, 0, n) for c in CONVENTIONS}
     fitting_by = {
-        c: tuple(m for m in range(first, last + 1) if _numerators_in(intervals[c], m, hundred, 0, m))
+        c: tuple(m for m in range(first, last + 1) if numerators_in(intervals[c], m, hundred, 0, m))
         for c in CONVENTIONS
     }
     counts = tuple(sorted(set().union(*(counts_by[c] for c in allowed))))
     fitting = tuple(sorted(set().union(*(fitting_by[c] for c in allowed))))
     return PercentResult(
-        reported=_text(reported),
+        reported=reported_text(reported),
         n=n,
-        decimals=_decimals(value),
-        rounding=_rounding_label(rounding),
+        decimals=decimals_of(value),
+        rounding=rounding_label(rounding),
         consistent=bool(counts),
         conventions=tuple(c for c in CONVENTIONS if counts_by[c]),
         counts=counts,
@@ -193,7 +193,7 @@ def percent_ratio(decimals: int, n: int, rounding: Rounding = "up_or_down") -> F
     """
     decimals = check_int(decimals, "decimals", 0)
     n = check_int(n, "n", 1)
-    _check_units(n, 1, GRIM_MAX_UNITS, "percent_ratio", "`n`")
+    check_units(n, 1, GRIM_MAX_UNITS, "percent_ratio", "`n`")
     grid = 100 * 10 ** decimals + 1
     printed = {round_to(Fraction(100 * k, n), decimals, c) for k in range(n + 1) for c in resolve_rounding(rounding)}
     return 1 - Fraction(len(printed), grid)
@@ -321,10 +321,10 @@ def percent_total_check(
     }
     totals = tuple(sorted(set().union(*(by_convention[c] for c in allowed))))
     return PercentTotalResult(
-        reported=_text(reported),
+        reported=reported_text(reported),
         count=count,
-        decimals=_decimals(value),
-        rounding=_rounding_label(rounding),
+        decimals=decimals_of(value),
+        rounding=rounding_label(rounding),
         n_min=first,
         n_max=last,
         consistent=bool(totals),

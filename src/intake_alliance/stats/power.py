@@ -22,7 +22,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import check_icc, check_int, check_work
+from .checks import check_icc, check_int, check_work
 
 __all__ = ["fisher_power", "detectable_difference", "clustered_detectable_difference", "design_effect",
            "effective_sample_size", "kish_cluster_size", "contrast_design_effect"]

@@ -106,7 +106,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import SeedLike, check_confidence, check_n_resamples
+from .checks import SeedLike, check_confidence, check_n_resamples
 from .archive import Budget, Limits, ProjectError, check_count, read_member, refuse_duplicate_guids, unique_labels
 from .agreement import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha, percent_agreement
 
@@ -118,7 +118,7 @@ NAMESPACE = "urn:QDA-XML:project:1.0"
 _NS = "{" + NAMESPACE + "}"
 #: The unitizing rules of :func:`unit_matrix` and :func:`code_agreement`.
 UNITS = ("source", "paragraph")
-_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
+GUID_PATTERN = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
 _PARAGRAPH = re.compile(r"[^\r\n]+")
 
 
@@ -172,7 +172,7 @@ class Project:
 # --------------------------------------------------------------------------- reading
 
 
-def _guid(value: str | None) -> str | None:
+def normal_guid(value: str | None) -> str | None:
     return None if value is None else value.strip().strip("{}").lower()
 
 
@@ -233,7 +233,7 @@ def _open_qde(path: Path, limits: Limits, budget: Budget) -> tuple[zipfile.ZipFi
 
 
 def _read_users(root: ET.Element, where: str) -> pd.DataFrame:
-    rows = [(_guid(u.get("guid")), u.get("name") or "") for u in root.iterfind(f"{_NS}Users/{_NS}User")]
+    rows = [(normal_guid(u.get("guid")), u.get("name") or "") for u in root.iterfind(f"{_NS}Users/{_NS}User")]
     users = pd.DataFrame(rows, columns=["guid", "name"], dtype=object)
     refuse_duplicate_guids(users, "User", where)
     repeated = users["name"].duplicated(keep=False) | (users["name"] == "")
@@ -252,7 +252,7 @@ def _read_codes(root: ET.Element, where: str, limits: Limits) -> pd.DataFrame:
         check_count(len(rows) + 1, "max_codes", "codes", where, limits)
         name = code.get("name") or ""
         path = f"{prefix}/{name}" if prefix else name
-        guid = _guid(code.get("guid"))
+        guid = normal_guid(code.get("guid"))
         rows.append((guid, name, path, parent_guid, (code.get("isCodable") or "true").lower() in ("true", "1")))
         stack.extend((child, guid, path, depth + 1) for child in reversed(code.findall(f"{_NS}Code")))
     codes = pd.DataFrame(rows, columns=["guid", "name", "path", "parent_guid", "codable"], dtype=object).astype(
@@ -304,7 +304,7 @@ def _codings_of(el: ET.Element, source_guid: str, where: str) -> list[tuple]:
     for holder, sel in holders:
         start = end = sel_guid = sel_user = None
         if sel is not None:
-            sel_guid, sel_user = _guid(sel.get("guid")), _guid(sel.get("creatingUser"))
+            sel_guid, sel_user = normal_guid(sel.get("guid")), normal_guid(sel.get("creatingUser"))
             start = _position(sel.get("startPosition"), f"selection {sel_guid}: startPosition", where)
             end = _position(sel.get("endPosition"), f"selection {sel_guid}: endPosition", where)
             if _local(sel.tag) == "PlainTextSelection" and (start is None or end is None):
@@ -315,8 +315,8 @@ def _codings_of(el: ET.Element, source_guid: str, where: str) -> list[tuple]:
             ref = coding.find(f"{_NS}CodeRef")
             if ref is None or not ref.get("targetGUID"):
                 raise ProjectError(f"{where}: coding {coding.get('guid')} has no CodeRef naming its code")
-            rows.append((_guid(coding.get("guid")), sel_guid, source_guid, start, end, _guid(ref.get("targetGUID")),
-                         _guid(coding.get("creatingUser")), sel_user))
+            rows.append((normal_guid(coding.get("guid")), sel_guid, source_guid, start, end, normal_guid(ref.get("targetGUID")),
+                         normal_guid(coding.get("creatingUser")), sel_user))
     return rows
 
 
@@ -327,7 +327,7 @@ def _read_sources(root: ET.Element, zf: zipfile.ZipFile, where: str, limits: Lim
     container = root.find(f"{_NS}Sources")
     check_count(len(container) if container is not None else 0, "max_sources", "sources", where, limits)
     for el in (container if container is not None else []):
-        guid = _guid(el.get("guid"))
+        guid = normal_guid(el.get("guid"))
         text, internal = _source_text(el, zf, entries, where, limits, budget)
         path = el.get("plainTextPath") or el.get("path") or el.get("richTextPath")
         sources.append((guid, el.get("name") or guid, _local(el.tag), path, text, internal))
@@ -435,7 +435,7 @@ def _pick(requested: Iterable[str] | None, table: pd.DataFrame, keys: Sequence[s
         requested = [requested]
     chosen = []
     for name in requested:
-        hits = table.index[np.logical_or.reduce([table[k] == name for k in keys] + [table["guid"] == _guid(name)])]
+        hits = table.index[np.logical_or.reduce([table[k] == name for k in keys] + [table["guid"] == normal_guid(name)])]
         guids = list(dict.fromkeys(table.loc[hits, "guid"]))
         valid = ", ".join(repr(v) for v in table[keys[0]])
         if not guids:

@@ -23,7 +23,7 @@ from typing import Any, Union
 import numpy as np
 import pandas as pd
 
-from .qdpx import _GUID, NAMESPACE, _guid
+from .qdpx import GUID_PATTERN, NAMESPACE, normal_guid
 
 __all__ = ["TableLike", "write_project"]
 
@@ -45,7 +45,7 @@ def _guids(table: pd.DataFrame, name: str, project: str) -> list[str]:
     out = []
     for i, g in enumerate(given):
         if isinstance(g, str) and g:
-            if not _GUID.match(g):
+            if not GUID_PATTERN.match(g):
                 raise ValueError(f"`{name}` row {i}: guid must be a GUID such as "
                                  f"'{uuid.uuid5(uuid.NAMESPACE_URL, 'x')}'; got {g!r}")
             out.append(g)
@@ -56,14 +56,14 @@ def _guids(table: pd.DataFrame, name: str, project: str) -> list[str]:
 
 def _resolve(codings: pd.DataFrame, column: str, table: pd.DataFrame, keys: Sequence[str],
              required: bool) -> list[str | None]:
-    """A coding's ``<column>_guid``, or the GUID of the row whose name (``keys``) equals ``<column>``."""
+    """A coding's ``<column>normal_guid``, or the GUID of the row whose name (``keys``) equals ``<column>``."""
     lookup: dict[str, str] = {}
     for key in keys:
         if key in table.columns:
             lookup.update({n: g for n, g in zip(table[key], table["guid"]) if isinstance(n, str) and n not in lookup})
-    by_guid = {_guid(g): g for g in table["guid"]}
+    by_guid = {normal_guid(g): g for g in table["guid"]}
     none = [None] * len(codings)
-    guids = codings[f"{column}_guid"].tolist() if f"{column}_guid" in codings.columns else none
+    guids = codings[f"{column}normal_guid"].tolist() if f"{column}normal_guid" in codings.columns else none
     names = codings[column].tolist() if column in codings.columns else none
     out: list[str | None] = []
     for i, (g, n) in enumerate(zip(guids, names)):
@@ -71,15 +71,15 @@ def _resolve(codings: pd.DataFrame, column: str, table: pd.DataFrame, keys: Sequ
         if g is None and (required or isinstance(n, str)):
             raise ValueError(f"`codings` row {i}: {column} {n!r} is not in the `{column}` table "
                              f"({', '.join(map(repr, lookup)) or 'empty'})")
-        if g is not None and _guid(g) not in by_guid:
-            raise ValueError(f"`codings` row {i}: {column}_guid {g!r} is not in the `{column}` table")
-        out.append(by_guid[_guid(g)] if g is not None else None)
+        if g is not None and normal_guid(g) not in by_guid:
+            raise ValueError(f"`codings` row {i}: {column}normal_guid {g!r} is not in the `{column}` table")
+        out.append(by_guid[normal_guid(g)] if g is not None else None)
     return out
 
 
 def _code_elements(parent: ET.Element, codes: pd.DataFrame, parent_guid: str | None) -> None:
     parents = codes["parent_guid"] if "parent_guid" in codes.columns else pd.Series([None] * len(codes))
-    for i in np.flatnonzero([_guid(p) == _guid(parent_guid) if isinstance(p, str) else parent_guid is None
+    for i in np.flatnonzero([normal_guid(p) == normal_guid(parent_guid) if isinstance(p, str) else parent_guid is None
                              for p in parents]):
         row = codes.iloc[i]
         codable = bool(row["codable"]) if "codable" in codes.columns and pd.notna(row["codable"]) else True
@@ -201,7 +201,7 @@ def write_project(path: str | Path, users: TableLike | None, codes: TableLike | 
     for table, label in ((users_t, "users"), (codes_t, "codes"), (sources_t, "sources")):
         table["guid"] = _guids(table, label, name)
     parents = codes_t["parent_guid"].dropna() if "parent_guid" in codes_t.columns else pd.Series([], dtype=object)
-    orphans = sorted(set(map(_guid, parents)) - set(map(_guid, codes_t["guid"])))
+    orphans = sorted(set(map(normal_guid, parents)) - set(map(normal_guid, codes_t["guid"])))
     if orphans:
         raise ValueError(f"`codes`: parent_guid {orphans[0]!r} is not the guid of any code")
     coding_t = _prepare_codings(_table(codings, "codings", []), users_t, codes_t, sources_t, name)

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import optimize
-from ._checks import SeedLike, check_int, check_unit_interval, check_work, make_rng
+from .checks import SeedLike, check_int, check_unit_interval, check_work, make_rng
 from .agreement_batch import fleiss_kappa_batch
 from .rounding import rounding_interval
 

@@ -51,7 +51,7 @@ from decimal import Decimal
 from fractions import Fraction
 from numbers import Integral
 from typing import Iterable, Union
-from ._checks import check_int
+from .checks import check_int
 
 __all__ = ["fmt_number", "CONVENTIONS", "ROUNDING_OPTIONS", "Number", "Rounding", "round_to", "RoundingInterval", "rounding_interval", "resolve_rounding", "matching_numerators", "attainable_conventions"]
 
@@ -68,7 +68,7 @@ Number = Union[Fraction, Decimal, int]
 Rounding = Union[str, Iterable[str]]
 
 
-def _parse_reported(value: object, name: str, *, percent: bool = False) -> Decimal:
+def parse_reported(value: object, name: str, *, percent: bool = False) -> Decimal:
     """Return the reported value as an exact Decimal, keeping its exponent."""
     if isinstance(value, Decimal):
         if not value.is_finite():
@@ -88,7 +88,7 @@ def _parse_reported(value: object, name: str, *, percent: bool = False) -> Decim
     return Decimal(text)
 
 
-def _decimals(value: Decimal) -> int:
+def decimals_of(value: Decimal) -> int:
     """Return how many digits follow the decimal point of ``value``."""
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
@@ -97,7 +97,7 @@ def _decimals(value: Decimal) -> int:
 
 
 
-def _check_units(n: int, items: int, limit: int, func: str, name: str = "`n` x `items`") -> None:
+def check_units(n: int, items: int, limit: int, func: str, name: str = "`n` x `items`") -> None:
     """Refuse sample sizes whose enumeration would run for minutes, naming the limit."""
     if n * items > limit:
         raise ValueError(f"{name} = {n * items:,} exceeds {func}'s limit of {limit:,}: at that size the "
@@ -127,7 +127,7 @@ def _as_fraction(value: object, name: str) -> Fraction:
             raise ValueError(f"`{name}` must be finite; got {value!r}.")
         return Fraction(value)
     if isinstance(value, str):
-        return Fraction(_parse_reported(value, name))
+        return Fraction(parse_reported(value, name))
     raise TypeError(
         f"`{name}` must be a Fraction, Decimal, int or str (floats are refused "
         f"because their binary value is not the printed one); got "
@@ -135,7 +135,7 @@ def _as_fraction(value: object, name: str) -> Fraction:
     )
 
 
-def _check_scale(scale_min: object, scale_max: object) -> tuple[int | None, int | None]:
+def check_scale(scale_min: object, scale_max: object) -> tuple[int | None, int | None]:
     """Return the scale bounds after checking they are integers in order."""
     bounds: list[int | None] = []
     for name, bound in (("scale_min", scale_min), ("scale_max", scale_max)):
@@ -151,7 +151,7 @@ def _check_scale(scale_min: object, scale_max: object) -> tuple[int | None, int 
     return low, high
 
 
-def _check_in_scale(value: Decimal, name: str, low: int | None, high: int | None) -> None:
+def check_in_scale(value: Decimal, name: str, low: int | None, high: int | None) -> None:
     """Raise ValueError when a reported mean lies outside the scale."""
     if low is not None and value < low:
         raise ValueError(
@@ -347,9 +347,9 @@ def rounding_interval(reported: str | Decimal, convention: str) -> RoundingInter
     >>> "2.565" in iv
     False
     """
-    value = _parse_reported(reported, "reported")
+    value = parse_reported(reported, "reported")
     rule = "up_or_down" if convention == "up_or_down" else _check_convention(convention)
-    places = _decimals(value)
+    places = decimals_of(value)
     k = int(Fraction(value) * 10**places)
     h = Fraction(1, 2)
     if rule == "up_or_down":  # the union of the half_up and half_down intervals: both ends included
@@ -427,14 +427,14 @@ def resolve_rounding(rounding: Rounding) -> tuple[str, ...]:
     return tuple(c for c in CONVENTIONS if c in names)
 
 
-def _rounding_label(rounding: Rounding) -> str:
+def rounding_label(rounding: Rounding) -> str:
     """Return a printable label for a ``rounding`` argument."""
     if isinstance(rounding, str):
         return rounding
     return "+".join(resolve_rounding(rounding))
 
 
-def _numerators_in(
+def numerators_in(
     interval: RoundingInterval,
     denominator: int,
     scale: Fraction,
@@ -490,7 +490,7 @@ def matching_numerators(
     >>> matching_numerators("2.56", [130, 131, 132], 51, "half_up")
     ()
     """
-    reported = _parse_reported(value, "value")
+    reported = parse_reported(value, "value")
     rule = _check_convention(convention)
     den = check_int(denominator, "denominator", 1)
     factor = _as_fraction(scale, "scale")
@@ -550,7 +550,7 @@ def attainable_conventions(
     )
 
 
-def _text(value: object) -> str:
+def reported_text(value: object) -> str:
     return value if isinstance(value, str) else str(value)
 
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import stats
-from ._checks import check_confidence, check_int, check_work
+from .checks import check_confidence, check_int, check_work
 
 __all__ = ["fisher_test", "two_by_two_tests", "risk_difference", "odds_ratio", "chi2_test", "exact_stratified_test",
            "ExactStratified", "cmh_test"]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..stats.granularity import grim, grim_ratio, grimmer
 from ..stats.percentages import percent_check, percent_ratio, percent_total_check
-from ..stats.rounding import _decimals, _parse_reported
+from ..stats.rounding import decimals_of, parse_reported
 
 __all__ = ["audit_reported_values", "verdict_register", "VERDICTS", "verdict_counts", "EXPLANATION_KINDS", "EXPLANATION_CAUSES"]
 
@@ -171,9 +171,9 @@ def _testability(rep: str, unit: str, den, check: str) -> float:
     (per unit of the scale, ignoring its ends). 0 means the check could not fail, so a pass says nothing.
     """
     if check.startswith("percent: "):
-        return float(percent_ratio(_decimals(_parse_reported(rep.rstrip("%"), "reported")), int(den)))
+        return float(percent_ratio(decimals_of(parse_reported(rep.rstrip("%"), "reported")), int(den)))
     if check.startswith("GRIM, "):
-        return float(grim_ratio(_decimals(_parse_reported(rep, "reported")), int(den)))
+        return float(grim_ratio(decimals_of(parse_reported(rep, "reported")), int(den)))
     return float("nan")
 
 
@@ -263,7 +263,7 @@ def _sd_given_mean_sum(mean: str, sd: str, n: int, lo, hi) -> int | None:
     res = grim(mean, n, scale_min=lo, scale_max=hi)
     if set(res.conventions) & {"half_up", "half_down"}:
         return None
-    places = Decimal(1).scaleb(-_decimals(_parse_reported(mean, "reported")))
+    places = Decimal(1).scaleb(-decimals_of(parse_reported(mean, "reported")))
     for total in sorted({t for ts in res.sums_by_convention.values() for t in ts}):
         printed = str((Decimal(total) / Decimal(n)).quantize(places, rounding=ROUND_HALF_UP))
         if grimmer(printed, sd, n, scale_min=lo, scale_max=hi).consistent:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from .. import data
 from . import reconstruct as rc
-from ..stats._checks import check_int
+from ..stats.checks import check_int
 from ..stats.tables import chi2_test, fisher_test, odds_ratio, risk_difference, two_by_two_tests
 
 __all__ = ["GROUPS", "RESPONDENTS", "SPLITS_PATH", "VALENCE_PATH", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "write_feasible_splits", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "evidence_by_test", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds", "write_valence_bounds"]

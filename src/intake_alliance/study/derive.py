@@ -39,12 +39,12 @@ class Derived:
 
 
 def _writers() -> dict[str, Callable]:
-    from . import concordance, reconstruct
+    from . import concordance, reconstruct, solving
 
     return {
         "reconstructed_interviews.csv": reconstruct.write_reconstruction,
-        "group_count_bounds.csv": reconstruct.write_group_count_bounds,
-        "cooccurrence_bounds.csv": reconstruct.write_cooccurrence_bounds,
+        "group_count_bounds.csv": solving.write_group_count_bounds,
+        "cooccurrence_bounds.csv": solving.write_cooccurrence_bounds,
         "group_split_feasibility.csv": concordance.write_feasible_splits,
         "valence_congruence_bounds.csv": concordance.write_valence_bounds,
     }
@@ -113,7 +113,7 @@ def derive_tables(root: str | Path, tables: tuple[str, ...] = TABLES, progress: 
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    from ..stats._checks import check_int
+    from ..stats.checks import check_int
 
     unknown = [t for t in tables if t not in _writers()]
     if unknown:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..stats._checks import check_int, check_seed, make_rng
+from ..stats.checks import check_int, check_seed, make_rng
 from ..stats.power import clustered_detectable_difference
 from ..stats.tables import cmh_test, exact_stratified_test, fisher_test
 

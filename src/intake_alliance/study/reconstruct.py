@@ -53,19 +53,13 @@ __all__ = [
     "build_model",
     "reconstruct",
     "write_reconstruction",
-    "write_group_count_bounds",
-    "write_cooccurrence_bounds",
     "RELAXED",
     "check_reconstruction",
-    "bounds",
-    "group_count_bounds",
-    "cooccurrence_bounds",
     "RECONSTRUCTION_PATH",
     "READINGS",
 ]
 
 RECONSTRUCTION_PATH = "derived/reconstructed_interviews.csv"
-MAX_THEMES = 8
 
 
 class InfeasibleConstraintsError(ValueError):
@@ -248,7 +242,7 @@ def respondent_label(resp: str) -> str:
 # --- the integer program ---------------------------------------------------------
 
 
-def _triplets(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def triplets(rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Row indices, column indices and values of ``rows`` as a sparse matrix, and their lower and upper bounds."""
     ri, ci, vals = [], [], []
     for k, (_, coeffs, _, _) in enumerate(rows):
@@ -338,10 +332,10 @@ class Model:
         drop = frozenset(drop)
         base_len = self._base_len if self._depth else len(self.rows)
         if drop not in self._triplets or self._triplets[drop][0] != base_len:
-            self._triplets[drop] = (base_len, *_triplets([r for r in self.rows[:base_len] if r[0] not in drop]))
+            self._triplets[drop] = (base_len, *triplets([r for r in self.rows[:base_len] if r[0] not in drop]))
         _, base_ri, base_ci, base_vals, base_lo, base_hi = self._triplets[drop]
         tail = [r for r in self.rows[base_len:] if r[0] not in drop]
-        t_ri, t_ci, t_vals, t_lo, t_hi = _triplets(tail)
+        t_ri, t_ci, t_vals, t_lo, t_hi = triplets(tail)
         n_rows = len(base_lo) + len(t_lo)
         n = len(self.names)
         a = coo_array((np.concatenate([base_vals, t_vals]),
@@ -565,41 +559,11 @@ def write_reconstruction(root=None, progress: Callable[[int], object] | None = N
     return str(path)
 
 
-def _write_derived(table: pd.DataFrame, name: str, root) -> str:
+def write_derived(table: pd.DataFrame, name: str, root) -> str:
     base = data.data_dir(root) / "derived"
     base.mkdir(parents=True, exist_ok=True)
     table.to_csv(base / name, index=False, lineterminator="\n")
     return str(base / name)
-
-
-def write_group_count_bounds(root=None, progress: Callable[[int], object] | None = None, solver=None) -> str:
-    """Regenerate ``data/derived/group_count_bounds.csv``; return its path.
-
-    ``solver`` (a :class:`~intake_alliance.study.solving.CachedSolver` on the default model) lets
-    several tables share their witnesses.
-    """
-    b = build_model() if solver is None else solver.built
-    b.model.on_solve = progress
-    return _write_derived(group_count_bounds(b, solver), "group_count_bounds.csv", root)
-
-
-def write_cooccurrence_bounds(root=None, progress: Callable[[int], object] | None = None, solver=None,
-                              respondents: tuple[str, ...] = ("client", "therapist")) -> str:
-    """Regenerate ``data/derived/cooccurrence_bounds.csv``; return its path.
-
-    With fewer ``respondents`` only their rows are computed and written, to
-    ``cooccurrence_bounds.<respondent>.part`` (``derive`` computes the two halves in two processes
-    and joins them).
-    """
-    b = build_model() if solver is None else solver.built
-    b.model.on_solve = progress
-    if solver is None:
-        from .solving import CachedSolver
-
-        solver = CachedSolver(b)
-    table = pd.concat([cooccurrence_bounds(r, b, solver) for r in respondents], ignore_index=True)
-    name = "cooccurrence_bounds.csv" if len(respondents) == 2 else f"cooccurrence_bounds.{respondents[0]}.part"
-    return _write_derived(table, name, root)
 
 
 def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, convention: str = "truncate",
@@ -664,88 +628,3 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
 
 
 RELAXED = frozenset({"per-therapist totals"})
-
-
-def bounds(objective: dict[int, float], built: Built | None = None,
-           drop: frozenset[str] = frozenset()) -> tuple[int, int]:
-    """Return the (min, max) of a linear statistic over all admissible datasets.
-
-    ``drop`` removes constraint sets; dropping ``RELAXED`` (the per-therapist
-    counts, the only constraints tied to the assumed roster) gives outer
-    bounds that hold whoever saw whom.
-    """
-    b = build_model() if built is None else built
-    out = []
-    for sense in (1, -1):
-        res = b.model.solve(objective, sense, drop=drop)
-        if res.status != 0:
-            raise InfeasibleConstraintsError(f"bounds: solver status {res.status}: {res.message}")
-        out.append(int(round(sense * res.fun)))
-    return out[0], out[1]
-
-
-def group_count_bounds(built: Built | None = None, solver=None) -> pd.DataFrame:
-    """Return, per theme and respondent, the range of the Mizrahi count over admissible datasets.
-
-    Two ranges per row.  ``roster_*``: over datasets on the assumed roster
-    (every value in it is attained by some dataset that meets all constraints).
-    ``outer_*``: with the roster-bound per-therapist constraints dropped, so no
-    dataset on any roster can fall outside it.  The true range lies between.
-    For client interviews the Ashkenazi count is not fixed by the Mizrahi one
-    (which client interviews are uncoded is open), so both are reported.
-    """
-    from .solving import CLIENT, ROSTER, CachedSolver, linear_question
-
-    b = build_model() if built is None else built
-    solver = CachedSolver(b) if solver is None else solver
-    ro, t = b.roster, b.targets
-    rows = []
-    for resp, var, totals in (("client", b.x, t.client_n), ("therapist_interview", b.y, t.therapist_interview_n)):
-        for th in t.themes:
-            row = {"respondent": resp, "theme": th, "total": totals[th]}
-            for group in ("Mizrahi", "Ashkenazi"):
-                obj = {var[d, th]: 1 for d in range(ro.n_dyads) if ro.group[d] == group}
-                q = linear_question(obj, {CLIENT} if resp == "client" else {ROSTER})
-                for label, relaxed in (("roster", False), ("outer", True)):
-                    lo, hi = solver.bounds(q, relaxed)
-                    row[f"{group.lower()}_{label}_min"], row[f"{group.lower()}_{label}_max"] = lo, hi
-            rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def cooccurrence_bounds(respondent: str = "client", built: Built | None = None, solver=None) -> pd.DataFrame:
-    """Return, for each pair of themes, the min and max number of interviews coded with both.
-
-    ``roster_*`` ranges are attained on the assumed roster; ``outer_*`` ranges
-    drop the roster-bound constraints and so hold for any roster.
-    """
-    if respondent not in ("client", "therapist"):
-        raise ValueError(f"`respondent` must be 'client' or 'therapist'; got {respondent!r}")
-    from .solving import CLIENT, ROSTER, CachedSolver, Question
-
-    b = build_model() if built is None else built
-    solver = CachedSolver(b) if solver is None else solver
-    var = b.x if respondent == "client" else b.y
-    dyads = range(b.roster.n_dyads)
-    rows = []
-    for a, c in itertools.combinations(b.targets.themes, 2):
-        row = {"respondent": respondent, "theme_a": a, "theme_b": c}
-        ia, ic = np.array([var[d, a] for d in dyads]), np.array([var[d, c] for d in dyads])
-
-        def pairs(m: Model, sense: int, a=a, c=c) -> dict[int, float]:
-            # p[d] = x[d,a] AND x[d,c]; a maximum needs only p <= each input, a minimum only p >= their sum - 1
-            p = {d: m.var(f"p[{d},{a},{c}]") for d in dyads}
-            for d, pv in p.items():
-                if sense == -1:
-                    m.add("_pair", {pv: 1, var[d, a]: -1}, -np.inf, 0)
-                    m.add("_pair", {pv: 1, var[d, c]: -1}, -np.inf, 0)
-                else:
-                    m.add("_pair", {pv: 1, var[d, a]: -1, var[d, c]: -1}, -1, np.inf)
-            return {pv: 1 for pv in p.values()}
-
-        q = Question(lambda mat, ia=ia, ic=ic: (mat[:, ia] * mat[:, ic]).sum(axis=1), pairs,
-                     frozenset({CLIENT} if respondent == "client" else {ROSTER}), sensed=True, dyad_invariant=True)
-        for label, relaxed in (("roster", False), ("outer", True)):
-            row[f"{label}_min"], row[f"{label}_max"] = solver.bounds(q, relaxed)
-        rows.append(row)
-    return pd.DataFrame(rows)

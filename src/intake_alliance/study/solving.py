@@ -28,15 +28,18 @@ without the roster-bound per-therapist counts (``RELAXED``).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from . import reconstruct as rc
 
-__all__ = ["CachedSolver", "Question", "linear_question", "explore", "CLIENT", "ROSTER", "OUTER"]
+__all__ = ["CachedSolver", "Question", "linear_question", "explore", "CLIENT", "ROSTER", "OUTER",
+           "group_count_bounds", "cooccurrence_bounds", "write_group_count_bounds", "write_cooccurrence_bounds"]
 
 #: What a witness can be valid for.
 CLIENT, ROSTER, OUTER = "client", "therapist on the roster", "therapist, any roster"
@@ -252,7 +255,7 @@ class _Walk:
         self.ST = np.array([[model.index[f"st[{d},{k}]"] for k in ks] for d in dyads])
         self.Z = np.array([[model.index[f"z[{t},{th}]"] for th in themes] for t in range(ro.n_therapists)])
         rows = list(model.rows)
-        ri, ci, vals, self.lo, self.hi = rc._triplets(rows)
+        ri, ci, vals, self.lo, self.hi = rc.triplets(rows)
         from scipy.sparse import coo_array
 
         a = coo_array((vals, (ri, ci)), shape=(len(rows), solver.n_base)).tocsr()
@@ -368,3 +371,97 @@ def explore(solver: CachedSolver, steps: int = 4000, seed: int = 2021) -> int:
     added += walk.run(start, labels, "therapist", steps)  # on the roster
     added += walk.run(start, labels - {ROSTER}, "therapist", steps)  # any roster
     return added
+
+
+# --- the bounds tables -------------------------------------------------------------
+
+
+def group_count_bounds(built: rc.Built | None = None, solver=None) -> pd.DataFrame:
+    """Return, per theme and respondent, the range of the Mizrahi count over admissible datasets.
+
+    Two ranges per row.  ``roster_*``: over datasets on the assumed roster
+    (every value in it is attained by some dataset that meets all constraints).
+    ``outer_*``: with the roster-bound per-therapist constraints dropped, so no
+    dataset on any roster can fall outside it.  The true range lies between.
+    For client interviews the Ashkenazi count is not fixed by the Mizrahi one
+    (which client interviews are uncoded is open), so both are reported.
+    """
+    b = rc.build_model() if built is None else built
+    solver = CachedSolver(b) if solver is None else solver
+    ro, t = b.roster, b.targets
+    rows = []
+    for resp, var, totals in (("client", b.x, t.client_n), ("therapist_interview", b.y, t.therapist_interview_n)):
+        for th in t.themes:
+            row = {"respondent": resp, "theme": th, "total": totals[th]}
+            for group in ("Mizrahi", "Ashkenazi"):
+                obj = {var[d, th]: 1 for d in range(ro.n_dyads) if ro.group[d] == group}
+                q = linear_question(obj, {CLIENT} if resp == "client" else {ROSTER})
+                for label, relaxed in (("roster", False), ("outer", True)):
+                    lo, hi = solver.bounds(q, relaxed)
+                    row[f"{group.lower()}_{label}_min"], row[f"{group.lower()}_{label}_max"] = lo, hi
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cooccurrence_bounds(respondent: str = "client", built: rc.Built | None = None, solver=None) -> pd.DataFrame:
+    """Return, for each pair of themes, the min and max number of interviews coded with both.
+
+    ``roster_*`` ranges are attained on the assumed roster; ``outer_*`` ranges
+    drop the roster-bound constraints and so hold for any roster.
+    """
+    if respondent not in ("client", "therapist"):
+        raise ValueError(f"`respondent` must be 'client' or 'therapist'; got {respondent!r}")
+    b = rc.build_model() if built is None else built
+    solver = CachedSolver(b) if solver is None else solver
+    var = b.x if respondent == "client" else b.y
+    dyads = range(b.roster.n_dyads)
+    rows = []
+    for a, c in itertools.combinations(b.targets.themes, 2):
+        row = {"respondent": respondent, "theme_a": a, "theme_b": c}
+        ia, ic = np.array([var[d, a] for d in dyads]), np.array([var[d, c] for d in dyads])
+
+        def pairs(m: rc.Model, sense: int, a=a, c=c) -> dict[int, float]:
+            # p[d] = x[d,a] AND x[d,c]; a maximum needs only p <= each input, a minimum only p >= their sum - 1
+            p = {d: m.var(f"p[{d},{a},{c}]") for d in dyads}
+            for d, pv in p.items():
+                if sense == -1:
+                    m.add("_pair", {pv: 1, var[d, a]: -1}, -np.inf, 0)
+                    m.add("_pair", {pv: 1, var[d, c]: -1}, -np.inf, 0)
+                else:
+                    m.add("_pair", {pv: 1, var[d, a]: -1, var[d, c]: -1}, -1, np.inf)
+            return {pv: 1 for pv in p.values()}
+
+        q = Question(lambda mat, ia=ia, ic=ic: (mat[:, ia] * mat[:, ic]).sum(axis=1), pairs,
+                     frozenset({CLIENT} if respondent == "client" else {ROSTER}), sensed=True, dyad_invariant=True)
+        for label, relaxed in (("roster", False), ("outer", True)):
+            row[f"{label}_min"], row[f"{label}_max"] = solver.bounds(q, relaxed)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def write_group_count_bounds(root=None, progress: Callable[[int], object] | None = None, solver=None) -> str:
+    """Regenerate ``data/derived/group_count_bounds.csv``; return its path.
+
+    ``solver`` (a :class:`~intake_alliance.study.solving.CachedSolver` on the default model) lets
+    several tables share their witnesses.
+    """
+    b = rc.build_model() if solver is None else solver.built
+    b.model.on_solve = progress
+    return rc.write_derived(group_count_bounds(b, solver), "group_count_bounds.csv", root)
+
+
+def write_cooccurrence_bounds(root=None, progress: Callable[[int], object] | None = None, solver=None,
+                              respondents: tuple[str, ...] = ("client", "therapist")) -> str:
+    """Regenerate ``data/derived/cooccurrence_bounds.csv``; return its path.
+
+    With fewer ``respondents`` only their rows are computed and written, to
+    ``cooccurrence_bounds.<respondent>.part`` (``derive`` computes the two halves in two processes
+    and joins them).
+    """
+    b = rc.build_model() if solver is None else solver.built
+    b.model.on_solve = progress
+    if solver is None:
+        solver = CachedSolver(b)
+    table = pd.concat([cooccurrence_bounds(r, b, solver) for r in respondents], ignore_index=True)
+    name = "cooccurrence_bounds.csv" if len(respondents) == 2 else f"cooccurrence_bounds.{respondents[0]}.part"
+    return rc.write_derived(table, name, root)

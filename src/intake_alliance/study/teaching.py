@@ -116,7 +116,7 @@ def session_plan() -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def _theme_lookup() -> dict[str, str]:
+def theme_lookup() -> dict[str, str]:
     table = themes()
     lookup = {k.lower(): k for k in table.key}
     lookup.update({label.strip().lower(): k for k, label in zip(table.key, table.label)})
@@ -300,7 +300,7 @@ def read_sheet(path_or_df: str | Path | pd.DataFrame, *, key: pd.DataFrame | Non
 
     known_ids = list(key["vignette_id"])
     known_set = set(known_ids)
-    lookup = _theme_lookup()
+    lookup = theme_lookup()
     seen: dict[str, int] = {}
     themes_out = []
     # rows a spreadsheet left empty (",,,") are not rows of the sheet; the index keeps the line numbers

@@ -144,7 +144,7 @@ class ProjectScore:
 
 def _theme_codes(project: Project) -> dict[str, str]:
     """Code path -> theme key for the codes that name a theme (by key or printed label)."""
-    lookup = teaching._theme_lookup()
+    lookup = teaching.theme_lookup()
     found = {p: lookup[n.strip().lower()] for p, n in zip(project.codes["path"], project.codes["name"])
              if n.strip().lower() in lookup}
     if not found:
