@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,26 +39,103 @@ def data_copy(tmp_path: Path) -> Path:
     return dst
 
 
+def _build_command(out: Path, jobs: int) -> list[str]:
+    if jobs > 1:
+        return [sys.executable, "-m", "intake_alliance", "build-book", "--jobs", str(jobs), "--path-output", str(out)]
+    return [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "html",
+            "-W", "-n", "--keep-going", "--path-output", str(out)]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a build or CLI run: nothing inherited that would change what it produces."""
+    env = {k: v for k, v in os.environ.items() if k not in BUILD_ENV_OVERRIDES}
+    env.update(PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, **extra)
+    return env
+
+
 def build_book_into(out: Path, jobs: int = 2) -> subprocess.CompletedProcess:
     """Run a clean build into ``out`` as ``make book`` does (notebooks executed in ``jobs`` processes first).
 
     ``jobs=1`` runs plain ``jupyter-book build``, where myst-nb executes the notebooks one by one.
     """
-    env = {k: v for k, v in os.environ.items() if k not in BUILD_ENV_OVERRIDES}
-    env.update(PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
-    if jobs > 1:
-        cmd = [sys.executable, "-m", "intake_alliance", "build-book", "--jobs", str(jobs), "--path-output", str(out)]
-    else:
-        cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "html",
-               "-W", "-n", "--keep-going", "--path-output", str(out)]
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500)
+    return subprocess.run(_build_command(out, jobs), cwd=ROOT, env=clean_env(), capture_output=True, text=True,
+                          timeout=1500)
+
+
+# --- work started once per run, in the background ---------------------------------------------------
+#
+# The session's book build, the second clean build that the determinism tests compare with it, and the
+# regeneration of data/derived/ are started as soon as the tests are collected (only those some selected
+# test needs), each in its own process: the machine's cores build while the unit tests run, and each
+# fixture below waits for its job. Nothing is written into the repository.
+
+
+class Background:
+    """A command started now, whose output goes to a log file; :meth:`result` waits for it."""
+
+    def __init__(self, name: str, cmd: list[str], workdir: Path, env: dict[str, str]) -> None:
+        self.name, self.workdir = name, workdir
+        self.log = workdir / f"{name}.log"
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL)
+
+    def result(self, timeout: int = 1800) -> tuple[int, str]:
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        return code, self.log.read_text(encoding="utf-8", errors="replace")
+
+
+_JOBS: dict[str, Background] = {}
+_WORKDIR: list[Path] = []
+
+
+def _start(name: str) -> Background:
+    if name not in _JOBS:
+        if not _WORKDIR:
+            _WORKDIR.append(Path(tempfile.mkdtemp(prefix="intake-alliance-tests-")))
+        work = _WORKDIR[0] / name
+        work.mkdir()
+        if name == "book":
+            cmd = _build_command(work, 2)
+        elif name == "second_book":
+            cmd = _build_command(work, 1)
+        else:  # the derived tables, regenerated from the committed published values
+            cmd = [sys.executable, "-m", "intake_alliance", "derive", "--into", str(work / "data"), "--quiet"]
+        _JOBS[name] = Background(name, cmd, work, clean_env())
+    return _JOBS[name]
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    needed = set().union(*(set(getattr(item, "fixturenames", ())) for item in items)) if items else set()
+    if config.option.collectonly:
+        return
+    if "built_book" in needed and not os.environ.get("BUILT_BOOK"):
+        _start("book")
+    if "second_build" in needed:
+        _start("second_book")
+    if "regenerated" in needed:
+        _start("derived")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for job in _JOBS.values():
+        if job.proc.poll() is None:
+            job.proc.kill()
+            job.proc.wait()
+    for work in _WORKDIR:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the whole book once into a temporary directory; return its html folder.
+def built_book() -> Path:
+    """The whole book, built once per run as ``make book`` does, into a temporary folder; its html folder.
 
     For quick iteration on the site tests only, ``BUILT_BOOK=/path/to/_build/html`` reuses an existing build.
+    Tests must not change it: :func:`site_copy` gives a private copy.
     """
     reuse = os.environ.get("BUILT_BOOK")
     if reuse:
@@ -67,10 +145,39 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if stale.exists():
             pytest.fail(f"BUILT_BOOK={reuse}: refused: {stale.read_text().strip()}")
         return Path(reuse)
-    out = tmp_path_factory.mktemp("book")
-    proc = build_book_into(out)
-    if proc.returncode != 0:
+    job = _start("book")
+    code, log = job.result()
+    out = job.workdir
+    if code != 0:
         reports = "\n".join(p.read_text() for p in (out / "_build" / "html" / "reports").glob("**/*.log"))
-        pytest.fail(f"jupyter-book build failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}\n{reports[-4000:]}")
+        pytest.fail(f"jupyter-book build failed ({code}):\n{log[-6000:]}\n{reports[-4000:]}")
     assert not (out / "_build" / "html" / "BUILD_NOT_CURRENT.txt").exists(), "a successful build leaves no marker"
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def second_build() -> Path:
+    """A second clean build, plain ``jupyter-book build`` (myst-nb executes the notebooks one by one); its _build."""
+    job = _start("second_book")
+    code, log = job.result()
+    if code != 0:
+        pytest.fail(f"the second (plain jupyter-book) build failed ({code}):\n{log[-6000:]}")
+    return job.workdir / "_build"
+
+
+@pytest.fixture(scope="session")
+def regenerated() -> Path:
+    """``data/derived/`` regenerated once per run (``derive --into``) from the committed published values."""
+    job = _start("derived")
+    code, log = job.result()
+    if code != 0:
+        pytest.fail(f"derive --into failed ({code}):\n{log[-6000:]}")
+    return job.workdir / "data"
+
+
+@pytest.fixture()
+def site_copy(built_book: Path, tmp_path: Path) -> Path:
+    """A private copy of the session build's ``_build`` folder (for tests that print or rebuild it)."""
+    dst = tmp_path / "_build"
+    shutil.copytree(built_book.parent, dst, symlinks=True)
+    return dst

@@ -4,7 +4,9 @@ Each page is served by a local http.server and visited once; the visit records
 console errors, images that did not load, the links of the left navigation,
 and every request the page makes. A request to any other origin is blocked
 and recorded, so the site must work with no network (no CDN, fonts or widget
-scripts). A full-page screenshot of each page goes to ``_build/screenshots/``.
+scripts). A full-page screenshot of each page goes to the folder ``SCREENSHOTS`` names (for example
+``SCREENSHOTS=_build/screenshots make test``), else to a temporary folder: the suite never writes into the
+repository.
 
 Playwright drives Debian's Chromium (``/usr/bin/chromium``; Playwright's own
 browser download is not used). Without Chromium or Playwright the tests skip,
@@ -14,6 +16,7 @@ unless ``REQUIRE_BROWSER=1`` (set by .ci/run), where they fail.
 from __future__ import annotations
 
 import os
+import tempfile
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +32,7 @@ from test_book import toc_files
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-SCREENSHOTS = ROOT / "_build" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS") or tempfile.mkdtemp(prefix="intake-alliance-screenshots-")).resolve()
 
 
 def _require_browser() -> None:

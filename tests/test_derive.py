@@ -1,7 +1,7 @@
 """The derived tables are regenerated and proven byte for byte on every run (issue 18).
 
-The regeneration takes about a minute, so it runs once per session (``regenerated``) and every test
-here compares against it. A one-byte edit of a committed table, with the data package re-hashed so
+The regeneration takes about a minute, so it runs once per session, in the background from the start
+(``regenerated`` in conftest.py, shared with the verifier's test), and every test here compares against it. A one-byte edit of a committed table, with the data package re-hashed so
 that only the regeneration can notice, must be caught and located by file and row.
 """
 
@@ -22,15 +22,6 @@ from intake_alliance.study import reconstruct as rc
 from support import lp_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def regenerated(tmp_path_factory) -> Path:
-    stage = tmp_path_factory.mktemp("derived") / "data"
-    stage.mkdir()
-    shutil.copy2(data.data_dir() / "datapackage.json", stage / "datapackage.json")
-    derive.derive_tables(stage, progress=False)
-    return stage
 
 
 @pytest.mark.slow
@@ -109,3 +100,25 @@ def test_infeasible_published_values_stop_derive_with_the_conflict_named(tmp_pat
     assert "Traceback" not in proc.stderr
     assert {p.name: p.read_bytes() for p in (copy / "derived").iterdir()} == before  # no partial file
     assert not list(copy.parent.glob(".derive-*"))  # the staging folder is gone too
+
+
+def test_derive_records_the_hashes_of_the_tables_it_changed(data_copy: Path) -> None:
+    """After a real change, data.load accepts the rewritten table at once: no separate rehash."""
+    table = data_copy / "derived" / "reconstructed_interviews.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1], lines[2] = lines[2], lines[1]  # a committed table that the regeneration will change back
+    table.write_text("".join(lines), encoding="utf-8")
+    data.rehash(root=data_copy)
+    env = {**os.environ, "INTAKE_ALLIANCE_DATA": str(data_copy)}
+    proc = subprocess.run([sys.executable, "-m", "intake_alliance", "derive", "--skip-bounds", "--quiet"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "reconstructed_interviews.csv" in proc.stdout and "(changed)" in proc.stdout
+    assert "hashes re-recorded in datapackage.json for 1 changed table(s)" in proc.stdout
+    data.check_all(root=data_copy)  # every hash matches its file
+    assert table.read_bytes() == (data.data_dir() / "derived" / "reconstructed_interviews.csv").read_bytes()
+
+
+def test_rehash_of_named_resources_refuses_an_unknown_name(data_copy: Path) -> None:
+    with pytest.raises(ValueError, match="only: not resources"):
+        data.rehash(root=data_copy, only=["no_such_table"])

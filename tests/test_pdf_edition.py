@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -30,9 +31,18 @@ def _squash(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def edition(built_book: Path) -> tuple[Path, str]:
+def printed(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private copy of the session's build (its notebook cache: nothing is executed again) to print from;
+    returns the folder that holds its ``_build``. The session's own site is never changed."""
+    out = tmp_path_factory.mktemp("printed")
+    shutil.copytree(built_book.parent, out / "_build", symlinks=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def edition(printed: Path) -> tuple[Path, str]:
     _require_browser()
-    pdf = build_pdf(built_book.parent.parent, chromium=CHROMIUM)
+    pdf = build_pdf(printed, chromium=CHROMIUM)
     text = _squash(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
     return pdf, text
 
@@ -81,14 +91,16 @@ def test_formulas_are_typeset_not_raw_tex(edition) -> None:
         assert raw not in text
 
 
-def test_a_second_print_gives_the_same_bytes(edition, built_book: Path) -> None:
+def test_a_second_print_gives_the_same_bytes(edition, printed: Path) -> None:
     pdf, _ = edition
     first = pdf.read_bytes()
-    assert build_pdf(built_book.parent.parent, chromium=CHROMIUM).read_bytes() == first
+    assert build_pdf(printed, chromium=CHROMIUM).read_bytes() == first
 
 
-def test_the_site_links_the_pdf_once_it_exists(edition, built_book: Path) -> None:
-    assert build_book(built_book.parent.parent) == 0
-    intro = (built_book / "intro.html").read_text(encoding="utf-8")
+def test_the_site_links_the_pdf_once_it_exists(edition, printed: Path, built_book: Path) -> None:
+    assert build_book(printed) == 0
+    site = printed / "_build" / "html"
+    intro = (site / "intro.html").read_text(encoding="utf-8")
     assert 'href="book.pdf"' in intro
-    assert (built_book / "book.pdf").read_bytes() == edition[0].read_bytes()
+    assert (site / "book.pdf").read_bytes() == edition[0].read_bytes()
+    assert not (built_book / "book.pdf").exists(), "the session's site was changed"

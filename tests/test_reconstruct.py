@@ -35,15 +35,6 @@ def test_structure(recon: pd.DataFrame) -> None:
         "reconstructed_interviews")]["intake_alliance:reconstructed"] is True
 
 
-def test_regenerates_byte_for_byte(tmp_path: Path) -> None:
-    import shutil
-
-    copy = tmp_path / "data"
-    shutil.copytree(data.DATA_DIR, copy)
-    rc.write_reconstruction(root=copy)
-    assert (copy / rc.RECONSTRUCTION_PATH).read_bytes() == (data.DATA_DIR / rc.RECONSTRUCTION_PATH).read_bytes()
-
-
 def test_check_detects_a_broken_dataset(recon: pd.DataFrame) -> None:
     broken = recon.copy()
     i = broken.index[(broken.respondent == "client") & (broken.trust == 1)][0]

@@ -9,7 +9,6 @@ Hypothesis checks the invariances every agreement coefficient must have.
 from __future__ import annotations
 
 import doctest
-import time
 import warnings
 
 import krippendorff
@@ -430,14 +429,6 @@ def test_bootstrap_is_deterministic_and_accepts_functions():
     pd.testing.assert_frame_equal(a, b)
     assert a.at[0, "ci_method"] == "bootstrap-percentile"
     assert int(a.at[0, "n_resamples"]) == 500
-
-
-@pytest.mark.parametrize("name", ["percent_agreement", "fleiss_kappa", "gwet_ac1", "krippendorff_alpha"])
-def test_bootstrap_speed_10k_resamples_3_raters_200_units(name):
-    data = random_ratings(11, n_units=200, n_raters=3, q=8)
-    start = time.perf_counter()
-    bootstrap_ci(name, data, n_resamples=10_000, seed=0)
-    assert time.perf_counter() - start < 2.0
 
 
 def test_bootstrap_warns_and_drops_undefined_resamples():

@@ -220,8 +220,6 @@ def _hostile_sheets() -> dict[str, bytes]:
 
 @pytest.mark.parametrize("name", sorted(_hostile_sheets()))
 def test_hostile_sheets_get_the_same_verdict_in_the_page_and_in_python(lab, tmp_path: Path, name: str) -> None:
-    import time
-
     payload = _hostile_sheets()[name]
     (tmp_path / name).write_bytes(payload)
     try:
@@ -229,11 +227,8 @@ def test_hostile_sheets_get_the_same_verdict_in_the_page_and_in_python(lab, tmp_
         expected = None
     except ValueError as exc:
         expected = str(exc).replace(str(tmp_path / name), name)
-    start = time.perf_counter()
-    shown = _score_in_page(lab, name, payload)
-    elapsed = time.perf_counter() - start
+    shown = _score_in_page(lab, name, payload)  # Playwright's timeout fails a page that freezes
     if expected is None:
         _assert_same(shown, score)
     else:
         assert shown.get("error") == expected
-    assert elapsed < 10, f"the page took {elapsed:.1f} s"  # a budget against freezing, not a timing claim

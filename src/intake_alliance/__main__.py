@@ -2,9 +2,10 @@
 
 Commands
 --------
-verify [--data-root DIR] [--jobs N] [--verbose]
+verify [--data-root DIR] [--jobs N] [--verbose] [--from-build BUILD_DIR]
     Execute every notebook from scratch and compare the values they glue with
-    ``data/published/reported_values.csv``, number by number.
+    ``data/published/reported_values.csv``, number by number (``--from-build _build``
+    reads the numbers of a current ``make book`` build instead of executing again).
 build-book [--jobs N] [--path-output DIR]
     Build the book (``jupyter-book build . -W -n --keep-going``) after executing
     the notebooks that are not cached yet in N processes (default 2); exit
@@ -69,7 +70,8 @@ def _positive_int(text: str) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from .book import verify
 
-    return verify.main(data_root=args.data_root, timeout=args.timeout, jobs=args.jobs, verbose=args.verbose)
+    return verify.main(data_root=args.data_root, timeout=args.timeout, jobs=args.jobs, verbose=args.verbose,
+                       from_build=args.from_build)
 
 
 def cmd_build_book(args: argparse.Namespace) -> int:
@@ -138,12 +140,18 @@ def cmd_derive(args: argparse.Namespace) -> int:
         shutil.copy2(target / "datapackage.json", stage / "datapackage.json")
         done = derive.derive_tables(stage, tables, progress=not args.quiet)
         changes = derive.compare_tables(stage, target, tables)
+        by_path = {r["path"]: r["name"] for r in data.datapackage(target)["resources"]}
+        changed = [by_path[f"derived/{d.name}"] for d in done if changes[d.name]]
         if args.into is None:
             for d in done:  # same file system: each file appears whole or not at all
                 os.replace(d.path, target / "derived" / d.name)
+            data.rehash(target, only=changed)  # the package records what derive wrote: no separate rehash
+        else:
+            data.rehash(stage, only=[by_path[f"derived/{d.name}"] for d in done])
     where = target / "derived" if args.into is None else stage / "derived"
     summary = ", ".join(f"{d.name} {d.seconds:.1f} s ({'changed' if changes[d.name] else 'unchanged'})" for d in done)
-    print(f"derive: {len(done)} table(s) written to {where} in {time.perf_counter() - start:.1f} s: " + summary)
+    print(f"derive: {len(done)} table(s) written to {where} in {time.perf_counter() - start:.1f} s: " + summary
+          + f"; hashes re-recorded in datapackage.json for {len(changed)} changed table(s)")
     return 0
 
 
@@ -313,6 +321,8 @@ def parser() -> argparse.ArgumentParser:
                    help="per-notebook timeout in seconds (default: execute.timeout of _config.yml)")
     v.add_argument("--jobs", type=_positive_int, default=2, help="notebooks executed at once")
     v.add_argument("--verbose", action="store_true", help="also list the published numbers that are not recomputed")
+    v.add_argument("--from-build", type=Path, default=None, metavar="BUILD_DIR",
+                   help="read the numbers of a current book build (e.g. _build) instead of executing the notebooks")
 
     bb = add("build-book", cmd_build_book, help="build the book, warnings as errors")
     bb.add_argument("--jobs", type=_positive_int, default=2,

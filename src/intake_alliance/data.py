@@ -43,7 +43,7 @@ __all__ = [
     "sha256",
     "load",
     "check_all",
-    "rehash",
+    "rehash", "write_derived",
     "reported",
     "reported_value",
 ]
@@ -356,17 +356,23 @@ def check_all(root: str | Path | None = None) -> dict[str, int]:
     return {name: len(load(name, root=root)) for name in resource_names(root)}
 
 
-def rehash(root: str | Path | None = None) -> list[str]:
-    """Record the current sha256 and size of every file; return the names that changed.
+def rehash(root: str | Path | None = None, only: list[str] | tuple[str, ...] | None = None) -> list[str]:
+    """Record the current sha256 and size of every file (or of the resources named in ``only``); return the
+    names whose hash changed.
 
     A maintainer's command: it is run after an intended edit of a data file,
     and it validates each file against its schema first, so a broken file is
-    never blessed.
+    never blessed. ``derive`` re-records only the tables it wrote.
     """
     base = data_dir(root)
     pkg = datapackage(root)
+    unknown = sorted(set(only or ()) - {r["name"] for r in pkg["resources"]})
+    if unknown:
+        raise ValueError(f"only: not resources of {base / 'datapackage.json'}: {unknown}")
     changed = []
     for res in pkg["resources"]:
+        if only is not None and res["name"] not in only:
+            continue
         load(res["name"], root=root, verify_hash=False)
         path = base / res["path"]
         new = "sha256:" + sha256(path)
@@ -376,6 +382,22 @@ def rehash(root: str | Path | None = None) -> list[str]:
         res["bytes"] = path.stat().st_size
     (base / "datapackage.json").write_text(json.dumps(pkg, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return changed
+
+
+def write_derived(table: pd.DataFrame, name: str, root: str | Path | None = None) -> Path:
+    """Write ``table`` as ``root/derived/name`` in the package's CSV form; return the path.
+
+    The only writer of ``data/derived/``: booleans become ``true``/``false`` (Frictionless), no index,
+    ``\\n`` line ends. The data package's hashes are not touched (``derive`` re-records them).
+    """
+    path = data_dir(root) / "derived" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == bool:
+            out[col] = out[col].map({True: "true", False: "false"})
+    out.to_csv(path, index=False, lineterminator="\n")
+    return path
 
 
 def reported(root: str | Path | None = None) -> pd.DataFrame:

@@ -129,17 +129,24 @@ def _ignore_sigint() -> None:
 def _kill_trees(pids: list[int]) -> None:
     """Kill processes ``pids`` and all their descendants (workers and the kernels they started).
 
-    Every kernel dies before any worker: once one worker is gone the pool stops the others, and a
-    kernel that outlives its worker prints a traceback when it finds its sockets closed.
+    The roots are stopped (SIGSTOP) before their descendants are listed, so that none of them can start a
+    kernel between the listing and the kill: such a kernel would outlive its worker and print a traceback
+    when it found its sockets closed. Then every descendant dies before any root.
     """
     import psutil
 
-    roots, descendants = [], []
+    roots = []
     for pid in pids:
         try:
             root = psutil.Process(pid)
-            descendants += root.children(recursive=True)
+            root.suspend()
             roots.append(root)
+        except psutil.NoSuchProcess:
+            pass
+    descendants = []
+    for root in roots:
+        try:
+            descendants += root.children(recursive=True)
         except psutil.NoSuchProcess:
             pass
     for proc in descendants + roots:

@@ -24,7 +24,7 @@ from .. import data
 from ..paths import ROOT
 from .gluing import PUBLISHED_PREFIX, fmt_number
 
-__all__ = ["glued_values", "collect", "compare", "summary_line", "main"]
+__all__ = ["glued_values", "collect", "collect_from_build", "compare", "summary_line", "main"]
 
 _NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 
@@ -61,8 +61,6 @@ def collect(paths: list[Path] | None = None, timeout: int | None = None, progres
 
     from .execution import NotebookFailed, book_notebooks, execution_timeout, run_pool
 
-    keys = set(data.reported().index)
-    rows = []
     paths = book_notebooks(ROOT) if paths is None else paths
     bar = tqdm(total=len(paths), desc="executing notebooks", unit="nb", disable=not progress, file=sys.stderr)
     old_env = dict(os.environ)
@@ -76,11 +74,43 @@ def collect(paths: list[Path] | None = None, timeout: int | None = None, progres
     failed = [ex for ex in done if ex.error]
     if failed:
         raise NotebookFailed("notebook execution failed: " + "; ".join(ex.describe(ROOT) for ex in failed))
-    for ex in done:
-        for name, text in glued_values(ex.notebook).items():
-            if name in keys and not name.startswith(PUBLISHED_PREFIX):
-                rows.append({"key": name, "computed": text, "notebook": ex.path.name, "seconds": ex.seconds})
+    return _rows([(ex.path, ex.notebook, ex.seconds) for ex in done])
+
+
+def _rows(notebooks: list[tuple[Path, nbformat.NotebookNode, float]]) -> pd.DataFrame:
+    keys = set(data.reported().index)
+    rows = [{"key": name, "computed": text, "notebook": path.name, "seconds": seconds}
+            for path, nb, seconds in notebooks for name, text in glued_values(nb).items()
+            if name in keys and not name.startswith(PUBLISHED_PREFIX)]
     return pd.DataFrame(rows, columns=["key", "computed", "notebook", "seconds"])
+
+
+def collect_from_build(build_dir: str | Path) -> pd.DataFrame:
+    """Return the glued values of a finished book build (``_build``), read from its executed notebooks.
+
+    The build must be current: built successfully from today's ``src/``, ``data/`` and ``_static/`` (the
+    hash it recorded), so that its numbers are the ones :func:`collect` would compute.
+
+    Raises
+    ------
+    ValueError
+        Naming the folder, when it holds no successful build of the current inputs or lacks a notebook.
+    """
+    from .execution import FAILED_MARKER, book_notebooks, inputs_hash
+
+    build_dir = Path(build_dir)
+    stamp = build_dir / ".inputs.sha256"
+    if (build_dir / "html" / FAILED_MARKER).exists() or not stamp.is_file():
+        raise ValueError(f"--from-build: {build_dir} holds no successful build (run make book)")
+    if stamp.read_text(encoding="utf-8").strip() != inputs_hash(ROOT):
+        raise ValueError(f"--from-build: {build_dir} was built from other src/, data/ or _static/ (run make book)")
+    notebooks = []
+    for path in book_notebooks(ROOT):
+        executed = (build_dir / "jupyter_execute" / path.relative_to(ROOT)).with_suffix(".ipynb")
+        if not executed.is_file():
+            raise ValueError(f"--from-build: {build_dir} has no executed {path.relative_to(ROOT).as_posix()}")
+        notebooks.append((path, nbformat.read(executed, as_version=4), 0.0))
+    return _rows(notebooks)
 
 
 def _at_precision(value: float, reported: str) -> str:
@@ -146,8 +176,13 @@ def summary_line(table: pd.DataFrame) -> str:
             "only quoted, not recomputed, and were NOT checked (--verbose lists them)")
 
 
-def main(data_root: str | Path | None = None, timeout: int | None = None, jobs: int = 2, verbose: bool = False) -> int:
+def main(data_root: str | Path | None = None, timeout: int | None = None, jobs: int = 2, verbose: bool = False,
+         from_build: str | Path | None = None, regenerated: str | Path | None = None) -> int:
     """Run the whole verification and print its table; return the exit status.
+
+    ``from_build`` (a ``_build`` folder of a current build) reads the numbers the build computed instead of
+    executing every notebook again; ``regenerated`` (a data folder already written by ``derive --into``)
+    is compared instead of regenerating ``data/derived/``.
 
     Raises
     ------
@@ -158,7 +193,9 @@ def main(data_root: str | Path | None = None, timeout: int | None = None, jobs: 
     if data_root is not None:
         data.check_all(root=data_root)
     env = {"INTAKE_ALLIANCE_DATA": str(Path(data_root).resolve())} if data_root else {}
-    collected = collect(timeout=timeout, env=env, jobs=jobs)
+    if from_build is not None and data_root is not None:
+        raise ValueError("--from-build: a build reads the repository's data/; it cannot be checked against --data-root")
+    collected = collect(timeout=timeout, env=env, jobs=jobs) if from_build is None else collect_from_build(from_build)
     table = compare(collected, root=data_root)
     shown = table[table.verdict != "not recomputed"]
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 70, "display.width", 200):
@@ -172,7 +209,7 @@ def main(data_root: str | Path | None = None, timeout: int | None = None, jobs: 
             quoted = table[table.verdict == "not recomputed"]
             print(f"\nNot recomputed ({len(quoted)}): quoted from the paper, not derived by any notebook:")
             print("  " + "\n  ".join(f"{k} = {v}" for k, v in zip(quoted.key, quoted.printed)))
-    derived_ok = verify_derived(data_root)
+    derived_ok = verify_derived(data_root, regenerated)
     line = summary_line(table)
     if not derived_ok:
         line = line.replace("VERIFIED: ", "FAILED: ", 1) + "; the derived tables differ (see above)"
@@ -180,7 +217,7 @@ def main(data_root: str | Path | None = None, timeout: int | None = None, jobs: 
     return 0 if line.startswith("VERIFIED") else 1
 
 
-def verify_derived(data_root: str | Path | None = None) -> bool:
+def verify_derived(data_root: str | Path | None = None, regenerated: str | Path | None = None) -> bool:
     """Regenerate every table of ``data/derived/`` into a temporary folder and compare it byte for byte.
 
     The regeneration runs ``python -m intake_alliance derive --into`` in a child process reading the
@@ -202,15 +239,18 @@ def verify_derived(data_root: str | Path | None = None) -> bool:
     env = {**os.environ, "INTAKE_ALLIANCE_DATA": str(Path(root).resolve())}
     print("\nDerived tables (data/derived/), regenerated from the published values and compared byte for byte:",
           flush=True)
-    with tempfile.TemporaryDirectory(prefix="verify-derived-") as tmp:
-        proc = subprocess.run([sys.executable, "-m", "intake_alliance", "derive", "--into", tmp, "--quiet"],
-                              env=env, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise ValueError("regenerating data/derived/ failed:\n" + (proc.stderr or proc.stdout)[-3000:])
-        diffs = derive.compare_tables(tmp, root)
+    if regenerated is not None:
+        diffs, note = derive.compare_tables(regenerated, root), f"regenerated earlier into {regenerated}"
+    else:
+        with tempfile.TemporaryDirectory(prefix="verify-derived-") as tmp:
+            proc = subprocess.run([sys.executable, "-m", "intake_alliance", "derive", "--into", tmp, "--quiet"],
+                                  env=env, capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise ValueError("regenerating data/derived/ failed:\n" + (proc.stderr or proc.stdout)[-3000:])
+            diffs, note = derive.compare_tables(tmp, root), proc.stdout.strip().splitlines()[-1]
     for name, lines in diffs.items():
         print(f"  {name:<32} {'reproduced' if not lines else 'DIFFERS'}")
         for line in lines:
             print(f"      {line}")
-    print("  " + proc.stdout.strip().splitlines()[-1])
+    print("  " + note)
     return not any(diffs.values())

@@ -37,15 +37,13 @@ from . import reconstruct as rc
 from ..stats.checks import check_int
 from ..stats.tables import chi2_test, fisher_test, odds_ratio, risk_difference, two_by_two_tests
 
-__all__ = ["GROUPS", "RESPONDENTS", "SPLITS_PATH", "VALENCE_PATH", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "write_feasible_splits", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "evidence_by_test", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds", "write_valence_bounds"]
+__all__ = ["GROUPS", "RESPONDENTS", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "split_feasibility", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "evidence_by_test", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds"]
 
 GROUPS = ("Mizrahi", "Ashkenazi")
 
 RESPONDENTS = ("client", "therapist_interview")
 
-SPLITS_PATH = "derived/group_split_feasibility.csv"
 
-VALENCE_PATH = "derived/valence_congruence_bounds.csv"
 
 
 def _respondent(respondent: str) -> str:
@@ -197,31 +195,23 @@ def _strict_anger_bounds(built: rc.Built) -> pd.DataFrame:
                           "mizrahi_outer_min": 0, "mizrahi_outer_max": total}])
 
 
-def write_feasible_splits(root=None, progress=None, solver=None) -> str:
-    """Regenerate ``data/derived/group_split_feasibility.csv`` (several minutes); return its path.
+def split_feasibility(solver=None, bounds_table: pd.DataFrame | None = None, progress=None) -> pd.DataFrame:
+    """Return the table of ``data/derived/group_split_feasibility.csv`` (several minutes).
 
     Rows with ``reading = default`` use the paper's Results wording for therapist
     anger ('mostly Mizrahi'); rows with ``reading = strict_anger`` re-check the
     anger split in therapist interviews under the Discussion's 'only Mizrahi'
-    wording, trying every split from 0 to the total.
+    wording, trying every split from 0 to the total. ``bounds_table`` is the group-count bounds table
+    (``derive`` passes the one it has just computed; default: the committed one).
     """
     built = rc.build_model() if solver is None else solver.built
     built.model.on_solve = progress
-    # the bounds written into the same folder (a derive stages them first), else the committed ones
-    staged = data.data_dir(root) / "derived" / "group_count_bounds.csv"
-    bounds_table = pd.read_csv(staged) if staged.is_file() else None
     default = feasible_splits(built, bounds_table=bounds_table, label="default", solver=solver)
     strict_b = rc.build_model(rc.published_targets(strict_anger=True))
     strict_b.model.on_solve = progress
     strict = feasible_splits(strict_b, bounds_table=_strict_anger_bounds(strict_b), themes=("anger",),
                              respondents=("therapist_interview",), label="strict_anger")
-    out = pd.concat([default, strict], ignore_index=True)
-    for col in ("feasible_roster", "feasible_outer"):
-        out[col] = out[col].map({True: "true", False: "false"})
-    path = data.data_dir(root) / SPLITS_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False, lineterminator="\n")
-    return str(path)
+    return pd.concat([default, strict], ignore_index=True)
 
 
 def split_evidence(splits: pd.DataFrame, feasible: str = "feasible_roster", confidence: float = 0.95) -> pd.DataFrame:
@@ -488,13 +478,3 @@ def valence_agreement_bounds(built: rc.Built | None = None, solver=None) -> pd.D
     out = pd.DataFrame(rows)
     out.insert(1, "n_dyads", b.targets.n_client_interviews)
     return out
-
-
-def write_valence_bounds(root=None, progress=None, solver=None) -> str:
-    """Regenerate ``data/derived/valence_congruence_bounds.csv``; return its path."""
-    path = data.data_dir(root) / VALENCE_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    built = rc.build_model() if solver is None else solver.built
-    built.model.on_solve = progress
-    valence_agreement_bounds(built, solver).to_csv(path, index=False, lineterminator="\n")
-    return str(path)

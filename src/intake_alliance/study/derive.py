@@ -38,16 +38,27 @@ class Derived:
     by_witness: int = 0
 
 
-def _writers() -> dict[str, Callable]:
+def _make(name: str, solver, progress: Callable[[int], object], made: dict, half: str):
+    """Compute table ``name`` (one ``half`` of the co-occurrence table when given); return the DataFrame.
+
+    ``made`` holds the tables this process computed before: the split check uses the group bounds computed
+    just before it, in memory.
+    """
+    import pandas as pd
+
     from . import concordance, reconstruct, solving
 
-    return {
-        "reconstructed_interviews.csv": reconstruct.write_reconstruction,
-        "group_count_bounds.csv": solving.write_group_count_bounds,
-        "cooccurrence_bounds.csv": solving.write_cooccurrence_bounds,
-        "group_split_feasibility.csv": concordance.write_feasible_splits,
-        "valence_congruence_bounds.csv": concordance.write_valence_bounds,
-    }
+    if name == TABLES[0]:
+        return reconstruct.reconstruct(progress=progress)
+    solver.built.model.on_solve = progress
+    if name == "group_count_bounds.csv":
+        return solving.group_count_bounds(solver.built, solver)
+    if name == "cooccurrence_bounds.csv":
+        halves = (half,) if half else ("client", "therapist")
+        return pd.concat([solving.cooccurrence_bounds(r, solver.built, solver) for r in halves], ignore_index=True)
+    if name == "group_split_feasibility.csv":
+        return concordance.split_feasibility(solver, made.get("group_count_bounds.csv"), progress)
+    return concordance.valence_agreement_bounds(solver.built, solver)
 
 
 #: Work for the processes, in order within each job (the split check reads the group bounds written
@@ -64,33 +75,31 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
 
 
-def _run(root: str | Path, names: tuple[str, ...], progress: bool, position: int = 0) -> list[Derived]:
-    """Write ``names`` in order with one shared, explored :class:`CachedSolver`; return what was written."""
+def _run(names: tuple[str, ...], progress: bool, position: int = 0) -> list[tuple[Derived, "object"]]:
+    """Compute ``names`` in order with one shared, explored :class:`CachedSolver`; return each with its table."""
     from tqdm import tqdm
 
     from . import reconstruct
     from .solving import CachedSolver, explore
 
-    writers = _writers()
-    solver = CachedSolver(reconstruct.build_model())  # one pool of witnesses for these tables
+    solver = None
     if any(n != TABLES[0] for n in names):
+        solver = CachedSolver(reconstruct.build_model())  # one pool of witnesses for these tables
         first = solver.model.solve()
-        if first.status == 0:  # else the reconstruction reports the conflict, naming it
+        if first.status == 0:  # else the first table reports the conflict, naming it
             solver.add_witness(first.x, frozenset())
             explore(solver)
-    out = []
+    out, made = [], {}
     for name in names:
         start = time.perf_counter()
-        before = (solver.solves, solver.lp_solves, solver.answered_by_witness)
+        before = (solver.solves, solver.lp_solves, solver.answered_by_witness) if solver else (0, 0, 0)
         table, _, half = name.partition(":")
         with tqdm(desc=f"{name:<36}", unit="solve", disable=not progress, file=sys.stderr, position=position,
                   leave=True) as bar:
-            kwargs = {} if name == TABLES[0] else {"solver": solver}
-            if half:
-                kwargs["respondents"] = (half,)
-            path = writers[table](root=root, progress=bar.update, **kwargs)
-        after = (solver.solves, solver.lp_solves, solver.answered_by_witness)
-        out.append(Derived(name, Path(path), time.perf_counter() - start, *(a - b for a, b in zip(after, before))))
+            made[name] = _make(table, solver, bar.update, made, half)
+        after = (solver.solves, solver.lp_solves, solver.answered_by_witness) if solver else (0, 0, 0)
+        counts = (a - b for a, b in zip(after, before))
+        out.append((Derived(name, Path(table), time.perf_counter() - start, *counts), made[name]))
     return out
 
 
@@ -115,50 +124,41 @@ def derive_tables(root: str | Path, tables: tuple[str, ...] = TABLES, progress: 
 
     from ..stats.checks import check_int
 
-    unknown = [t for t in tables if t not in _writers()]
+    unknown = [t for t in tables if t not in TABLES]
     if unknown:
         raise ValueError(f"`tables`: unknown derived table(s) {unknown}; known: {list(TABLES)}")
     jobs = check_int(jobs, "jobs", 1)
-    out = _run(root, (TABLES[0],), progress) if TABLES[0] in tables else []
+    made = _run((TABLES[0],), progress) if TABLES[0] in tables else []
     groups = [g for g in (tuple(n for n in job if n.partition(":")[0] in tables) for job in _JOBS) if g]
     if jobs == 1 or len(groups) < 2:
         for g in groups:
-            out += _run(root, g, progress)
+            made += _run(g, progress)
     else:
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_ignore_sigint)
         try:
-            futures = [pool.submit(_run, root, g, progress, i) for i, g in enumerate(groups)]
+            futures = [pool.submit(_run, g, progress, i) for i, g in enumerate(groups)]
             for f in futures:
-                out += f.result()
+                made += f.result()
         except BaseException:
             for proc in list((pool._processes or {}).values()):  # noqa: SLF001 - no public way to stop them
                 proc.kill()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-    return sorted(_join_halves(out), key=lambda d: TABLES.index(d.name))
+    return [_write(name, [m for m in made if m[0].name.partition(":")[0] == name], root)
+            for name in TABLES if name in tables]
 
 
-def _join_halves(done: list[Derived]) -> list[Derived]:
-    """Join ``table:half`` results into one file per table (halves in the order of :data:`_JOBS`)."""
+def _write(name: str, parts: list, root: str | Path) -> Derived:
+    """Join a table's parts (the co-occurrence halves, client first) and write it through the data package."""
     import pandas as pd
 
-    whole = [d for d in done if ":" not in d.name]
-    halves: dict[str, list[Derived]] = {}
-    for d in done:
-        if ":" in d.name:
-            halves.setdefault(d.name.partition(":")[0], []).append(d)
-    order = [n for job in _JOBS for n in job]
-    for table, parts in halves.items():
-        parts.sort(key=lambda d: (d.name.partition(":")[2] != "client", order.index(d.name)))
-        path = parts[0].path.with_name(table)
-        pd.concat([pd.read_csv(p.path, dtype=str, keep_default_na=False) for p in parts]).to_csv(
-            path, index=False, lineterminator="\n")
-        for p in parts:
-            p.path.unlink()
-        whole.append(Derived(table, path, sum(p.seconds for p in parts), sum(p.solves for p in parts),
-                             sum(p.lp_solves for p in parts), sum(p.by_witness for p in parts)))
-    return whole
+    parts = sorted(parts, key=lambda m: m[0].name.partition(":")[2] != "client")
+    table = parts[0][1] if len(parts) == 1 else pd.concat([m[1] for m in parts], ignore_index=True)
+    path = data.write_derived(table, name, root)
+    done = [m[0] for m in parts]
+    return Derived(name, path, sum(d.seconds for d in done), sum(d.solves for d in done),
+                   sum(d.lp_solves for d in done), sum(d.by_witness for d in done))
 
 
 def compare_files(new: Path, old: Path, max_rows: int = 5) -> list[str]:

@@ -52,14 +52,11 @@ __all__ = [
     "Model",
     "build_model",
     "reconstruct",
-    "write_reconstruction",
     "RELAXED",
     "check_reconstruction",
-    "RECONSTRUCTION_PATH",
     "READINGS",
 ]
 
-RECONSTRUCTION_PATH = "derived/reconstructed_interviews.csv"
 
 
 class InfeasibleConstraintsError(ValueError):
@@ -546,24 +543,6 @@ def _to_frame(built: Built, sol: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame(rows).sort_values(["respondent", "dyad_id"], kind="stable").reset_index(drop=True)
     out["reconstructed"] = True
     return out
-
-
-def write_reconstruction(root=None, progress: Callable[[int], object] | None = None) -> str:
-    """Regenerate ``data/derived/reconstructed_interviews.csv``; return its path."""
-    df = reconstruct(progress=progress)
-    for col in ("concordant", "reconstructed"):  # Frictionless booleans are lower case
-        df[col] = df[col].map({True: "true", False: "false"})
-    path = data.data_dir(root) / RECONSTRUCTION_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n")
-    return str(path)
-
-
-def write_derived(table: pd.DataFrame, name: str, root) -> str:
-    base = data.data_dir(root) / "derived"
-    base.mkdir(parents=True, exist_ok=True)
-    table.to_csv(base / name, index=False, lineterminator="\n")
-    return str(base / name)
 
 
 def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, convention: str = "truncate",

@@ -39,7 +39,7 @@ import pandas as pd
 from . import reconstruct as rc
 
 __all__ = ["CachedSolver", "Question", "linear_question", "explore", "CLIENT", "ROSTER", "OUTER",
-           "group_count_bounds", "cooccurrence_bounds", "write_group_count_bounds", "write_cooccurrence_bounds"]
+           "group_count_bounds", "cooccurrence_bounds"]
 
 #: What a witness can be valid for.
 CLIENT, ROSTER, OUTER = "client", "therapist on the roster", "therapist, any roster"
@@ -437,31 +437,3 @@ def cooccurrence_bounds(respondent: str = "client", built: rc.Built | None = Non
             row[f"{label}_min"], row[f"{label}_max"] = solver.bounds(q, relaxed)
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def write_group_count_bounds(root=None, progress: Callable[[int], object] | None = None, solver=None) -> str:
-    """Regenerate ``data/derived/group_count_bounds.csv``; return its path.
-
-    ``solver`` (a :class:`~intake_alliance.study.solving.CachedSolver` on the default model) lets
-    several tables share their witnesses.
-    """
-    b = rc.build_model() if solver is None else solver.built
-    b.model.on_solve = progress
-    return rc.write_derived(group_count_bounds(b, solver), "group_count_bounds.csv", root)
-
-
-def write_cooccurrence_bounds(root=None, progress: Callable[[int], object] | None = None, solver=None,
-                              respondents: tuple[str, ...] = ("client", "therapist")) -> str:
-    """Regenerate ``data/derived/cooccurrence_bounds.csv``; return its path.
-
-    With fewer ``respondents`` only their rows are computed and written, to
-    ``cooccurrence_bounds.<respondent>.part`` (``derive`` computes the two halves in two processes
-    and joins them).
-    """
-    b = rc.build_model() if solver is None else solver.built
-    b.model.on_solve = progress
-    if solver is None:
-        solver = CachedSolver(b)
-    table = pd.concat([cooccurrence_bounds(r, b, solver) for r in respondents], ignore_index=True)
-    name = "cooccurrence_bounds.csv" if len(respondents) == 2 else f"cooccurrence_bounds.{respondents[0]}.part"
-    return rc.write_derived(table, name, root)
