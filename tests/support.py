@@ -65,3 +65,37 @@ def mini_book(root) -> "Path":
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, root / f"{page}.ipynb")
     return root
+
+
+# --- helpers the package no longer carries because only the tests used them ---------------------------
+
+
+def count_table(ratings, *, categories=None):
+    """Units x categories count table of a units x raters table (the tests' way to build ``counts=``).
+
+    Rows nobody rated are dropped; the columns are the categories in sorted order (or ``categories``).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from intake_alliance.stats import coding
+
+    coded = coding._coded_from_ratings("count_table", ratings, categories, allow_missing=True)
+    index = None
+    if isinstance(ratings, pd.DataFrame):
+        index = ratings.index[~np.asarray(pd.isna(ratings.to_numpy(dtype=object)), dtype=bool).all(axis=1)]
+    return pd.DataFrame(coded.counts, columns=list(coded.categories), index=index)
+
+
+def unit_matrix(project, unit: str = "source", codes=None, coders=None) -> dict:
+    """``{code path: units x coders presence table}`` of a project, from the package's own presence array."""
+    import numpy as np
+    import pandas as pd
+
+    from intake_alliance.stats import qdpx
+
+    index, code_guids, coder_guids, presence = qdpx._presence(project, unit, codes, coders)
+    labels = project.users.set_index("guid").loc[coder_guids, "label"].tolist()
+    paths = project.codes.set_index("guid").loc[code_guids, "path"].tolist()
+    return {path: pd.DataFrame(presence[:, k, :].astype(np.int64), index=index, columns=labels)
+            for k, path in enumerate(paths)}

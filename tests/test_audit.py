@@ -36,10 +36,8 @@ from intake_alliance import stats
 from intake_alliance.study import audit
 from intake_alliance.stats import (
     CONVENTIONS,
-    attainable_conventions,
     grim,
     grimmer,
-    matching_numerators,
     percent_check,
     percent_total_check,
     resolve_rounding,
@@ -77,8 +75,7 @@ def test_docstring_examples_run():
 
 def test_public_names():
     assert set(stats.__all__) <= set(dir(stats))
-    for name in ("grim", "grimmer", "percent_check", "percent_total_check", "round_to",
-                 "attainable_conventions"):
+    for name in ("grim", "grimmer", "percent_check", "percent_total_check", "round_to"):
         assert name in stats.__all__
 
 
@@ -187,28 +184,13 @@ def test_resolve_rounding():
 # ==========================================================================
 
 
-def test_matching_numerators_and_attainable_conventions():
-    # 131/51 = 2.5686...: prints 2.56 only when truncated.
-    assert matching_numerators("2.56", range(125, 140), 51, "truncate") == (131,)
-    assert matching_numerators("2.56", range(125, 140), 51, "half_up") == ()
-    assert attainable_conventions("2.56", [131], 51) == ("truncate",)
-    # 146/55 = 2.6545...: prints 2.65 under every convention except the ceiling.
-    assert attainable_conventions("2.65", [146], 55) == ("half_up", "half_down", "half_even", "truncate")
-    # 9/19 = 47.368...%: 47.36 only by truncation.
-    assert attainable_conventions("47.36", [9], 19, scale=100) == ("truncate",)
-    # An exact tie: 9/8 = 1.125 prints 1.13 (half_up, up) or 1.12 (half_down,
-    # half_even, truncate).
-    assert attainable_conventions("1.13", [9], 8) == ("half_up", "up")
-    assert attainable_conventions("1.12", [9], 8) == ("half_down", "half_even", "truncate")
-    with pytest.raises(ValueError, match="numerators"):
-        matching_numerators("1.12", [9.0], 8, "half_up")
-    with pytest.raises(ValueError, match="denominator"):
-        matching_numerators("1.12", [9], 0, "half_up")
-
-
-# ==========================================================================
-# GRIM: published examples
-# ==========================================================================
+def test_which_rounding_rules_reach_a_printed_mean():
+    # the question attainable_conventions used to answer, through grim's per-rule sums
+    assert grim("2.56", 51, rounding="truncate").sums == (131,)
+    assert not grim("2.56", 51, rounding="half_up")
+    assert grim("2.56", 51).conventions == ("truncate",)
+    assert grim("1.13", 8).conventions == ("half_up", "up")
+    assert grim("1.12", 8).conventions == ("half_down", "half_even", "truncate")
 
 
 def test_grim_scrutiny_unit_tests():
@@ -474,7 +456,6 @@ def test_paper_clients_mean():
     assert res.conventions == ("truncate",)
     assert res.sums_by_convention["truncate"] == (131,)
     assert grim("2.56", 51, rounding="truncate").sums == (131,)
-    assert attainable_conventions("2.56", [131], 51) == ("truncate",)
 
 
 def test_paper_clients_mean_and_sd():

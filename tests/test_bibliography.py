@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from intake_alliance.book import bibliography
+import bibliography_checks as bibliography
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -184,7 +184,14 @@ def test_method_and_results_numbers_are_covered() -> None:
 def test_theme_frequencies_agree_with_reported_values() -> None:
     from intake_alliance.study import frequencies
 
-    built = frequencies.published_table()
+    r, rows = data.reported(), []
+    for _, t in data.load("themes").sort_values("order").iterrows():
+        for prefix, (unit, respondent) in frequencies.UNITS.items():
+            nk, pk = f"{prefix}_theme_{t.key}_n", f"{prefix}_theme_{t.key}_pct"
+            rows.append({"theme": t.key, "valence": t.valence, "respondent": respondent, "unit": unit,
+                         "n": int(r.at[nk, "value"]), "percent_reported": r.at[pk, "reported"],
+                         "denominator": int(r.at[pk, "denominator"]), "n_key": nk, "percent_key": pk})
+    built = pd.DataFrame(rows)
     stored = data.load("theme_frequencies")
     pd.testing.assert_frame_equal(built.reset_index(drop=True), stored.reset_index(drop=True), check_dtype=False)
 

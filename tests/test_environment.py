@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
+import environment_checks
 from intake_alliance.book import envfiles
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_environment_files_agree() -> None:
-    assert envfiles.disagreements(ROOT) == []
+    assert environment_checks.disagreements(ROOT) == []
 
 
 def test_disagreement_is_detected(tmp_path: Path) -> None:
@@ -24,7 +25,7 @@ def test_disagreement_is_detected(tmp_path: Path) -> None:
     env = (tmp_path / "environment.yml").read_text()
     lock = envfiles.read_lock(ROOT / "requirements.lock")
     (tmp_path / "environment.yml").write_text(env.replace(f"pandas=={lock['pandas']}", "pandas==2.0.0"))
-    problems = envfiles.disagreements(tmp_path)
+    problems = environment_checks.disagreements(tmp_path)
     assert any(p.startswith("pandas: requirements.lock pins") for p in problems)
 
 
@@ -33,7 +34,7 @@ def test_lock_outside_pyproject_range_is_detected(tmp_path: Path) -> None:
         shutil.copy(ROOT / name, tmp_path / name)
     py = (tmp_path / "pyproject.toml").read_text()
     (tmp_path / "pyproject.toml").write_text(py.replace('"scipy>=1.13"', '"scipy>=99"'))
-    assert any(p.startswith("scipy: locked at") for p in envfiles.disagreements(tmp_path))
+    assert any(p.startswith("scipy: locked at") for p in environment_checks.disagreements(tmp_path))
 
 
 def test_lock_has_only_exact_pins() -> None:

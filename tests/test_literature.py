@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from intake_alliance import data
 from intake_alliance import figures, stats
+from intake_alliance.study import growth as gc
 from intake_alliance.study import literature as lit
 
 matplotlib.use("Agg")
@@ -34,12 +35,9 @@ def test_r_to_d_reproduces_fluckiger_2018() -> None:
 
 
 def test_borenstein_worked_examples() -> None:
-    # Borenstein et al. (2009), ch. 7: d = 0.5 with V = 0.0205 gives r = 0.2425, V = 0.0043;
-    # r = 0.50 with V = 0.0058 gives d = 1.1547, V = 0.0550.
+    # Borenstein et al. (2009), ch. 7: d = 0.5 gives r = 0.2425; r = 0.50 gives d = 1.1547.
     assert stats.d_to_r(0.5) == pytest.approx(0.2425, abs=1e-4)
-    assert stats.var_d_to_var_r(0.0205, 0.5) == pytest.approx(0.0043, abs=5e-5)
     assert stats.r_to_d(0.5) == pytest.approx(1.1547, abs=1e-4)
-    assert stats.var_r_to_var_d(0.0058, 0.5) == pytest.approx(0.0550, abs=5e-5)
 
 
 def test_unequal_groups_factor() -> None:
@@ -61,26 +59,6 @@ def test_conversions_accept_arrays() -> None:
 @given(st.floats(min_value=-0.995, max_value=0.995), st.floats(min_value=4, max_value=50))
 def test_r_d_round_trip(r: float, a: float) -> None:
     assert stats.d_to_r(stats.r_to_d(r, a), a) == pytest.approx(r, abs=1e-12)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.floats(min_value=-0.99, max_value=0.99), st.floats(min_value=1e-6, max_value=0.5))
-def test_variance_round_trip(r: float, var_r: float) -> None:
-    back = stats.var_d_to_var_r(stats.var_r_to_var_d(var_r, r), stats.r_to_d(r))
-    assert back == pytest.approx(var_r, rel=1e-9)
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.floats(min_value=-0.999, max_value=0.999))
-def test_fisher_z_round_trip(r: float) -> None:
-    assert stats.inverse_fisher_z(stats.fisher_z(r)) == pytest.approx(r, abs=1e-12)
-
-
-def test_fisher_z_textbook_values() -> None:
-    assert stats.fisher_z(0.5) == pytest.approx(0.5493, abs=1e-4)
-    # r = .30 with n = 100: the usual 95% interval is [.11, .47]
-    low, high = stats.fisher_ci(0.30, 100)
-    assert (round(low, 2), round(high, 2)) == (0.11, 0.47)
 
 
 def test_fisher_ci_for_pooled_correlation_uses_n_minus_3k() -> None:
@@ -126,8 +104,6 @@ def test_design_effect_by_hand() -> None:
         (lambda: stats.r_to_d("strong"), "r"),
         (lambda: stats.r_to_d(0.3, a=2), "a"),
         (lambda: stats.d_to_r(float("inf")), "d"),
-        (lambda: stats.var_r_to_var_d(-0.1, 0.3), "var_r"),
-        (lambda: stats.var_d_to_var_r(-0.1, 0.3), "var_d"),
         (lambda: stats.fisher_ci(0.3, 3), "n"),
         (lambda: stats.fisher_ci(0.3, 100, k=40), "n"),
         (lambda: stats.fisher_ci(0.3, 100, k=0), "k"),
@@ -151,13 +127,13 @@ def test_design_effect_by_hand() -> None:
         (lambda: stats.fit_nested_alliance(pd.DataFrame({"helper": [1, 2]})), "df"),
         (lambda: stats.fit_nested_alliance(pd.DataFrame({"helper": [1, 1], "alliance": [1.0, 2.0]})), "df"),
         (lambda: stats.simulate_icc_estimates(5, 3, n_reps=0), "n_reps"),
-        (lambda: stats.simulate_growth_curves(1, 3, seed=1), "n_therapists"),
-        (lambda: stats.simulate_growth_curves(4, 0, seed=1), "patients_per_therapist"),
-        (lambda: stats.simulate_growth_curves(4, 3, sessions=(3,), seed=1), "sessions"),
-        (lambda: stats.simulate_growth_curves(4, 3, sessions=(3, 12, 12), seed=1), "sessions"),
-        (lambda: stats.simulate_growth_curves(4, 3, sessions="3,12", seed=1), "sessions"),
-        (lambda: stats.fit_growth_curves(pd.DataFrame({"alliance": [1.0]})), "df"),
-        (lambda: stats.growth_curve_means(stats.simulate_growth_curves(3, 2, seed=1), by="age"), "by"),
+        (lambda: gc.simulate_growth_curves(1, 3, seed=1), "n_therapists"),
+        (lambda: gc.simulate_growth_curves(4, 0, seed=1), "patients_per_therapist"),
+        (lambda: gc.simulate_growth_curves(4, 3, sessions=(3,), seed=1), "sessions"),
+        (lambda: gc.simulate_growth_curves(4, 3, sessions=(3, 12, 12), seed=1), "sessions"),
+        (lambda: gc.simulate_growth_curves(4, 3, sessions="3,12", seed=1), "sessions"),
+        (lambda: gc.fit_growth_curves(pd.DataFrame({"alliance": [1.0]})), "df"),
+        (lambda: gc.growth_curve_means(gc.simulate_growth_curves(3, 2, seed=1), by="age"), "by"),
     ],
 )
 def test_bad_input_raises_value_error_naming_the_argument(call, argument: str) -> None:
@@ -216,8 +192,8 @@ def test_icc_estimates_replications() -> None:
 
 @pytest.fixture(scope="module")
 def growth() -> tuple[pd.DataFrame, pd.DataFrame]:
-    sim = stats.simulate_growth_curves(40, 6, seed=2015)
-    return sim, stats.fit_growth_curves(sim)
+    sim = gc.simulate_growth_curves(40, 6, seed=2015)
+    return sim, gc.fit_growth_curves(sim)
 
 
 def test_growth_simulation_shape_and_labels(growth) -> None:
@@ -228,14 +204,14 @@ def test_growth_simulation_shape_and_labels(growth) -> None:
     assert sim.attrs["simulated"] and set(sim.data_kind) == {"simulated"}
     # therapist-level predictors are constant within a therapist
     assert (sim.groupby("therapist")[["neg", "flow"]].nunique() == 1).all().all()
-    again = stats.simulate_growth_curves(40, 6, seed=2015)
+    again = gc.simulate_growth_curves(40, 6, seed=2015)
     pd.testing.assert_frame_equal(sim, again)
 
 
 def test_growth_fit_recovers_the_diverging_perspectives(growth) -> None:
     _, fit = growth
     assert fit.converged.all()
-    assert set(fit.term) == set(stats.GROWTH_TRUTH.term)
+    assert set(fit.term) == set(gc.GROWTH_TRUTH.term)
     assert ((fit.estimate - fit.true_value).abs() < 4 * fit.se).all()
     est = fit.set_index(["perspective", "term"])
     # negative reactions: patient ratings only; flow: therapist ratings only
@@ -247,7 +223,7 @@ def test_growth_fit_recovers_the_diverging_perspectives(growth) -> None:
 
 def test_growth_curve_means(growth) -> None:
     sim, _ = growth
-    means = stats.growth_curve_means(sim, "neg")
+    means = gc.growth_curve_means(sim, "neg")
     assert len(means) == 2 * 2 * 4
     assert set(means.group) == {"fewer negative reactions", "more negative reactions"}
 
@@ -274,7 +250,7 @@ def test_figures_draw() -> None:
     fig = figures.plot_comparable_scales()
     assert len(fig.axes) >= 2
     plt.close(fig)
-    fig = figures.plot_growth_curves(stats.simulate_growth_curves(6, 3, seed=1))
+    fig = figures.plot_growth_curves(gc.simulate_growth_curves(6, 3, seed=1))
     assert len(fig.axes) == 2
     plt.close(fig)
 
@@ -298,7 +274,7 @@ def test_growth_default_sessions_are_nissen_lie_sessions() -> None:
     import inspect
 
     row = lit.literature_table().loc["nissenlie2015_perspectives"]
-    default = inspect.signature(stats.simulate_growth_curves).parameters["sessions"].default
+    default = inspect.signature(gc.simulate_growth_curves).parameters["sessions"].default
     assert tuple(int(s) for s in row.sessions_assessed.split(";")) == default
 
 

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from support import unit_matrix
 from intake_alliance import data
 from intake_alliance.__main__ import main
 from intake_alliance.stats import cohen_kappa
 from intake_alliance.stats.qdpx import (AGREEMENT_COLUMNS, NAMESPACE, ProjectError, code_agreement, read_project,
-                                        unit_labels, unit_matrix)
+                                        unit_labels)
 from intake_alliance.stats.qdpx_write import write_project
 from intake_alliance.study import teaching, teaching_qdpx
 

@@ -23,23 +23,20 @@ from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
 from intake_alliance import stats
+from support import count_table
 from intake_alliance.stats import (
     agreement_table,
     bootstrap_ci,
     cohen_kappa,
-    count_table,
     fleiss_kappa,
     fleiss_kappa_batch,
     gwet_ac1,
-    gwet_ac1_batch,
     interpret,
     interpretation_scales,
     krippendorff_alpha,
-    krippendorff_alpha_batch,
     light_kappa,
     pabak,
     percent_agreement,
-    percent_agreement_batch,
 )
 
 # The project profile (tests/conftest.py) is derandomized; these tests need fewer, slower examples.
@@ -333,23 +330,13 @@ def test_cohen_matches_sklearn(weights):
 
 
 @pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
-def test_alpha_matches_krippendorff_package_and_batch(level):
+def test_alpha_matches_krippendorff_package_and_the_bootstraps_algebra(level):
     data = random_ratings(3, p_missing=0.2) + 1.0
     expected = krippendorff.alpha(reliability_data=data.T, level_of_measurement=level)
     assert one(krippendorff_alpha(data, level=level)) == pytest.approx(expected, abs=1e-12)
-    counts = count_table(data).to_numpy()
-    values = [1.0, 2.0, 3.0, 4.0]
-    assert krippendorff_alpha_batch(counts[None], level=level, values=values)[0] == pytest.approx(expected, abs=1e-12)
-
-
-def test_batch_helpers_match_single_table_functions():
-    tables = [count_table(random_ratings(s, p_missing=0.15), categories=[0.0, 1.0, 2.0, 3.0]).to_numpy()
-              for s in range(4)]
-    n = min(len(t) for t in tables)
-    stack = np.stack([t[:n] for t in tables])
-    np.testing.assert_allclose(gwet_ac1_batch(stack), [one(gwet_ac1(counts=t[:n])) for t in tables], rtol=1e-12)
-    np.testing.assert_allclose(percent_agreement_batch(stack), [one(percent_agreement(counts=t[:n])) for t in tables],
-                               rtol=1e-12)
+    # the in-house coincidence algebra that the bootstrap resamples gives the same estimate
+    boot = bootstrap_ci("krippendorff_alpha", data, level=level, n_resamples=20, seed=1)
+    assert boot.at[0, "estimate"] == pytest.approx(expected, abs=1e-12)
 
 
 def test_fleiss_se_null_equals_per_category_formula_for_two_categories():
@@ -605,7 +592,6 @@ def test_fast_path_point_estimate_equals_public_function(table):
         (lambda: bootstrap_ci("light_kappa", counts=[[0, 2], [1, 1]]), r"`counts`: light_kappa needs ratings"),
         (lambda: fleiss_kappa_batch([[1, 1], [2, 0]]), r"shape \(n_tables, n_units, n_categories\)"),
         (lambda: fleiss_kappa_batch([[[1, 1], [2, 1]]]), r"same number of ratings"),
-        (lambda: krippendorff_alpha_batch([[[1, 1], [2, 0]]], level="interval"), r"needs `values`"),
         (lambda: interpret(0.5, scale="cohen"), r"`scale` must be one of"),
     ],
 )
@@ -703,8 +689,8 @@ def test_docstring_examples_run():
 
 
 def test_public_api_is_documented():
-    for name in stats.agreement.__all__ + stats.agreement_batch.__all__ + ["bootstrap_ci", "count_table",
-                                                                            "interpret", "interpretation_scales"]:
+    for name in stats.agreement.__all__ + stats.agreement_batch.__all__ + ["bootstrap_ci", "interpret",
+                                                                            "interpretation_scales"]:
         doc = getattr(stats, name).__doc__
         assert doc and "Examples" in doc and "Returns" in doc, name
 

@@ -39,7 +39,6 @@ __all__ = [
     "data_dir",
     "datapackage",
     "resource_names",
-    "resource_path",
     "sha256",
     "load",
     "check_all",
@@ -103,11 +102,6 @@ def _resource(name: str, root: str | Path | None) -> dict[str, Any]:
         if res["name"] == name:
             return res
     raise KeyError(f"name: no resource {name!r} in datapackage.json; known: {', '.join(resource_names(root))}")
-
-
-def resource_path(name: str, root: str | Path | None = None) -> Path:
-    """Return the path of the file behind resource ``name``."""
-    return data_dir(root) / _resource(name, root)["path"]
 
 
 def sha256(path: str | Path) -> str:

@@ -7,6 +7,5 @@ execution     executing the notebooks (in parallel) and building the site with S
 verify        re-executing every notebook and comparing each glued number with the paper
 site          page weights and link checks of the built site
 envfiles      ``requirements.lock`` and ``environment.yml`` from ``pyproject.toml``
-bibliography  every citation key in ``references.bib``, and no key twice
 sphinx        the book's own Sphinx extensions (page fixes, offline MathJax, repository buttons)
 """

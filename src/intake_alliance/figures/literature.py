@@ -8,7 +8,7 @@ from matplotlib.patches import Patch
 import numpy as np
 import pandas as pd
 from ..stats.effect_sizes import d_to_r, r_to_d
-from ..stats.multilevel import growth_curve_means
+from ..study.growth import growth_curve_means
 from ..study.literature import evidence_on_common_scale, variance_shares
 from .style import FIG_WIDTH, PALETTE
 

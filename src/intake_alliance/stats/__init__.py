@@ -17,7 +17,7 @@ power            exact power, detectable differences, design effects of clusteri
 effect_sizes     r, d, Fisher's z and their intervals
 coding           validated coded data and count tables for the agreement coefficients
 agreement        percent agreement, Cohen's, Fleiss' and Light's kappa, Krippendorff's alpha, Gwet's AC1, PABAK
-agreement_batch  the same coefficients for many count tables at once
+agreement_batch  Fleiss' kappa for many count tables at once (simulations)
 bootstrap        bootstrap and jackknife intervals of any coefficient
 benchmarks       interpretation scales (Landis & Koch, McHugh, ...) as data
 rater_models     simulated raters, rating patterns and pooled kappas
@@ -28,23 +28,23 @@ qdpx             REFI-QDA projects (.qdpx) read as tables; units x coders presen
 qdpx_write       REFI-QDA projects written from tables (tests, exports for QDA programs)
 """
 
-from .rounding import fmt_number, CONVENTIONS, ROUNDING_OPTIONS, Number, Rounding, round_to, RoundingInterval, rounding_interval, resolve_rounding, matching_numerators, attainable_conventions
+from .rounding import fmt_number, CONVENTIONS, ROUNDING_OPTIONS, Number, Rounding, round_to, RoundingInterval, rounding_interval, resolve_rounding
 from .granularity import SD_DEFINITIONS, GRIM_MAX_UNITS, GRIMMER_MAX_UNITS, GrimResult, grim, grim_ratio, GrimmerCandidate, GrimmerResult, grimmer
 from .percentages import PercentResult, percent_check, percent_ratio, PercentTotalResult, percent_total_check
 from .tables import (fisher_test, two_by_two_tests, risk_difference, odds_ratio, chi2_test, exact_stratified_test,
                      cmh_test)
 from .power import (fisher_power, detectable_difference, clustered_detectable_difference, design_effect,
                     effective_sample_size, kish_cluster_size, contrast_design_effect)
-from .effect_sizes import r_to_d, d_to_r, var_r_to_var_d, var_d_to_var_r, fisher_z, inverse_fisher_z, fisher_ci, convert_interval
-from .coding import RatingsLike, CountsLike, Level, MAX_RATERS, count_table
+from .effect_sizes import r_to_d, d_to_r, fisher_ci, convert_interval
+from .coding import RatingsLike, CountsLike, Level, MAX_RATERS
 from .agreement import percent_agreement, cohen_kappa, fleiss_kappa, light_kappa, krippendorff_alpha, gwet_ac1, pabak, agreement_table
-from .agreement_batch import fleiss_kappa_batch, percent_agreement_batch, gwet_ac1_batch, krippendorff_alpha_batch
+from .agreement_batch import fleiss_kappa_batch
 from .bootstrap import bootstrap_ci
 from .benchmarks import interpretation_scales, interpret
 from .rater_models import N_PATTERNS, accuracy_for_kappa, segment_prevalence, simulate_presence_counts, calibrate_accuracy, per_theme_kappas, ratings_from_cells, pattern_coefficients, random_pattern_tables, biased_rater_tables, fleiss_pooling_decomposition, search_pooled_below_parts, pooling_consistency
 from .kappa_precision import cohen_kappa_se_expected, simulated_kappa_halfwidth, units_needed
-from .multilevel import simulate_nested_alliance, fit_nested_alliance, icc_anova, simulate_icc_estimates, GROWTH_TRUTH, simulate_growth_curves, fit_growth_curves, growth_curve_means
-from .qdpx import NAMESPACE as QDPX_NAMESPACE, ProjectError, Project, read_project, unit_matrix, unit_labels, code_agreement, format_agreement
+from .multilevel import simulate_nested_alliance, fit_nested_alliance, icc_anova, simulate_icc_estimates
+from .qdpx import NAMESPACE as QDPX_NAMESPACE, ProjectError, Project, read_project, unit_labels, code_agreement, format_agreement
 from .qdpx_write import write_project
 
 __all__ = [
@@ -57,8 +57,6 @@ __all__ = [
     "RoundingInterval",
     "rounding_interval",
     "resolve_rounding",
-    "matching_numerators",
-    "attainable_conventions",
     "SD_DEFINITIONS",
     "GRIM_MAX_UNITS",
     "GRIMMER_MAX_UNITS",
@@ -89,17 +87,12 @@ __all__ = [
     "contrast_design_effect",
     "r_to_d",
     "d_to_r",
-    "var_r_to_var_d",
-    "var_d_to_var_r",
-    "fisher_z",
-    "inverse_fisher_z",
     "fisher_ci",
     "convert_interval",
     "RatingsLike",
     "CountsLike",
     "Level",
     "MAX_RATERS",
-    "count_table",
     "percent_agreement",
     "cohen_kappa",
     "fleiss_kappa",
@@ -109,9 +102,6 @@ __all__ = [
     "pabak",
     "agreement_table",
     "fleiss_kappa_batch",
-    "percent_agreement_batch",
-    "gwet_ac1_batch",
-    "krippendorff_alpha_batch",
     "bootstrap_ci",
     "interpretation_scales",
     "interpret",
@@ -135,15 +125,10 @@ __all__ = [
     "fit_nested_alliance",
     "icc_anova",
     "simulate_icc_estimates",
-    "GROWTH_TRUTH",
-    "simulate_growth_curves",
-    "fit_growth_curves",
-    "growth_curve_means",
     "QDPX_NAMESPACE",
     "ProjectError",
     "Project",
     "read_project",
-    "unit_matrix",
     "unit_labels",
     "code_agreement",
     "format_agreement",

@@ -26,7 +26,7 @@ Every coefficient accepts the coded data in one of two shapes.
     A **units x categories** table of non-negative integers: entry *(i, k)* is
     the number of raters who put unit *i* in category *k* (the layout of
     Fleiss, 1971, and of :func:`statsmodels.stats.inter_rater.aggregate_raters`;
-    :func:`count_table` converts ``ratings`` into it). Only coefficients that
+    :func:`~intake_alliance.stats.coding.prepare` converts ``ratings`` into it). Only coefficients that
     are functions of these counts accept it: :func:`percent_agreement`,
     :func:`fleiss_kappa`, :func:`gwet_ac1`, :func:`krippendorff_alpha` and
     :func:`pabak`. Cohen's and Light's kappa need to know *which* rater gave

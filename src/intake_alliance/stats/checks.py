@@ -101,3 +101,14 @@ def check_work(elements: int, what: str, limit: int = MAX_ELEMENTS) -> None:
 def make_rng(seed: SeedLike) -> np.random.Generator:
     """Return a NumPy generator: ``seed`` itself when it is one, else ``default_rng(seed)``."""
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+
+
+def check_columns(df, cols, name: str) -> None:
+    """Raise ``ValueError`` naming ``name`` unless ``df`` is a DataFrame with every column of ``cols``."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"`{name}` must be a DataFrame; got {type(df).__name__}")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(f"`{name}`: missing column(s) {missing}")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["RatingsLike", "CountsLike", "Level", "MAX_RATERS", "count_table"]
+__all__ = ["RatingsLike", "CountsLike", "Level", "MAX_RATERS"]
 
 RatingsLike = Union[pd.DataFrame, np.ndarray, Sequence[Sequence[Any]]]
 
@@ -237,46 +237,6 @@ def prepare(
     if counts is not None:
         return _coded_from_counts(func, counts, categories, equal_raters)
     return _coded_from_ratings(func, ratings, categories, allow_missing)
-
-
-def count_table(ratings: RatingsLike, *, categories: Iterable[Hashable] | None = None) -> pd.DataFrame:
-    """Convert a units x raters table into a units x categories count table.
-
-    Parameters
-    ----------
-    ratings : DataFrame, 2-D array or list of rows
-        Units in rows, raters in columns, category labels in cells, NaN for a
-        missing rating.
-    categories : sequence, optional
-        Full category set in order; defaults to the labels that occur.
-
-    Returns
-    -------
-    DataFrame
-        One row per rated unit, one column per category; entry *(i, k)* is the
-        number of raters who put unit *i* in category *k*.
-
-    Notes
-    -----
-    Unlike :func:`statsmodels.stats.inter_rater.aggregate_raters`, missing
-    ratings are allowed (they are simply not counted) and labels need not be
-    integers.
-
-    Examples
-    --------
-    >>> from intake_alliance.stats import count_table
-    >>> count_table([["a", "b"], ["b", "b"], ["a", None]])
-       a  b
-    0  1  1
-    1  0  2
-    2  1  0
-    """
-    coded = _coded_from_ratings("count_table", ratings, categories, allow_missing=True)
-    if isinstance(ratings, pd.DataFrame):
-        index = ratings.index[~np.asarray(pd.isna(ratings.to_numpy(dtype=object)), dtype=bool).all(axis=1)]
-    else:
-        index = None
-    return pd.DataFrame(coded.counts, columns=list(coded.categories), index=index)
 
 
 def chance_corrected(po: np.ndarray | float, pe: np.ndarray | float) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 from scipy import stats
 from .checks import check_int, check_open_unit
 
-__all__ = ["r_to_d", "d_to_r", "var_r_to_var_d", "var_d_to_var_r", "fisher_z", "inverse_fisher_z", "fisher_ci", "convert_interval"]
+__all__ = ["r_to_d", "d_to_r", "fisher_ci", "convert_interval"]
 
 
 def _as_float_array(value, name: str) -> np.ndarray:
@@ -95,42 +95,6 @@ def _check_a(a) -> float:
         # (n1 + n2)^2 / (n1 n2) is at least 4, reached for equal groups
         raise ValueError(f"`a` must be a number of at least 4 ((n1 + n2)^2 / (n1 n2)); got {a!r}")
     return float(a)
-
-
-def var_r_to_var_d(var_r, r):
-    """Return the sampling variance of *d* implied by the variance of *r* (Borenstein eq. 7.9).
-
-    .. math:: V_d = \\frac{4 V_r}{(1 - r^2)^3}
-    """
-    rr = _check_r(r)
-    v = _as_float_array(var_r, "var_r")
-    if (v < 0).any():
-        raise ValueError(f"`var_r`: a variance cannot be negative, got {var_r!r}")
-    return _scalar_or_array(4 * v / (1 - rr**2) ** 3, var_r)
-
-
-def var_d_to_var_r(var_d, d, a: float = 4.0):
-    """Return the sampling variance of *r* implied by the variance of *d* (Borenstein eq. 7.10).
-
-    .. math:: V_r = \\frac{a^2 V_d}{(d^2 + a)^3}
-    """
-    dd = _as_float_array(d, "d")
-    v = _as_float_array(var_d, "var_d")
-    if (v < 0).any():
-        raise ValueError(f"`var_d`: a variance cannot be negative, got {var_d!r}")
-    a = _check_a(a)
-    return _scalar_or_array(a**2 * v / (dd**2 + a) ** 3, var_d)
-
-
-def fisher_z(r):
-    """Return Fisher's variance-stabilising transform ``z = atanh(r)`` of a correlation."""
-    return _scalar_or_array(np.arctanh(_check_r(r)), r)
-
-
-def inverse_fisher_z(z):
-    """Return the correlation ``r = tanh(z)`` for a Fisher *z*."""
-    arr = _as_float_array(z, "z")
-    return _scalar_or_array(np.tanh(arr), z)
 
 
 def fisher_ci(r: float, n: int, k: int = 1, level: float = 0.95) -> tuple[float, float]:

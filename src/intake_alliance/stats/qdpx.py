@@ -6,7 +6,7 @@ holding one XML file in the ``urn:QDA-XML:project:1.0`` namespace (the
 ``.qde`` file, described by ``Project.xsd``) and, under ``Sources/``, the
 documents that were coded. This module reads such an archive into tidy tables
 (:func:`read_project`), turns the codings into units x coders presence tables
-under an explicit unitizing rule (:func:`unit_matrix`, :func:`unit_labels`)
+under an explicit unitizing rule (:func:`code_agreement`, :func:`unit_labels`)
 and computes agreement per code with the coefficients of
 :mod:`intake_alliance.stats.agreement` (:func:`code_agreement`).
 :func:`intake_alliance.stats.qdpx_write.write_project` writes a project from tables of the same shape.
@@ -110,13 +110,13 @@ from .checks import SeedLike, check_confidence, check_n_resamples
 from .archive import Budget, Limits, ProjectError, check_count, read_member, refuse_duplicate_guids, unique_labels
 from .agreement import cohen_kappa, fleiss_kappa, gwet_ac1, krippendorff_alpha, percent_agreement
 
-__all__ = ["NAMESPACE", "UNITS", "AGREEMENT_COLUMNS", "ProjectError", "Limits", "Project", "read_project", "unit_matrix",
+__all__ = ["NAMESPACE", "UNITS", "AGREEMENT_COLUMNS", "ProjectError", "Limits", "Project", "read_project",
            "unit_labels", "code_agreement", "format_agreement"]
 
 #: The XML namespace of QDA-XML 1.0 project files.
 NAMESPACE = "urn:QDA-XML:project:1.0"
 _NS = "{" + NAMESPACE + "}"
-#: The unitizing rules of :func:`unit_matrix` and :func:`code_agreement`.
+#: The unitizing rules of :func:`code_agreement` and :func:`unit_labels`.
 UNITS = ("source", "paragraph")
 GUID_PATTERN = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
 _PARAGRAPH = re.compile(r"[^\r\n]+")
@@ -394,7 +394,7 @@ def read_project(path: str | Path, limits: Limits | None = None) -> Project:
         one GUID, a damaged, encrypted or oversized member, more sources,
         codings, codes or levels of nesting than ``limits`` allow. A project with
         no codings or with a single coder is read (it is a valid project);
-        :func:`unit_matrix` and :func:`code_agreement` refuse it.
+        :func:`code_agreement` and :func:`unit_labels` refuse it.
     """
     path = Path(path)
     limits = limits or Limits()
@@ -548,44 +548,6 @@ def _names(table: pd.DataFrame, guids: list[str], column: str) -> list[str]:
     return table.set_index("guid").loc[guids, column].tolist()
 
 
-def unit_matrix(project: Project, unit: str = "source", codes: Iterable[str] | None = None,
-                coders: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Units x coders presence tables, one per code.
-
-    Parameters
-    ----------
-    project
-        A project from :func:`read_project`.
-    unit : {"source", "paragraph"}
-        The unitizing rule (module docstring, *Units*).
-    codes
-        Code paths or names (a name must be unique) or GUIDs; default every
-        codable code and every code that was used, in codebook order.
-    coders
-        User labels, names or GUIDs; default every user who authored a coding.
-        A user who coded nothing is left out unless named here, where they
-        count as a coder who applied no code anywhere.
-
-    Returns
-    -------
-    dict
-        ``{code path: DataFrame}``; rows are units (the source name, or a
-        (source, paragraph number) pair counted from 1), columns coder labels,
-        cells 1 when the coder applied the code to the unit, else 0.
-
-    Raises
-    ------
-    ProjectError
-        No codings, codings without an author, fewer than two coders, an
-        unknown or ambiguous name in ``codes``/``coders`` (the message lists
-        the valid ones), a coded source without text for paragraph units.
-    """
-    index, code_guids, coder_guids, presence = _presence(project, unit, codes, coders)
-    labels = _names(project.users, coder_guids, "label")
-    return {path: pd.DataFrame(presence[:, k, :].astype(np.int64), index=index, columns=labels)
-            for k, path in enumerate(_names(project.codes, code_guids, "path"))}
-
-
 def unit_labels(project: Project, unit: str = "source", codes: Iterable[str] | None = None,
                 coders: Iterable[str] | None = None) -> pd.DataFrame:
     """Units x coders table of the one code each coder applied to each unit (mutually exclusive codes).
@@ -594,12 +556,12 @@ def unit_labels(project: Project, unit: str = "source", codes: Iterable[str] | N
     this is the ``ratings`` table of :mod:`intake_alliance.stats.agreement`:
     multi-category kappa, alpha or AC1 over the codes, instead of one
     presence/absence coefficient per code. A unit a coder left uncoded is
-    missing (None). Arguments as in :func:`unit_matrix`.
+    missing (None). Arguments as in :func:`code_agreement`.
 
     Raises
     ------
     ProjectError
-        As :func:`unit_matrix`, and when a coder applied two or more of the
+        As :func:`code_agreement`, and when a coder applied two or more of the
         chosen codes to one unit.
     """
     index, code_guids, coder_guids, presence = _presence(project, unit, codes, coders)
@@ -672,7 +634,7 @@ def code_agreement(project: Project, unit: str = "source", codes: Iterable[str] 
     Parameters
     ----------
     project, unit, codes, coders
-        As in :func:`unit_matrix`.
+        As in :func:`unit_labels`.
     confidence
         Confidence level of every interval.
     n_resamples

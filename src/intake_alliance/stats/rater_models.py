@@ -316,10 +316,7 @@ def pattern_coefficients(patterns) -> dict[str, np.ndarray]:
     of Cohen's kappa, whose chance term uses each rater's own marginal; Fleiss'
     kappa and alpha use the marginal pooled over raters.
     """
-    return _pattern_coefficients(_check_patterns(patterns))
-
-
-def _pattern_coefficients(c: np.ndarray) -> dict[str, np.ndarray]:
+    c = _check_patterns(patterns)
     n = c.sum(axis=-1)
     k_present = _BITS.sum(axis=1)  # raters saying present, per pattern
     pair_agree = (k_present * (k_present - 1) + (3 - k_present) * (2 - k_present)) / 6.0
@@ -495,8 +492,8 @@ def search_pooled_below_parts(tables: np.ndarray, *, min_part: float = -1.0) -> 
     if tabs.ndim != 3:
         raise ValueError("`tables` must have shape (n_tables, n_parts, 8).")
     with np.errstate(divide="ignore", invalid="ignore"):
-        parts = _pattern_coefficients(tabs)
-        pooled = _pattern_coefficients(tabs.sum(axis=1))
+        parts = pattern_coefficients(tabs)
+        pooled = pattern_coefficients(tabs.sum(axis=1))
     rows = []
     for name in ("fleiss_kappa", "krippendorff_alpha", "light_kappa"):
         low = parts[name].min(axis=1)

@@ -9,7 +9,7 @@ arithmetic, whether a printed value is reachable:
 
 * this module: :func:`round_to`, :func:`rounding_interval` (the exact set of
   values that print as a string, under one convention or the union
-  ``"up_or_down"``) and :func:`attainable_conventions`, the building blocks;
+  ``"up_or_down"``), the building blocks;
 * :mod:`intake_alliance.stats.granularity` -- means (GRIM) and means with standard
   deviations (GRIMMER) of integer data;
 * :mod:`intake_alliance.stats.percentages` -- percentages of whole counts.
@@ -53,7 +53,7 @@ from numbers import Integral
 from typing import Iterable, Union
 from .checks import check_int
 
-__all__ = ["fmt_number", "CONVENTIONS", "ROUNDING_OPTIONS", "Number", "Rounding", "round_to", "RoundingInterval", "rounding_interval", "resolve_rounding", "matching_numerators", "attainable_conventions"]
+__all__ = ["fmt_number", "CONVENTIONS", "ROUNDING_OPTIONS", "Number", "Rounding", "round_to", "RoundingInterval", "rounding_interval", "resolve_rounding"]
 
 #: The five single rounding conventions, in the order used in every report.
 CONVENTIONS: tuple[str, ...] = ("half_up", "half_down", "half_even", "truncate", "up")
@@ -93,8 +93,6 @@ def decimals_of(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     return max(0, -exponent)
-
-
 
 
 def check_units(n: int, items: int, limit: int, func: str, name: str = "`n` x `items`") -> None:
@@ -451,102 +449,6 @@ def numerators_in(
         last = min(last, k_max)
     return tuple(
         k for k in range(first, last + 1) if Fraction(k) * scale / denominator in interval
-    )
-
-
-def matching_numerators(
-    value: str | Decimal,
-    numerators: Iterable[int],
-    denominator: int,
-    convention: str,
-    *,
-    scale: int | Fraction = 1,
-) -> tuple[int, ...]:
-    """Return the numerators ``k`` whose ``scale * k / denominator`` prints as ``value``.
-
-    Parameters
-    ----------
-    value : str or Decimal
-        The reported value, e.g. ``"2.56"`` or ``"47.36"``.
-    numerators : iterable of int
-        Candidate integer numerators (sums, counts) to try.
-    denominator : int
-        The positive integer denominator (sample size, times items).
-    convention : str
-        One of :data:`CONVENTIONS`.
-    scale : int or Fraction, default 1
-        Multiplier applied before rounding; use 100 for percentages.
-
-    Returns
-    -------
-    tuple of int
-        The candidates that reproduce ``value`` under ``convention``, in the
-        order given.
-
-    Examples
-    --------
-    >>> matching_numerators("2.56", [130, 131, 132], 51, "truncate")
-    (131,)
-    >>> matching_numerators("2.56", [130, 131, 132], 51, "half_up")
-    ()
-    """
-    reported = parse_reported(value, "value")
-    rule = _check_convention(convention)
-    den = check_int(denominator, "denominator", 1)
-    factor = _as_fraction(scale, "scale")
-    if factor <= 0:
-        raise ValueError(f"`scale` must be positive; got {scale!r}.")
-    interval = rounding_interval(reported, rule)
-    out = []
-    for k in numerators:
-        if isinstance(k, bool) or not isinstance(k, Integral):
-            raise ValueError(f"`numerators` must hold integers; got {k!r}.")
-        if Fraction(int(k)) * factor / den in interval:
-            out.append(int(k))
-    return tuple(out)
-
-
-def attainable_conventions(
-    value: str | Decimal,
-    numerators: Iterable[int],
-    denominator: int,
-    *,
-    scale: int | Fraction = 1,
-) -> tuple[str, ...]:
-    """Return the conventions under which some ``scale * k / denominator`` prints as ``value``.
-
-    This is the building block of every check here; other code can call it
-    with candidate sums or counts of its own (for example, a sum known from
-    a data table).
-
-    Parameters
-    ----------
-    value : str or Decimal
-        The reported value, e.g. ``"2.56"``.
-    numerators : iterable of int
-        Candidate integer numerators.
-    denominator : int
-        The positive integer denominator.
-    scale : int or Fraction, default 1
-        Multiplier applied before rounding; 100 for percentages.
-
-    Returns
-    -------
-    tuple of str
-        A subset of :data:`CONVENTIONS`, in that order; empty if none works.
-
-    Examples
-    --------
-    >>> attainable_conventions("2.56", [131], 51)
-    ('truncate',)
-    >>> attainable_conventions("47.36", [9], 19, scale=100)
-    ('truncate',)
-    """
-    candidates = list(numerators)
-    return tuple(
-        c
-        for c in CONVENTIONS
-        if matching_numerators(value, candidates, denominator, c, scale=scale)
     )
 
 

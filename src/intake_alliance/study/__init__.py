@@ -16,6 +16,7 @@ nesting       interviews nested in therapists: clustered power, CMH tests over a
 audit         every printed number checked for internal consistency, as a table
 sample_checks checks across several printed numbers: caseload totals, one denominator, recording units
 literature    the neighbouring studies on a common scale
+growth        SIMULATED alliance growth curves in one neighbour's design (chapter 05)
 teaching      reading and scoring the coding lab's sheets
 teaching_qdpx the coding lab as REFI-QDA projects (.qdpx): export the vignettes, score a coded export
 """

@@ -37,7 +37,7 @@ from . import reconstruct as rc
 from ..stats.checks import check_int
 from ..stats.tables import chi2_test, fisher_test, odds_ratio, risk_difference, two_by_two_tests
 
-__all__ = ["GROUPS", "RESPONDENTS", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "split_feasibility", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "evidence_by_test", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds"]
+__all__ = ["GROUPS", "RESPONDENTS", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "split_feasibility", "split_ranges", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "evidence_by_test", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds"]
 
 GROUPS = ("Mizrahi", "Ashkenazi")
 
@@ -212,6 +212,25 @@ def split_feasibility(solver=None, bounds_table: pd.DataFrame | None = None, pro
     strict = feasible_splits(strict_b, bounds_table=_strict_anger_bounds(strict_b), themes=("anger",),
                              respondents=("therapist_interview",), label="strict_anger")
     return pd.concat([default, strict], ignore_index=True)
+
+
+def split_ranges(splits: pd.DataFrame, reading: str = "default") -> pd.DataFrame:
+    """Return, per comparison, the Mizrahi counts the report allows, on any roster and on the assumed one.
+
+    One row per (respondent, theme) of ``reading`` in the split-feasibility table, in its order:
+    ``total``, ``outer_min``/``outer_max`` (feasible on some roster), ``roster_min``/``roster_max`` (on
+    the assumed roster), ``checked`` (candidate splits tested) and ``gaps`` (infeasible counts between the
+    outer limits; 0 when every count in the range is attainable).
+    """
+    rows = []
+    for (resp, theme), g in splits[splits.reading == reading].groupby(["respondent", "theme"], sort=False):
+        outer = g[g.feasible_outer.astype(bool)].mizrahi.drop_duplicates()
+        roster = g[g.feasible_roster.astype(bool)].mizrahi.drop_duplicates()
+        rows.append({"respondent": resp, "theme": theme, "total": int(g.total.iloc[0]),
+                     "outer_min": int(outer.min()), "outer_max": int(outer.max()),
+                     "roster_min": int(roster.min()), "roster_max": int(roster.max()),
+                     "checked": len(g), "gaps": int(outer.max() - outer.min() + 1 - len(outer))})
+    return pd.DataFrame(rows)
 
 
 def split_evidence(splits: pd.DataFrame, feasible: str = "feasible_roster", confidence: float = 0.95) -> pd.DataFrame:

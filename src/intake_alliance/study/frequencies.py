@@ -15,7 +15,7 @@ from statsmodels.stats.proportion import proportion_confint
 from .. import data
 from ..stats.rounding import fmt_number
 
-__all__ = ["UNITS", "codebook", "published_table", "recomputed_percentages", "proportion_intervals", "themes_per_interview", "cooccurrence", "themes_per_interview_observed"]
+__all__ = ["UNITS", "codebook", "recomputed_percentages", "proportion_intervals", "themes_per_interview", "cooccurrence", "themes_per_interview_observed"]
 
 UNITS = {
     "client": ("client_interviews", "client"),
@@ -32,22 +32,6 @@ def codebook() -> pd.DataFrame:
         raise ValueError("data/teaching/codebook.csv: themes do not match data/published/themes.csv")
     out = themes.merge(defs, left_on="key", right_on="theme").drop(columns=["theme", "section", "page"])
     return out.sort_values("order").reset_index(drop=True)
-
-
-def published_table(reported: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the wide theme-frequency table built from ``reported_values`` (as stored in theme_frequencies.csv)."""
-    r = data.reported() if reported is None else reported
-    themes = data.load("themes").sort_values("order")
-    rows = []
-    for _, t in themes.iterrows():
-        for prefix, (unit, respondent) in UNITS.items():
-            nk, pk = f"{prefix}_theme_{t.key}_n", f"{prefix}_theme_{t.key}_pct"
-            rows.append({
-                "theme": t.key, "valence": t.valence, "respondent": respondent, "unit": unit,
-                "n": int(r.at[nk, "value"]), "percent_reported": r.at[pk, "reported"],
-                "denominator": int(r.at[pk, "denominator"]), "n_key": nk, "percent_key": pk,
-            })
-    return pd.DataFrame(rows)
 
 
 def recomputed_percentages(table: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -26,7 +26,6 @@ can produce the printed values at all).
 from __future__ import annotations
 
 import contextlib
-import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""Keep ``references.bib`` and the book's citations in step.
+"""Checks of references.bib against the book (tests only): parsed, no key twice, every cited key present.
 
 Sphinx already fails the build on a citation whose key is not in the
 bibliography (``-n -W``), but it says nothing about a bibliography entry that
@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 
-from ..paths import ROOT, toc_files
+from intake_alliance.paths import ROOT, toc_files
 
 __all__ = ["bib_keys", "duplicate_keys", "cited_keys", "check"]
 
