@@ -111,6 +111,7 @@ def test_summary_says_how_many_numbers_are_not_checked(capsys: pytest.CaptureFix
 def test_verbose_lists_every_number_it_cannot_check(monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(verify, "collect", lambda **kw: _collected({"client_theme_trust_pct": 100 * 22 / 51}))
+    monkeypatch.setattr(verify, "verify_derived", lambda *a: True)  # the regeneration is test_verify_passes_...'s
     assert verify.main(verbose=True) == 0
     out = capsys.readouterr().out
     table = verify.compare(_collected({"client_theme_trust_pct": 100 * 22 / 51}))

@@ -12,6 +12,7 @@ no longer occurs is itself flagged.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -106,10 +107,12 @@ def collect_from_build(build_dir: str | Path) -> pd.DataFrame:
         raise ValueError(f"--from-build: {build_dir} was built from other src/, data/ or _static/ (run make book)")
     notebooks = []
     for path in book_notebooks(ROOT):
-        executed = (build_dir / "jupyter_execute" / path.relative_to(ROOT)).with_suffix(".ipynb")
-        if not executed.is_file():
-            raise ValueError(f"--from-build: {build_dir} has no executed {path.relative_to(ROOT).as_posix()}")
-        notebooks.append((path, nbformat.read(executed, as_version=4), 0.0))
+        # myst-nb keeps each page's glued outputs beside the executed notebook, as {name: output}
+        glued = (build_dir / "jupyter_execute" / path.relative_to(ROOT)).with_suffix(".glue.json")
+        if not glued.is_file():
+            raise ValueError(f"--from-build: {build_dir} has no glued values of {path.relative_to(ROOT).as_posix()}")
+        outputs = list(json.loads(glued.read_text(encoding="utf-8")).values())
+        notebooks.append((path, nbformat.from_dict({"cells": [{"outputs": outputs}]}), 0.0))
     return _rows(notebooks)
 
 

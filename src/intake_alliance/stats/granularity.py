@@ -10,6 +10,7 @@ Reported values are strings, compared exactly through
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -361,11 +362,9 @@ class _LatticeTable:
     ``t``, one pass over ``t`` in increasing order fills the table.
     """
 
-    def __init__(self, n: int, total: int, t_max: int, low: int | None, high: int | None):
+    def __init__(self, n: int, base: int, t_max: int, low: int | None, high: int | None):
         self.n = n
-        self.total = total
-        self.base = _nearest_integer(Fraction(total, n))
-        self.rest = total - n * self.base
+        self.base = base
         self.t_max = t_max
         reach = math.isqrt(t_max)
         y_low = -reach if low is None else max(-reach, low - self.base)
@@ -391,11 +390,32 @@ class _LatticeTable:
                     np.minimum(target, row[-y:] + 1, out=target)
         self.best = best
 
-    def reachable(self, sum_of_squares: int) -> bool:
-        t = sum_of_squares - 2 * self.base * self.total + self.n * self.base * self.base
-        if t < 0 or t > self.t_max or abs(self.rest) > t:
+    def reachable(self, total: int, sum_of_squares: int) -> bool:
+        """Whether some n integers on the scale with this table's centre have this sum and sum of squares."""
+        rest = total - self.n * self.base
+        t = sum_of_squares - 2 * self.base * total + self.n * self.base * self.base
+        if t > self.t_max:
+            raise ValueError(f"sum of squares {sum_of_squares}: beyond this table (t_max {self.t_max})")
+        if t < 0 or abs(rest) > t:
             return False
-        return bool(self.best[t, self.t_max + self.rest] <= self.n)
+        return bool(self.best[t, self.t_max + rest] <= self.n)
+
+
+def _lattice(n: int, base: int, t_max: int, low: int | None, high: int | None) -> _LatticeTable:
+    """A table for ``n`` values centred on ``base`` reaching at least ``t_max``, shared between calls.
+
+    The table depends on the sum only through its centre, and a larger ``t_max`` holds every smaller one,
+    so ``t_max`` is rounded up to a power of two (within ``_LATTICE_LIMIT``) and the tables are cached: an
+    audit asks about the same n and centre hundreds of times.
+    """
+    size = min(_LATTICE_LIMIT, 1 << max(t_max, 1).bit_length())
+    return _cached_lattice(n, base, max(size, t_max), low, high)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_lattice(n: int, base: int, t_max: int, low: int | None, high: int | None) -> _LatticeTable:
+    # at most 16 tables of at most (_LATTICE_LIMIT + 1) x (2 _LATTICE_LIMIT + 1) cells are kept
+    return _LatticeTable(n, base, t_max, low, high)
 
 
 def _resolve_sd_definition(sd_definition: str) -> tuple[str, ...]:
@@ -628,14 +648,14 @@ def _integer_data_sets(survivors: list[tuple[str, str, int, int]], n: int, s_low
             tables[total] = None
             exact = False
         else:
-            tables[total] = _LatticeTable(n, total, max(t_max, 0), s_low, s_high)
+            tables[total] = _lattice(n, base, max(t_max, 0), s_low, s_high)
     candidates: list[GrimmerCandidate] = []
     for convention, definition, total, q in survivors:
         q_min, q_max = _extreme_sums_of_squares(n, total, s_low, s_high)
         if q < q_min or (q_max is not None and q > q_max):
             continue
         table = tables[total]
-        if table is not None and not table.reachable(q):
+        if table is not None and not table.reachable(total, q):
             continue
         stage[(convention, definition)] = 4
         candidates.append(GrimmerCandidate(convention, definition, total, q))
