@@ -109,6 +109,7 @@ def _start(name: str) -> Background:
     return _JOBS[name]
 
 
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected: start only what the selected tests need
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
     needed = set().union(*(set(getattr(item, "fixturenames", ())) for item in items)) if items else set()
     if config.option.collectonly:

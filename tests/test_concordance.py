@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -205,14 +207,17 @@ def test_split_evidence_skips_infeasible_and_checks_columns() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(1e-6, 1.0), min_size=2, max_size=16), st.data())
-def test_holm_is_monotone_so_the_envelope_holds(p_lo: list[float], draw) -> None:
+@given(st.lists(st.tuples(st.floats(1e-6, 1.0), st.floats(0, 1), st.floats(0, 1)), min_size=2, max_size=16))
+def test_holm_is_monotone_so_the_envelope_holds(draws: list[tuple[float, float, float]]) -> None:
     from statsmodels.stats.multitest import multipletests
 
-    p_hi = [min(1.0, p + draw.draw(st.floats(0, 1))) for p in p_lo]
-    mid = [draw.draw(st.floats(lo, hi)) for lo, hi in zip(p_lo, p_hi)]
+    # each comparison: its smallest p, its largest p, and a p somewhere between (one configuration)
+    p_lo = [lo for lo, _, _ in draws]
+    p_hi = [min(1.0, lo + up) for lo, up, _ in draws]
+    mid = [min(hi, lo + share * (hi - lo)) for (lo, _, share), hi in zip(draws, p_hi)]
     env = cc.holm_envelope(pd.DataFrame({"p_min": p_lo, "p_max": p_hi}))
-    adj = multipletests(mid, method="holm")[1]
+    with mock.patch("gc.collect"):  # statsmodels collects garbage on every call (50 ms); the result is the same
+        adj = multipletests(mid, method="holm")[1]
     assert np.all(env.holm_min.to_numpy() <= adj + 1e-12)
     assert np.all(adj <= env.holm_max.to_numpy() + 1e-12)
 
@@ -329,3 +334,21 @@ def test_strict_anger_split_reads_the_one_feasible_split():
         cc.strict_anger_split(splits[splits.reading == "default"])
     with pytest.raises(ValueError, match="missing columns"):
         cc.strict_anger_split(splits.drop(columns="feasible_outer"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=30))
+def test_holm_equals_statsmodels(p: list[float]) -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    with mock.patch("gc.collect"):  # statsmodels collects garbage on every call (50 ms); the result is the same
+        expected = multipletests(p, method="holm")[1]
+    np.testing.assert_allclose(stats.holm(p), expected, rtol=0, atol=1e-15)
+
+
+def test_holm_by_hand() -> None:
+    # m = 4: sorted 0.01, 0.02, 0.03, 0.5 times 4, 3, 2, 1 = 0.04, 0.06, 0.06, 0.5 (running maximum)
+    assert stats.holm([0.03, 0.5, 0.01, 0.02]).tolist() == pytest.approx([0.06, 0.5, 0.04, 0.06])
+    assert stats.holm([0.4, 0.6]).tolist() == [0.8, 0.8]  # 0.8 and 0.6, then the running maximum
+    with pytest.raises(ValueError, match="`p`"):
+        stats.holm([0.1, 1.5])

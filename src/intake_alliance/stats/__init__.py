@@ -32,7 +32,7 @@ from .rounding import fmt_number, CONVENTIONS, ROUNDING_OPTIONS, Number, Roundin
 from .granularity import SD_DEFINITIONS, GRIM_MAX_UNITS, GRIMMER_MAX_UNITS, GrimResult, grim, grim_ratio, GrimmerCandidate, GrimmerResult, grimmer
 from .percentages import PercentResult, percent_check, percent_ratio, PercentTotalResult, percent_total_check
 from .tables import (fisher_test, two_by_two_tests, risk_difference, odds_ratio, chi2_test, exact_stratified_test,
-                     cmh_test)
+                     cmh_test, holm)
 from .power import (fisher_power, detectable_difference, clustered_detectable_difference, design_effect,
                     effective_sample_size, kish_cluster_size, contrast_design_effect)
 from .effect_sizes import r_to_d, d_to_r, fisher_ci, convert_interval
@@ -76,6 +76,7 @@ __all__ = [
     "odds_ratio",
     "chi2_test",
     "cmh_test",
+    "holm",
     "exact_stratified_test",
     "two_by_two_tests",
     "fisher_power",

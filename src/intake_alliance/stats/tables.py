@@ -28,9 +28,26 @@ from scipy import stats
 from .checks import check_confidence, check_int, check_work
 
 __all__ = ["fisher_test", "two_by_two_tests", "risk_difference", "odds_ratio", "chi2_test", "exact_stratified_test",
-           "ExactStratified", "cmh_test"]
+           "ExactStratified", "cmh_test", "holm"]
 
 
+def holm(p) -> np.ndarray:
+    """Holm's step-down adjusted p-values, in the order given.
+
+    The i-th smallest of m p-values is multiplied by m - i + 1, the running maximum taken from the smallest
+    up, and the result capped at 1 (Holm, 1979). Written out because statsmodels' ``multipletests`` runs a
+    full garbage collection on every call (about 50 ms): the audit and chapter 04 adjust hundreds of
+    vectors. ``tests/test_concordance.py`` checks it against ``multipletests``.
+    """
+    values = np.asarray(p, dtype=float)
+    if values.ndim != 1 or not np.all((values >= 0) & (values <= 1)):
+        raise ValueError(f"`p` must be a one-dimensional sequence of p-values in [0, 1]; got {p!r}")
+    order = np.argsort(values, kind="stable")
+    m = values.size
+    stepped = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * values[order]))
+    out = np.empty(m)
+    out[order] = stepped
+    return out
 
 
 def _table_args(x1, n1, x2, n2) -> tuple[int, int, int, int]:

@@ -35,7 +35,7 @@ import pandas as pd
 from .. import data
 from . import reconstruct as rc
 from ..stats.checks import check_int
-from ..stats.tables import chi2_test, fisher_test, odds_ratio, risk_difference, two_by_two_tests
+from ..stats.tables import chi2_test, fisher_test, holm, odds_ratio, risk_difference, two_by_two_tests
 
 __all__ = ["GROUPS", "RESPONDENTS", "group_sizes", "split_is_feasible", "coded_mizrahi_range", "feasible_splits", "split_feasibility", "split_ranges", "split_evidence", "strict_anger_split", "evidence_intervals", "holm_envelope", "claimed_themes", "evidence_by_test", "claim_tests", "NEGATIVE_THEMES", "dyad_valence", "valence_congruence", "valence_agreement_bounds"]
 
@@ -313,8 +313,6 @@ def holm_envelope(intervals: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     every theme in any configuration that the published report allows, even
     though the per-theme extremes need not occur together.
     """
-    from statsmodels.stats.multitest import multipletests
-
     if not 0 < alpha < 1:
         raise ValueError(f"`alpha` must be a number strictly between 0 and 1; got {alpha!r}")
     missing = {"p_min", "p_max"} - set(intervals)
@@ -325,8 +323,8 @@ def holm_envelope(intervals: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
         if values.isna().any() or not values.between(0, 1).all():
             raise ValueError(f"intervals: column {col!r} must hold p-values between 0 and 1")
     out = intervals.copy()
-    out["holm_min"] = multipletests(out.p_min, alpha=alpha, method="holm")[1]
-    out["holm_max"] = multipletests(out.p_max, alpha=alpha, method="holm")[1]
+    out["holm_min"] = holm(out.p_min)
+    out["holm_max"] = holm(out.p_max)
     out["raw_significant"] = np.where(out.p_max < alpha, "always", np.where(out.p_min < alpha, "possibly", "never"))
     out["holm_significant"] = np.where(out.holm_max < alpha, "always",
                                        np.where(out.holm_min < alpha, "possibly", "never"))
@@ -381,7 +379,6 @@ def claim_tests(splits: pd.DataFrame, feasible: str = "feasible_outer", alpha: f
     "only with Mizrahi clients" reading leaves for anger (NaN for the other claims). ``evidence`` may pass a
     table :func:`evidence_by_test` already computed for every comparison.
     """
-    from statsmodels.stats.multitest import multipletests
 
     claims = claimed_themes()
     if evidence is None:
@@ -391,12 +388,12 @@ def claim_tests(splits: pd.DataFrame, feasible: str = "feasible_outer", alpha: f
         out = evidence[keep].reset_index(drop=True)
     strict = two_by_two_tests(*strict_anger_split(splits)).set_index("test").p
     out["p_strict"] = [float(strict[t]) if th == "anger" else np.nan for t, th in zip(out.test, out.theme)]
-    out["holm_min"] = out.groupby("test").p_min.transform(lambda p: multipletests(p, alpha=alpha, method="holm")[1])
+    out["holm_min"] = out.groupby("test").p_min.transform(lambda p: holm(p))
     weakest = []
     for row in out.itertuples():
         same = out[out.test == row.test]
         vec = np.where(same.index == row.Index, same.p_min, same.p_max)
-        weakest.append(float(multipletests(vec, alpha=alpha, method="holm")[1][list(same.index).index(row.Index)]))
+        weakest.append(float(holm(vec)[list(same.index).index(row.Index)]))
     out["holm_others_weakest"] = weakest
     return out
 
