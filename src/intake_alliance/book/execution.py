@@ -45,7 +45,7 @@ import yaml
 from ..paths import ROOT, toc_files
 
 __all__ = ["book_notebooks", "read_notebook", "execute_one", "fill_cache", "Executed", "failed_cell",
-           "inputs_hash", "execution_timeout", "execution_settings", "build_book", "BuildInterrupted", "NotebookFailed", "run_pool"]
+           "inputs_hash", "site_inputs_hash", "execution_timeout", "execution_settings", "build_book", "BuildInterrupted", "NotebookFailed", "run_pool"]
 
 
 
@@ -244,6 +244,48 @@ def inputs_hash(root: str | Path = ROOT) -> str:
     return h.hexdigest()
 
 
+#: Folders of the repository that no book page reads (and every folder whose name starts with "."): a change
+#: there leaves the site as it is.
+_NOT_READ = {"_build", "tests", "bench", "__pycache__"}
+#: Environment variables that change what a build writes (the repository buttons, the build date, the data).
+_BUILD_ENV = ("BOOK_REPOSITORY_URL", "BOOK_REPOSITORY_BRANCH", "SOURCE_DATE_EPOCH", "INTAKE_ALLIANCE_DATA",
+              "PYTHONHASHSEED")
+
+
+def site_inputs_hash(build_dir: str | Path, root: str | Path = ROOT) -> str:
+    """Return a sha256 over everything a build of the site reads: every file of the repository outside
+    :data:`_NOT_READ` (pages, configuration, bibliography, ``src/``, ``data/``, ``_static/``, the lock), the
+    variables of :data:`_BUILD_ENV`, the Python version and the PDF edition beside the site, if any.
+
+    When it equals the hash recorded by the last successful build, that build's site is current.
+    """
+    import os
+
+    root, h, files = Path(root), hashlib.sha256(), []
+    for folder, dirs, names in os.walk(root):
+        # pruned in place, so that .git, .venv and _build are never walked
+        dirs[:] = [d for d in dirs if d not in _NOT_READ and not d.startswith(".") and not d.endswith(".egg-info")]
+        files += [Path(folder, n) for n in names if not n.startswith(".")]
+    for path in sorted(files):
+        if path.is_file():
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for name in _BUILD_ENV:
+        h.update(f"\0{name}={os.environ.get(name, '')}".encode())
+    h.update(sys.version.encode())
+    pdf = Path(build_dir) / "pdf" / "book.pdf"
+    h.update(hashlib.sha256(pdf.read_bytes()).digest() if pdf.is_file() else b"no pdf")
+    return h.hexdigest()
+
+
+def _site_is_current(build_dir: Path, root: Path, current: str) -> bool:
+    stamp, html = build_dir / ".site.sha256", build_dir / "html"
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != current:
+        return False
+    if (html / FAILED_MARKER).exists():
+        return False
+    return all((html / doc.relative_to(root)).with_suffix(".html").is_file() for doc in toc_files(root))
+
+
 def execution_settings(root: str | Path = ROOT) -> dict:
     """Return the ``execute:`` section of ``_config.yml``."""
     return yaml.safe_load((Path(root) / "_config.yml").read_text(encoding="utf-8"))["execute"]
@@ -301,6 +343,12 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
     _check_workers(jobs, "jobs")
     root = Path(root)
     build_dir = Path(out or root) / "_build"
+    site_hash = site_inputs_hash(build_dir, root)
+    if _site_is_current(build_dir, root, site_hash):
+        print("build-book: nothing the site is built from changed since the last successful build; "
+              f"{build_dir / 'html'} is current (executed 0 notebooks, Sphinx not run)", flush=True)
+        return 0
+    (build_dir / ".site.sha256").unlink(missing_ok=True)
     from .. import data
 
     marker = build_dir / "html" / FAILED_MARKER
@@ -340,5 +388,6 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
         print("\nbuild-book: FAILED (see the messages above)", file=sys.stderr)
         return code
     (build_dir / ".inputs.sha256").write_text(current + "\n", encoding="utf-8")
+    (build_dir / ".site.sha256").write_text(site_hash + "\n", encoding="utf-8")
     marker.unlink(missing_ok=True)
     return 0
