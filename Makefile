@@ -39,9 +39,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 # build-book re-executes and re-renders every page when src/ or data/ changed since the last
-# successful build, and fails (naming the notebook and cell) when any notebook raises.
+# successful build, and fails (naming the notebook and cell) when any notebook raises; with nothing
+# changed since the last successful build it says so and stops (make book FORCE=1 runs Sphinx anyway).
 book: $(STAMP)
-	@$(BIN)/python -m intake_alliance build-book --jobs "$$JOBS"
+	@$(BIN)/python -m intake_alliance build-book --jobs "$$JOBS" $(if $(FORCE),--force,)
 
 # The PDF edition: the executed book on one page, printed by headless Chromium (apt-get install chromium).
 # The second build-book only re-renders the intro, which then links the PDF (copied into the site).

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -77,23 +78,49 @@ class Background:
         self.name, self.workdir = name, workdir
         self.log = workdir / f"{name}.log"
         with self.log.open("w") as log:
+            # its own process group, so that stop() reaches the workers, kernels and Sphinx it starts
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
 
     def result(self, timeout: int = 1800) -> tuple[int, str]:
         try:
             code = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise
+            self.stop()
+            pytest.fail(f"background job {self.name} did not finish in {timeout} s:\n{self.log.read_text()[-4000:]}")
         return code, self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        """Kill the job and everything it started (its process group and any session a child opened)."""
+        import psutil
+
+        try:
+            tree = [psutil.Process(self.proc.pid)] + psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            tree = []
+        for proc in tree:
+            try:
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(tree, timeout=10)
+        self.proc.wait()
 
 
 _JOBS: dict[str, Background] = {}
 _WORKDIR: list[Path] = []
+_LOCK = threading.Lock()
+_CLOSED: list[bool] = []  # set when the session ends: nothing starts after that
 
 
-def _start(name: str) -> Background:
+def _start(name: str) -> Background | None:
+    with _LOCK:
+        if _CLOSED:
+            return _JOBS.get(name)
+        return _start_locked(name)
+
+
+def _start_locked(name: str) -> Background:
     if name not in _JOBS:
         if not _WORKDIR:
             _WORKDIR.append(Path(tempfile.mkdtemp(prefix="intake-alliance-tests-")))
@@ -109,24 +136,34 @@ def _start(name: str) -> Background:
     return _JOBS[name]
 
 
-@pytest.hookimpl(trylast=True)  # after -k and -m have deselected: start only what the selected tests need
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once every plugin has selected (-k, -m, --lf): start only what the selected tests need.
+
+    The book builds start at once; the derive regeneration (two more processes) starts when the first
+    build is done, so that at most three processes compete for the cores while notebooks execute.
+    """
+    items = session.items
     needed = set().union(*(set(getattr(item, "fixturenames", ())) for item in items)) if items else set()
-    if config.option.collectonly:
+    if session.config.option.collectonly:
         return
-    if "built_book" in needed and not os.environ.get("BUILT_BOOK"):
+    book = "built_book" in needed and not os.environ.get("BUILT_BOOK")
+    if book:
         _start("book")
     if "second_build" in needed:
         _start("second_book")
     if "regenerated" in needed:
-        _start("derived")
+        if book:
+            first = _JOBS["book"]
+            threading.Thread(target=lambda: (first.proc.wait(), _start("derived")), daemon=True).start()
+        else:
+            _start("derived")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    for job in _JOBS.values():
-        if job.proc.poll() is None:
-            job.proc.kill()
-            job.proc.wait()
+    with _LOCK:
+        _CLOSED.append(True)
+    for job in list(_JOBS.values()):
+        job.stop()
     for work in _WORKDIR:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -808,3 +808,23 @@ def test_every_page_glues_the_registers_verdict(built_book) -> None:
         assert set(by_page.values()) == {register.at[key, "verdict"]}, (key, by_page)
     assert set(register.verdict.map(lambda v: "consistent only under" if v.startswith("consistent only") else v)) \
         <= set(audit.VERDICTS)
+
+
+def test_a_larger_lattice_table_answers_as_the_exact_one() -> None:
+    """GRIMMER's shared tables: one built for a larger bound (and another sum with the same centre) gives
+    the same answer as the table built for exactly the question, for every sum of squares in reach."""
+    from intake_alliance.stats import granularity as g
+
+    n, low, high = 7, 1, 9
+    for total in (30, 31, 32, 33):  # 31 / 7 rounds to 4: one centre for 30..31, another for 32..33
+        base = g._nearest_integer(g.Fraction(total, n))
+        exact = g._LatticeTable(n, base, 60, low, high)
+        larger = g._LatticeTable(n, base, 240, low, high)
+        for q in range(total * total // n, total * total // n + 60):
+            t = q - 2 * base * total + n * base * base
+            if 0 <= t <= 60:
+                assert exact.reachable(total, q) == larger.reachable(total, q), (total, q)
+    g._LATTICES.clear()
+    assert g._lattice(5, 3, 40, None, None).t_max == 40  # a first request builds what it needs
+    assert g._lattice(5, 3, 30, None, None).t_max == 40  # a smaller one reuses it
+    assert g._lattice(5, 3, 50, None, None).t_max == 80  # a larger one doubles the reach

@@ -15,7 +15,9 @@ unless ``REQUIRE_BROWSER=1`` (set by .ci/run), where they fail.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import re
 from dataclasses import dataclass, field
@@ -33,6 +35,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS") or tempfile.mkdtemp(prefix="intake-alliance-screenshots-")).resolve()
+if not os.environ.get("SCREENSHOTS"):  # a folder of our own: removed when the run ends
+    atexit.register(shutil.rmtree, SCREENSHOTS, ignore_errors=True)
 
 
 def _require_browser() -> None:

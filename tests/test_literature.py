@@ -61,6 +61,12 @@ def test_r_d_round_trip(r: float, a: float) -> None:
     assert stats.d_to_r(stats.r_to_d(r, a), a) == pytest.approx(r, abs=1e-12)
 
 
+def test_fisher_ci_textbook_values() -> None:
+    # r = .30 with n = 100: the usual 95% interval is [.11, .47]
+    low, high = stats.fisher_ci(0.30, 100)
+    assert (round(low, 2), round(high, 2)) == (0.11, 0.47)
+
+
 def test_fisher_ci_for_pooled_correlation_uses_n_minus_3k() -> None:
     low, high = stats.fisher_ci(0.278, 30000, k=295)
     se = 1 / math.sqrt(30000 - 3 * 295)

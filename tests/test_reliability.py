@@ -862,3 +862,16 @@ def test_reliability_study_errors_name_the_argument():
         stats.search_pooled_below_parts(np.zeros((2, 3, 5)))
     with pytest.raises(ValueError, match="`parts` and `pooled`"):
         stats.pooling_consistency(["0.8x", "0.71"], "0.70")
+
+
+def test_a_wrapped_coefficient_is_called_not_replaced_by_the_fast_path():
+    import functools
+
+    data = random_ratings(4, n_units=30)
+
+    @functools.wraps(fleiss_kappa)
+    def negated(*args, **kwargs):
+        return -fleiss_kappa(*args, **kwargs).at[0, "estimate"]
+
+    plain = bootstrap_ci(fleiss_kappa, data, n_resamples=30, seed=1).at[0, "estimate"]
+    assert bootstrap_ci(negated, data, n_resamples=30, seed=1).at[0, "estimate"] == pytest.approx(-plain)

@@ -11,4 +11,4 @@ Four layers, each importing only the ones below it (see ARCHITECTURE.md)::
 pages) sit beside them and import none of them.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

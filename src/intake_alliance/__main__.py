@@ -10,7 +10,9 @@ build-book [--jobs N] [--path-output DIR]
     Build the book (``jupyter-book build . -W -n --keep-going``) after executing
     the notebooks that are not cached yet in N processes (default 2); exit
     non-zero, naming the notebook and the cell, when any notebook fails. Pages
-    are executed and rendered again whenever ``src/`` or ``data/`` changed.
+    are executed and rendered again whenever ``src/`` or ``data/`` changed; when
+    nothing the site is built from changed, it says so and stops (``--force``
+    runs Sphinx anyway).
 build-pdf [--path-output DIR]
     Print the executed book to DIR/_build/pdf/book.pdf (single-page build and
     headless Chromium); run after build-book, whose notebook cache it reads.
@@ -77,7 +79,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_build_book(args: argparse.Namespace) -> int:
     from .book.execution import build_book
 
-    return build_book(args.path_output, jobs=args.jobs)
+    return build_book(args.path_output, jobs=args.jobs, force=args.force)
 
 
 def cmd_build_pdf(args: argparse.Namespace) -> int:
@@ -122,6 +124,7 @@ def cmd_derive(args: argparse.Namespace) -> int:
     ``--into DIR`` the tables are written to ``DIR/derived/`` and data/derived/ is not touched.
     """
     import contextlib
+    import json
     import shutil
     import tempfile
     import time
@@ -142,12 +145,21 @@ def cmd_derive(args: argparse.Namespace) -> int:
         changes = derive.compare_tables(stage, target, tables)
         by_path = {r["path"]: r["name"] for r in data.datapackage(target)["resources"]}
         changed = [by_path[f"derived/{d.name}"] for d in done if changes[d.name]]
-        if args.into is None:
-            for d in done:  # same file system: each file appears whole or not at all
-                os.replace(d.path, target / "derived" / d.name)
-            data.rehash(target, only=changed)  # the package records what derive wrote: no separate rehash
-        else:
-            data.rehash(stage, only=[by_path[f"derived/{d.name}"] for d in done])
+        # every written table is checked against its schema and hashed in the staging folder's package first
+        data.rehash(stage, only=[by_path[f"derived/{d.name}"] for d in done])
+        if args.into is None and changed:
+            staged = {r["name"]: r for r in data.datapackage(stage)["resources"]}
+            package = data.datapackage(target)
+            for res in package["resources"]:
+                if res["name"] in changed:
+                    res["hash"], res["bytes"] = staged[res["name"]]["hash"], staged[res["name"]]["bytes"]
+            new_package = stage / "datapackage.next.json"
+            new_package.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            # same file system: each file appears whole or not at all; the package last, right after its tables
+            for d in done:
+                if changes[d.name]:
+                    os.replace(d.path, target / "derived" / d.name)
+            os.replace(new_package, target / "datapackage.json")
     where = target / "derived" if args.into is None else stage / "derived"
     summary = ", ".join(f"{d.name} {d.seconds:.1f} s ({'changed' if changes[d.name] else 'unchanged'})" for d in done)
     print(f"derive: {len(done)} table(s) written to {where} in {time.perf_counter() - start:.1f} s: " + summary
@@ -328,6 +340,8 @@ def parser() -> argparse.ArgumentParser:
     bb.add_argument("--jobs", type=_positive_int, default=2,
                     help="processes executing notebooks before the build (1: myst-nb alone)")
     bb.add_argument("--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")
+    bb.add_argument("--force", action="store_true",
+                    help="run Sphinx even when nothing the site is built from changed (notebooks stay cached)")
 
     bp = add("build-pdf", cmd_build_pdf, help="print the executed book to _build/pdf/book.pdf (Chromium)")
     bp.add_argument("--path-output", type=Path, default=None, help="build into DIR/_build instead of ./_build")

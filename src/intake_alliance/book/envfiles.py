@@ -3,7 +3,7 @@
 ``pyproject.toml`` states what the package needs, with ranges; the lock file
 records the exact versions of a clean install, and is what ``make`` installs;
 ``environment.yml`` gives conda users the same pins through its pip section.
-:func:`disagreements` lists every package on which the three differ, and the
+``tests/environment_checks.py`` lists every package on which the three differ, and the
 test suite fails on any.
 """
 

@@ -249,29 +249,50 @@ def inputs_hash(root: str | Path = ROOT) -> str:
 _NOT_READ = {"_build", "tests", "bench", "__pycache__"}
 #: Environment variables that change what a build writes (the repository buttons, the build date, the data).
 _BUILD_ENV = ("BOOK_REPOSITORY_URL", "BOOK_REPOSITORY_BRANCH", "SOURCE_DATE_EPOCH", "INTAKE_ALLIANCE_DATA",
-              "PYTHONHASHSEED")
+              "PYTHONHASHSEED", "PYTHONPATH", "MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_CONFIG_DIR")
+#: What a current site must still hold, beside every page of the book.
+_SITE_PARTS = ("html/index.html", "html/searchindex.js", "html/_static", "html/_images", "html/downloads",
+               "jupyter_execute", ".jupyter_cache", ".doctrees")
 
 
-def site_inputs_hash(build_dir: str | Path, root: str | Path = ROOT) -> str:
-    """Return a sha256 over everything a build of the site reads: every file of the repository outside
-    :data:`_NOT_READ` (pages, configuration, bibliography, ``src/``, ``data/``, ``_static/``, the lock), the
-    variables of :data:`_BUILD_ENV`, the Python version and the PDF edition beside the site, if any.
-
-    When it equals the hash recorded by the last successful build, that build's site is current.
-    """
+def _hash_tree(h: "hashlib._Hash", top: Path, label: str) -> None:
+    """Add every file under ``top`` (symbolic links followed; dot-folders, _NOT_READ and egg-info left out)."""
     import os
 
-    root, h, files = Path(root), hashlib.sha256(), []
-    for folder, dirs, names in os.walk(root):
+    files = []
+    for folder, dirs, names in os.walk(top, followlinks=True):
         # pruned in place, so that .git, .venv and _build are never walked
         dirs[:] = [d for d in dirs if d not in _NOT_READ and not d.startswith(".") and not d.endswith(".egg-info")]
         files += [Path(folder, n) for n in names if not n.startswith(".")]
     for path in sorted(files):
         if path.is_file():
-            h.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            rel = f"{label}/{path.relative_to(top).as_posix()}"
+            h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+
+
+def site_inputs_hash(build_dir: str | Path, root: str | Path = ROOT) -> str:
+    """Return a sha256 over everything a build of the site reads: every file of the repository outside
+    :data:`_NOT_READ` (pages, configuration, bibliography, ``src/``, ``data/``, ``_static/``, the lock), the
+    data folder of ``INTAKE_ALLIANCE_DATA`` when set, the variables of :data:`_BUILD_ENV`, the Python version,
+    every installed package with its version, and the PDF edition beside the site, if any.
+
+    When it equals the hash recorded by the last successful build (and the site is whole), that build's site
+    is current. Not covered: configuration outside the repository that the kernels read (IPython startup
+    files, a matplotlibrc in the home folder); ``build-book --force`` builds anyway.
+    """
+    import importlib.metadata
+    import os
+
+    root, h = Path(root), hashlib.sha256()
+    _hash_tree(h, root, "repository")
+    override = os.environ.get("INTAKE_ALLIANCE_DATA")
+    if override and Path(override).is_dir():
+        _hash_tree(h, Path(override), "data override")
     for name in _BUILD_ENV:
         h.update(f"\0{name}={os.environ.get(name, '')}".encode())
-    h.update(sys.version.encode())
+    h.update(sys.version.encode() + sys.executable.encode())
+    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    h.update("\n".join(packages).encode())
     pdf = Path(build_dir) / "pdf" / "book.pdf"
     h.update(hashlib.sha256(pdf.read_bytes()).digest() if pdf.is_file() else b"no pdf")
     return h.hexdigest()
@@ -281,7 +302,7 @@ def _site_is_current(build_dir: Path, root: Path, current: str) -> bool:
     stamp, html = build_dir / ".site.sha256", build_dir / "html"
     if not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != current:
         return False
-    if (html / FAILED_MARKER).exists():
+    if (html / FAILED_MARKER).exists() or not all((build_dir / part).exists() for part in _SITE_PARTS):
         return False
     return all((html / doc.relative_to(root)).with_suffix(".html").is_file() for doc in toc_files(root))
 
@@ -330,7 +351,7 @@ def run_sphinx(cmd: list[str], cwd: Path) -> int:
 FAILED_MARKER = "BUILD_NOT_CURRENT.txt"
 
 
-def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = ROOT) -> int:
+def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = ROOT, force: bool = False) -> int:
     """Build the book into ``out/_build`` (default ``root/_build``); return the exit status (0: built).
 
     Raises
@@ -344,7 +365,7 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
     root = Path(root)
     build_dir = Path(out or root) / "_build"
     site_hash = site_inputs_hash(build_dir, root)
-    if _site_is_current(build_dir, root, site_hash):
+    if not force and _site_is_current(build_dir, root, site_hash):
         print("build-book: nothing the site is built from changed since the last successful build; "
               f"{build_dir / 'html'} is current (executed 0 notebooks, Sphinx not run)", flush=True)
         return 0

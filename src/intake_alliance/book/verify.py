@@ -89,22 +89,25 @@ def _rows(notebooks: list[tuple[Path, nbformat.NotebookNode, float]]) -> pd.Data
 def collect_from_build(build_dir: str | Path) -> pd.DataFrame:
     """Return the glued values of a finished book build (``_build``), read from its executed notebooks.
 
-    The build must be current: built successfully from today's ``src/``, ``data/`` and ``_static/`` (the
-    hash it recorded), so that its numbers are the ones :func:`collect` would compute.
+    The build must be current: built successfully from exactly what the site is built from now (the
+    notebooks, configuration, ``src/``, ``data/``, the installed packages: the hash it recorded, see
+    :func:`~intake_alliance.book.execution.site_inputs_hash`), so that its numbers are the ones
+    :func:`collect` would compute.
 
     Raises
     ------
     ValueError
         Naming the folder, when it holds no successful build of the current inputs or lacks a notebook.
     """
-    from .execution import FAILED_MARKER, book_notebooks, inputs_hash
+    from .execution import FAILED_MARKER, book_notebooks, site_inputs_hash
 
     build_dir = Path(build_dir)
-    stamp = build_dir / ".inputs.sha256"
+    stamp = build_dir / ".site.sha256"
     if (build_dir / "html" / FAILED_MARKER).exists() or not stamp.is_file():
         raise ValueError(f"--from-build: {build_dir} holds no successful build (run make book)")
-    if stamp.read_text(encoding="utf-8").strip() != inputs_hash(ROOT):
-        raise ValueError(f"--from-build: {build_dir} was built from other src/, data/ or _static/ (run make book)")
+    if stamp.read_text(encoding="utf-8").strip() != site_inputs_hash(build_dir, ROOT):
+        raise ValueError(f"--from-build: {build_dir} was built from other notebooks, sources, data or packages "
+                         "than the repository now holds (run make book)")
     notebooks = []
     for path in book_notebooks(ROOT):
         # myst-nb keeps each page's glued outputs beside the executed notebook, as {name: output}

@@ -68,7 +68,7 @@ from statsmodels.stats.inter_rater import cohens_kappa as _sm_cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
 from statsmodels.stats.inter_rater import to_table as _sm_to_table
 from .checks import SeedLike, check_confidence, check_n_resamples
-from .bootstrap import bootstrap_coded
+from .bootstrap import bootstrap_coded, register_fast_path
 from .coding import CountsLike, Level, RatingsLike, alpha_domain, disagreement_weights, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, gwet_linearised, prepare, result_row, wald_interval
 
 __all__ = ["percent_agreement", "cohen_kappa", "fleiss_kappa", "light_kappa", "krippendorff_alpha", "gwet_ac1", "pabak", "agreement_table"]
@@ -741,3 +741,7 @@ def agreement_table(
     table = pd.concat(parts, ignore_index=True)
     cols = BASE_COLUMNS + [c for c in table.columns if c not in BASE_COLUMNS and c != "note"] + ["note"]
     return table[cols]
+
+
+for _coefficient in (percent_agreement, cohen_kappa, fleiss_kappa, light_kappa, krippendorff_alpha, gwet_ac1, pabak):
+    register_fast_path(_coefficient)

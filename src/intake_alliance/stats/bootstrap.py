@@ -19,7 +19,7 @@ from .checks import SeedLike, check_confidence, check_n_resamples, check_work, m
 from .coding import alpha_domain, disagreement_weights
 from .coding import CountsLike, RatingsLike, CodedUnits, ac1_chance, alpha_from_coincidences, chance_corrected, result_frame, prepare, result_row, unit_coincidences, unit_pair_agreement
 
-__all__ = ["bootstrap_ci"]
+__all__ = ["bootstrap_ci", "register_fast_path"]
 
 # Bootstrap weights are evaluated in blocks of about this many cells, which
 # bounds peak memory without slowing the matrix products down.
@@ -308,12 +308,22 @@ def _statistic_name(statistic: Any) -> str | None:
         if statistic not in _FAST:
             raise ValueError(f"`statistic` {statistic!r} is not a known coefficient; known names: {_FAST}.")
         return statistic
-    # the coefficient functions themselves are recognised by where they are defined (agreement imports this
-    # module for its intervals, so this one does not import agreement)
-    if getattr(statistic, "__module__", None) == "intake_alliance.stats.agreement" and \
-            getattr(statistic, "__name__", None) in _FAST:
-        return statistic.__name__
-    return None
+    # the coefficient functions themselves, by identity (a wrapper around one is an arbitrary callable)
+    entry = _REGISTERED.get(id(statistic))
+    return entry[1] if entry is not None and entry[0] is statistic else None
+
+
+#: The coefficient functions with a vectorised path: ``id(function) -> (function, name)``, filled by
+#: :func:`register_fast_path` (``stats/agreement.py`` registers its functions when it is imported; this module
+#: cannot import it, since agreement uses this module for its intervals).
+_REGISTERED: dict[int, tuple[Callable[..., Any], str]] = {}
+
+
+def register_fast_path(function: Callable[..., Any]) -> None:
+    """Let ``bootstrap_ci(function, ...)`` use the vectorised path of the coefficient of the same name."""
+    if function.__name__ not in _FAST:
+        raise ValueError(f"`function` {function.__name__!r} has no fast path; known names: {_FAST}.")
+    _REGISTERED[id(function)] = (function, function.__name__)
 
 
 def _bootstrap_loop(statistic: Callable[..., Any], data: Any, counts: Any, categories: Any, n_resamples: int,

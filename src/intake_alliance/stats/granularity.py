@@ -10,7 +10,7 @@ Reported values are strings, compared exactly through
 
 from __future__ import annotations
 
-import functools
+import collections
 import math
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -370,9 +370,10 @@ class _LatticeTable:
         y_low = -reach if low is None else max(-reach, low - self.base)
         y_high = reach if high is None else min(reach, high - self.base)
         steps = [y for y in range(y_low, y_high + 1) if y != 0]
-        big = np.iinfo(np.int32).max // 2
+        # a count of non-zero values is at most t_max (each adds at least 1 to t): int16 holds every one
+        big = np.iinfo(np.int16).max // 2
         width = 2 * t_max + 1
-        best = np.full((t_max + 1, width), big, dtype=np.int32)
+        best = np.full((t_max + 1, width), big, dtype=np.int16)
         best[0, t_max] = 0
         for t in range(t_max + 1):
             row = best[t]
@@ -401,21 +402,32 @@ class _LatticeTable:
         return bool(self.best[t, self.t_max + rest] <= self.n)
 
 
+#: The lattice tables last used, by (n, centre, scale), within a budget of cells (int16: 2 bytes each); the
+#: largest table (_LATTICE_LIMIT = 2000) has 8 million cells, so at most 128 MB is kept whatever the input.
+_LATTICES: "collections.OrderedDict[tuple, _LatticeTable]" = collections.OrderedDict()
+_LATTICE_CELLS_KEPT = 64_000_000
+
+
 def _lattice(n: int, base: int, t_max: int, low: int | None, high: int | None) -> _LatticeTable:
     """A table for ``n`` values centred on ``base`` reaching at least ``t_max``, shared between calls.
 
-    The table depends on the sum only through its centre, and a larger ``t_max`` holds every smaller one,
-    so ``t_max`` is rounded up to a power of two (within ``_LATTICE_LIMIT``) and the tables are cached: an
-    audit asks about the same n and centre hundreds of times.
+    The table depends on the sum only through its centre, and a table built for a larger ``t_max`` holds
+    every smaller one; an audit asks about the same n and centre hundreds of times. A first request builds
+    exactly what it needs; a larger request for the same key builds at least twice the kept table's reach
+    (within ``_LATTICE_LIMIT``), so that a growing series of requests builds few tables.
     """
-    size = min(_LATTICE_LIMIT, 1 << max(t_max, 1).bit_length())
-    return _cached_lattice(n, base, max(size, t_max), low, high)
-
-
-@functools.lru_cache(maxsize=16)
-def _cached_lattice(n: int, base: int, t_max: int, low: int | None, high: int | None) -> _LatticeTable:
-    # at most 16 tables of at most (_LATTICE_LIMIT + 1) x (2 _LATTICE_LIMIT + 1) cells are kept
-    return _LatticeTable(n, base, t_max, low, high)
+    key = (n, base, low, high)
+    kept = _LATTICES.get(key)
+    if kept is not None and kept.t_max >= t_max:
+        _LATTICES.move_to_end(key)
+        return kept
+    reach = t_max if kept is None else min(_LATTICE_LIMIT, max(t_max, 2 * kept.t_max))
+    table = _LatticeTable(n, base, reach, low, high)
+    _LATTICES[key] = table
+    _LATTICES.move_to_end(key)
+    while len(_LATTICES) > 1 and sum(t.best.size for t in _LATTICES.values()) > _LATTICE_CELLS_KEPT:
+        _LATTICES.popitem(last=False)
+    return table
 
 
 def _resolve_sd_definition(sd_definition: str) -> tuple[str, ...]:

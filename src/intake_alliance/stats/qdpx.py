@@ -556,7 +556,21 @@ def unit_labels(project: Project, unit: str = "source", codes: Iterable[str] | N
     this is the ``ratings`` table of :mod:`intake_alliance.stats.agreement`:
     multi-category kappa, alpha or AC1 over the codes, instead of one
     presence/absence coefficient per code. A unit a coder left uncoded is
-    missing (None). Arguments as in :func:`code_agreement`.
+    missing (None).
+
+    Parameters
+    ----------
+    project
+        A project from :func:`read_project`.
+    unit : {"source", "paragraph"}
+        The unitizing rule (module docstring, *Units*).
+    codes
+        Code paths or names (a name must be unique) or GUIDs; default every
+        codable code and every code that was used, in codebook order.
+    coders
+        User labels, names or GUIDs; default every user who authored a coding.
+        A user who coded nothing is left out unless named here, where they
+        count as a coder who applied no code anywhere.
 
     Raises
     ------

@@ -40,8 +40,12 @@ def holm(p) -> np.ndarray:
     vectors. ``tests/test_concordance.py`` checks it against ``multipletests``.
     """
     values = np.asarray(p, dtype=float)
-    if values.ndim != 1 or not np.all((values >= 0) & (values <= 1)):
-        raise ValueError(f"`p` must be a one-dimensional sequence of p-values in [0, 1]; got {p!r}")
+    if values.ndim != 1:
+        raise ValueError(f"`p` must be a one-dimensional sequence of p-values; got {values.ndim} dimensions")
+    bad = ~((values >= 0) & (values <= 1))
+    if bad.any():
+        raise ValueError(f"`p` must hold p-values in [0, 1] (no NaN); {int(bad.sum())} of {values.size} are not, "
+                         f"the first at position {int(np.argmax(bad))}")
     order = np.argsort(values, kind="stable")
     m = values.size
     stepped = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * values[order]))
