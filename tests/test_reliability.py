@@ -12,6 +12,8 @@ import doctest
 import warnings
 
 import krippendorff
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -875,3 +877,28 @@ def test_a_wrapped_coefficient_is_called_not_replaced_by_the_fast_path():
 
     plain = bootstrap_ci(fleiss_kappa, data, n_resamples=30, seed=1).at[0, "estimate"]
     assert bootstrap_ci(negated, data, n_resamples=30, seed=1).at[0, "estimate"] == pytest.approx(-plain)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["int", "float", "float-missing"]))
+def test_numeric_arrays_are_coded_as_their_objects_are(seed, kind):
+    """The numeric fast path of the ratings reader gives the same units, codes and categories as the
+    general path (each label a Python object)."""
+    from intake_alliance.stats import coding
+
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-2, 3, size=(int(rng.integers(2, 30)), int(rng.integers(2, 5))))
+    if kind != "int":
+        x = x.astype(float) / 2
+    if kind == "float-missing":
+        x[rng.random(x.shape) < 0.2] = np.nan
+    try:
+        fast = coding.prepare("t", x, None, None, allow_missing=True)
+    except ValueError as exc:
+        with pytest.raises(ValueError, match=re.escape(str(exc))):
+            coding.prepare("t", x.astype(object), None, None, allow_missing=True)
+        return
+    slow = coding.prepare("t", x.astype(object), None, None, allow_missing=True)
+    assert fast.categories == slow.categories and [type(c) for c in fast.categories] == [type(c) for c in slow.categories]
+    np.testing.assert_array_equal(fast.codes, slow.codes)
+    np.testing.assert_array_equal(fast.counts, slow.counts)

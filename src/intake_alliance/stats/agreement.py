@@ -3,9 +3,9 @@
 Agreement coefficients for studies in which several raters assign each coded
 unit (an interview segment, an utterance, a session) to one of a fixed set of
 categories -- for example the eight themes of Nakash et al. (2021). The point
-estimates come from the field's own libraries wherever they exist
-(:mod:`statsmodels.stats.inter_rater` for Cohen's and Fleiss' kappa, the
-``krippendorff`` package for alpha); this module adds what they lack: one
+estimates of Cohen's and Fleiss' kappa come from :mod:`statsmodels.stats.inter_rater`;
+alpha comes from the coincidence algebra the bootstrap resamples (checked against the
+``krippendorff`` package in the tests, and faster than it on large tables); this module adds what they lack: one
 input convention, missing ratings, standard errors and confidence intervals,
 Gwet's AC1, PABAK with Byrt's indices, a vectorised bootstrap, and
 interpretation benchmarks returned as data.
@@ -60,7 +60,6 @@ import math
 import warnings
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
-import krippendorff
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -69,7 +68,7 @@ from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
 from statsmodels.stats.inter_rater import to_table as _sm_to_table
 from .checks import SeedLike, check_confidence, check_n_resamples
 from .bootstrap import bootstrap_coded, register_fast_path
-from .coding import CountsLike, Level, RatingsLike, alpha_domain, disagreement_weights, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, gwet_linearised, prepare, result_row, wald_interval
+from .coding import CountsLike, Level, RatingsLike, alpha_domain, alpha_from_coincidences, coincidence_matrix, disagreement_weights, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, gwet_linearised, prepare, result_row, wald_interval
 
 __all__ = ["percent_agreement", "cohen_kappa", "fleiss_kappa", "light_kappa", "krippendorff_alpha", "gwet_ac1", "pabak", "agreement_table"]
 
@@ -473,8 +472,10 @@ def krippendorff_alpha(
     \\delta^2_{ck}}`, where :math:`o_{ck} = \\sum_u n_{uc}(n_{uk} - [c=k]) /
     (m_u - 1)` is the coincidence matrix over units with :math:`m_u \\ge 2`
     ratings, :math:`n_c` its margins and :math:`\\delta^2` the difference
-    function of the level (Krippendorff, 2011). The estimate is
-    :func:`krippendorff.alpha`. Units with a single rating are not pairable
+    function of the level (Krippendorff, 2011). The matrix is one product of
+    the count table with itself (:func:`~intake_alliance.stats.coding.coincidence_matrix`),
+    the algebra the bootstrap resamples; the tests check it against
+    :func:`krippendorff.alpha` at every level. Units with a single rating are not pairable
     and do not contribute. No analytic standard error is given (Krippendorff
     recommends the bootstrap); use ``n_resamples`` or :func:`bootstrap_ci`.
 
@@ -503,9 +504,9 @@ def krippendorff_alpha(
         raise ValueError(f"`level` must be one of {LEVELS}; got {level!r}.")
     coded = prepare("krippendorff_alpha", ratings, counts, categories, allow_missing=True)
     domain = alpha_domain(coded, level)
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        est = float(krippendorff.alpha(value_counts=coded.counts, value_domain=domain, level_of_measurement=level))
+    # the coincidence algebra the bootstrap resamples (tests/test_reliability.py checks it against the
+    # krippendorff package at every level)
+    est = float(alpha_from_coincidences(coincidence_matrix(coded.counts), level, domain))
     table = result_frame([result_row("krippendorff_alpha", est, math.nan, (math.nan, math.nan), coded, "none", conf,
                          level=level)])
     return _with_bootstrap(table, "krippendorff_alpha", coded, n_resamples, seed, conf, level=level)

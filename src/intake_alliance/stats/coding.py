@@ -179,11 +179,13 @@ def _coded_from_ratings(
     categories: Iterable[Hashable] | None,
     allow_missing: bool,
 ) -> CodedUnits:
+    # a numeric array keeps its dtype: its labels are found with np.unique instead of one Python object each
+    numeric = (isinstance(ratings, np.ndarray) and ratings.dtype.kind in "iuf" and categories is None)
     if isinstance(ratings, pd.DataFrame):
         arr = ratings.to_numpy(dtype=object)
         rater_names = tuple(str(c) for c in ratings.columns)
     else:
-        arr = np.asarray(ratings, dtype=object)
+        arr = ratings if numeric else np.asarray(ratings, dtype=object)
         rater_names = None
     if arr.ndim != 2:
         raise ValueError(
@@ -195,7 +197,7 @@ def _coded_from_ratings(
         rater_names = tuple(f"rater_{j}" for j in range(n_raters))
     if n_raters < 2:
         raise ValueError(f"`ratings` needs at least two raters (columns); got {n_raters}.")
-    missing = np.asarray(pd.isna(arr), dtype=bool)
+    missing = np.isnan(arr) if numeric and arr.dtype.kind == "f" else np.asarray(pd.isna(arr), dtype=bool)
     if missing.any() and not allow_missing:
         raise ValueError(
             f"`ratings` contains {int(missing.sum())} missing rating(s) (NaN/None), but {func} needs every rater to "
@@ -207,10 +209,17 @@ def _coded_from_ratings(
     if arr.shape[0] < 2:
         raise ValueError(f"`ratings` needs at least two rated units (rows); got {arr.shape[0]}.")
     present = arr[~missing]
-    cats = _categories_of(present, categories)
-    lut = {lab: i for i, lab in enumerate(cats)}
     codes = np.full(arr.shape, -1, dtype=np.intp)
-    codes[~missing] = [lut[v] for v in present.tolist()]
+    if numeric:
+        labels = np.unique(present)  # sorted, as _categories_of sorts numbers
+        cats = labels.tolist()
+        if len(cats) < 2:
+            cats = _categories_of(present.astype(object), None)  # raises the single-category error
+        codes[~missing] = np.searchsorted(labels, present)
+    else:
+        cats = _categories_of(present, categories)
+        lut = {lab: i for i, lab in enumerate(cats)}
+        codes[~missing] = [lut[v] for v in present.tolist()]
     if not ((~missing).sum(axis=1) >= 2).any():
         raise ValueError("`ratings` has no unit rated by two or more raters, so there is no agreement to measure.")
     return CodedUnits(_counts_from_codes(codes, len(cats)), codes, tuple(cats), rater_names, n_raters)
@@ -300,6 +309,15 @@ def unit_coincidences(counts: np.ndarray) -> np.ndarray:
     pairs[..., idx, idx] -= c
     denom = np.where(m >= 2, m - 1.0, np.inf)
     return pairs / denom[..., None, None]
+
+
+def coincidence_matrix(counts: np.ndarray) -> np.ndarray:
+    """Krippendorff's coincidence matrix of one units x categories count table: the sum over units of
+    :func:`unit_coincidences`, as one matrix product (units rated once contribute nothing)."""
+    c = counts.astype(float)
+    m = c.sum(axis=-1)
+    share = c / np.where(m >= 2, m - 1.0, np.inf)[:, None]
+    return share.T @ c - np.diag(share.sum(axis=0))
 
 
 def unit_pair_agreement(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
