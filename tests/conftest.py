@@ -136,6 +136,15 @@ def _start_locked(name: str) -> Background:
     return _JOBS[name]
 
 
+#: Fixtures that wait for a background job: tests using them run after all the others, so that the unit
+#: tests use the cores while the books build (pytest keeps the collection order otherwise).
+_WAITS = {"built_book", "second_build", "regenerated", "site_copy"}
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    items.sort(key=lambda item: bool(_WAITS & set(getattr(item, "fixturenames", ()))))
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Once every plugin has selected (-k, -m, --lf): start only what the selected tests need.
 

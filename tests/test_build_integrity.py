@@ -55,6 +55,12 @@ def test_rebuild_shows_valid_changes_and_fails_on_broken_ones(tmp_path: Path, mo
     assert build_book(root=book) == 0  # nothing changed: nothing executed, the page kept
     assert "executed 0 notebook" in capfd.readouterr().out
 
+    # a site missing a part it needs is not current: deleting the notebook cache forces execution again
+    shutil.rmtree(book / "_build" / ".jupyter_cache")
+    capfd.readouterr()
+    assert build_book(root=book) == 0
+    assert "executed 2 notebook(s)" in capfd.readouterr().out
+
     # a change only Sphinx reads (a page's prose, the build date) is rendered: never skipped as "current"
     intro = book / "intro.md"
     intro.write_text(intro.read_text(encoding="utf-8") + f"\n{MARKER} in the prose.\n", encoding="utf-8")
