@@ -99,7 +99,7 @@ def test_from_build_refuses_a_build_of_other_inputs(tmp_path: Path) -> None:
     (build / "html").mkdir(parents=True)
     with pytest.raises(ValueError, match="no successful build"):
         verify.collect_from_build(build)
-    (build / ".site.sha256").write_text("0" * 64 + "\n")
+    (build / ".numbers.sha256").write_text("0" * 64 + "\n")
     with pytest.raises(ValueError, match="other notebooks, sources, data or packages"):
         verify.collect_from_build(build)
     proc = subprocess.run([sys.executable, "-m", "intake_alliance", "verify", "--from-build", str(build)], cwd=ROOT,

@@ -270,14 +270,15 @@ def _hash_tree(h: "hashlib._Hash", top: Path, label: str) -> None:
             h.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
 
 
-def site_inputs_hash(build_dir: str | Path, root: str | Path = ROOT) -> str:
+def site_inputs_hash(build_dir: str | Path, root: str | Path = ROOT, numbers_only: bool = False) -> str:
     """Return a sha256 over everything a build of the site reads: every file of the repository outside
     :data:`_NOT_READ` (pages, configuration, bibliography, ``src/``, ``data/``, ``_static/``, the lock), the
     data folder of ``INTAKE_ALLIANCE_DATA`` when set, the variables of :data:`_BUILD_ENV`, the Python version,
     every installed package with its version, and the PDF edition beside the site, if any.
 
     When it equals the hash recorded by the last successful build (and the site is whole), that build's site
-    is current. Not covered: configuration outside the repository that the kernels read (IPython startup
+    is current. ``numbers_only`` leaves out what changes the pages but not the numbers (the repository
+    buttons, the build date, the hash seed, the PDF): ``verify --from-build`` compares that one. Not covered: configuration outside the repository that the kernels read (IPython startup
     files, a matplotlibrc in the home folder); ``build-book --force`` builds anyway.
     """
     import importlib.metadata
@@ -288,13 +289,14 @@ def site_inputs_hash(build_dir: str | Path, root: str | Path = ROOT) -> str:
     override = os.environ.get("INTAKE_ALLIANCE_DATA")
     if override and Path(override).is_dir():
         _hash_tree(h, Path(override), "data override")
-    for name in _BUILD_ENV:
+    for name in ("INTAKE_ALLIANCE_DATA", "PYTHONPATH") if numbers_only else _BUILD_ENV:
         h.update(f"\0{name}={os.environ.get(name, '')}".encode())
     h.update(sys.version.encode() + sys.executable.encode())
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     h.update("\n".join(packages).encode())
-    pdf = Path(build_dir) / "pdf" / "book.pdf"
-    h.update(hashlib.sha256(pdf.read_bytes()).digest() if pdf.is_file() else b"no pdf")
+    if not numbers_only:
+        pdf = Path(build_dir) / "pdf" / "book.pdf"
+        h.update(hashlib.sha256(pdf.read_bytes()).digest() if pdf.is_file() else b"no pdf")
     return h.hexdigest()
 
 
@@ -370,6 +372,7 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
               f"{build_dir / 'html'} is current (executed 0 notebooks, Sphinx not run)", flush=True)
         return 0
     (build_dir / ".site.sha256").unlink(missing_ok=True)
+    (build_dir / ".numbers.sha256").unlink(missing_ok=True)
     from .. import data
 
     marker = build_dir / "html" / FAILED_MARKER
@@ -410,5 +413,7 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
         return code
     (build_dir / ".inputs.sha256").write_text(current + "\n", encoding="utf-8")
     (build_dir / ".site.sha256").write_text(site_hash + "\n", encoding="utf-8")
+    (build_dir / ".numbers.sha256").write_text(site_inputs_hash(build_dir, root, numbers_only=True) + "\n",
+                                               encoding="utf-8")
     marker.unlink(missing_ok=True)
     return 0

@@ -102,10 +102,10 @@ def collect_from_build(build_dir: str | Path) -> pd.DataFrame:
     from .execution import FAILED_MARKER, book_notebooks, site_inputs_hash
 
     build_dir = Path(build_dir)
-    stamp = build_dir / ".site.sha256"
+    stamp = build_dir / ".numbers.sha256"
     if (build_dir / "html" / FAILED_MARKER).exists() or not stamp.is_file():
         raise ValueError(f"--from-build: {build_dir} holds no successful build (run make book)")
-    if stamp.read_text(encoding="utf-8").strip() != site_inputs_hash(build_dir, ROOT):
+    if stamp.read_text(encoding="utf-8").strip() != site_inputs_hash(build_dir, ROOT, numbers_only=True):
         raise ValueError(f"--from-build: {build_dir} was built from other notebooks, sources, data or packages "
                          "than the repository now holds (run make book)")
     notebooks = []
