@@ -202,24 +202,25 @@ def built_book() -> Path:
     return out / "_build" / "html"
 
 
+def _finished(name: str, what: str) -> Path:
+    """Wait for background job ``name``; fail naming ``what`` with its log if it failed; return its folder."""
+    job = _start(name)
+    code, log = job.result()
+    if code != 0:
+        pytest.fail(f"{what} failed ({code}):\n{log[-6000:]}")
+    return job.workdir
+
+
 @pytest.fixture(scope="session")
 def second_build() -> Path:
     """A second clean build, plain ``jupyter-book build`` (myst-nb executes the notebooks one by one); its _build."""
-    job = _start("second_book")
-    code, log = job.result()
-    if code != 0:
-        pytest.fail(f"the second (plain jupyter-book) build failed ({code}):\n{log[-6000:]}")
-    return job.workdir / "_build"
+    return _finished("second_book", "the second (plain jupyter-book) build") / "_build"
 
 
 @pytest.fixture(scope="session")
 def regenerated() -> Path:
     """``data/derived/`` regenerated once per run (``derive --into``) from the committed published values."""
-    job = _start("derived")
-    code, log = job.result()
-    if code != 0:
-        pytest.fail(f"derive --into failed ({code}):\n{log[-6000:]}")
-    return job.workdir / "data"
+    return _finished("derived", "derive --into") / "data"
 
 
 @pytest.fixture()

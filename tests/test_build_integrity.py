@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_ENV_OVERRIDES, ROOT, SOURCE_DATE_EPOCH
+from conftest import ROOT, clean_env
 from intake_alliance import data
 from intake_alliance.book.execution import FAILED_MARKER
 from support import mini_book
@@ -26,12 +26,8 @@ from support import mini_book
 MARKER = "QZX marker sentence for the rebuild test"
 
 
-def _env(copy: Path | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in BUILD_ENV_OVERRIDES}
-    env.update(PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH, NO_COLOR="1")
-    if copy is not None:
-        env["PYTHONPATH"] = str(copy / "src")
-    return env
+def _env() -> dict[str, str]:
+    return clean_env(NO_COLOR="1")
 
 
 def _cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, timeout: int = 900):

@@ -278,26 +278,33 @@ def site_inputs_hash(build_dir: str | Path, root: str | Path = ROOT, numbers_onl
 
     When it equals the hash recorded by the last successful build (and the site is whole), that build's site
     is current. ``numbers_only`` leaves out what changes the pages but not the numbers (the repository
-    buttons, the build date, the hash seed, the PDF): ``verify --from-build`` compares that one. Not covered: configuration outside the repository that the kernels read (IPython startup
-    files, a matplotlibrc in the home folder); ``build-book --force`` builds anyway.
+    buttons, the build date, the hash seed, the PDF): ``verify --from-build`` compares that one. Not
+    covered: configuration outside the repository that the kernels read (IPython startup files, a
+    matplotlibrc in the home folder); ``build-book --force`` builds anyway.
     """
+    return site_inputs_hashes(build_dir, root)[1 if numbers_only else 0]
+
+
+def site_inputs_hashes(build_dir: str | Path, root: str | Path = ROOT) -> tuple[str, str]:
+    """Return both :func:`site_inputs_hash` values, the site's and ``numbers_only``, from one walk."""
     import importlib.metadata
     import os
 
-    root, h = Path(root), hashlib.sha256()
-    _hash_tree(h, root, "repository")
+    root, common = Path(root), hashlib.sha256()
+    _hash_tree(common, root, "repository")
     override = os.environ.get("INTAKE_ALLIANCE_DATA")
     if override and Path(override).is_dir():
-        _hash_tree(h, Path(override), "data override")
-    for name in ("INTAKE_ALLIANCE_DATA", "PYTHONPATH") if numbers_only else _BUILD_ENV:
-        h.update(f"\0{name}={os.environ.get(name, '')}".encode())
-    h.update(sys.version.encode() + sys.executable.encode())
+        _hash_tree(common, Path(override), "data override")
+    common.update(sys.version.encode() + sys.executable.encode())
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
-    h.update("\n".join(packages).encode())
-    if not numbers_only:
-        pdf = Path(build_dir) / "pdf" / "book.pdf"
-        h.update(hashlib.sha256(pdf.read_bytes()).digest() if pdf.is_file() else b"no pdf")
-    return h.hexdigest()
+    common.update("\n".join(packages).encode())
+    site, numbers = common.copy(), common
+    for h, names in ((site, _BUILD_ENV), (numbers, ("INTAKE_ALLIANCE_DATA", "PYTHONPATH"))):
+        for name in names:
+            h.update(f"\0{name}={os.environ.get(name, '')}".encode())
+    pdf = Path(build_dir) / "pdf" / "book.pdf"
+    site.update(hashlib.sha256(pdf.read_bytes()).digest() if pdf.is_file() else b"no pdf")
+    return site.hexdigest(), numbers.hexdigest()
 
 
 def _site_is_current(build_dir: Path, root: Path, current: str) -> bool:
@@ -366,7 +373,7 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
     _check_workers(jobs, "jobs")
     root = Path(root)
     build_dir = Path(out or root) / "_build"
-    site_hash = site_inputs_hash(build_dir, root)
+    site_hash, numbers_hash = site_inputs_hashes(build_dir, root)
     if not force and _site_is_current(build_dir, root, site_hash):
         print("build-book: nothing the site is built from changed since the last successful build; "
               f"{build_dir / 'html'} is current (executed 0 notebooks, Sphinx not run)", flush=True)
@@ -413,7 +420,6 @@ def build_book(out: str | Path | None = None, jobs: int = 2, root: str | Path = 
         return code
     (build_dir / ".inputs.sha256").write_text(current + "\n", encoding="utf-8")
     (build_dir / ".site.sha256").write_text(site_hash + "\n", encoding="utf-8")
-    (build_dir / ".numbers.sha256").write_text(site_inputs_hash(build_dir, root, numbers_only=True) + "\n",
-                                               encoding="utf-8")
+    (build_dir / ".numbers.sha256").write_text(numbers_hash + "\n", encoding="utf-8")
     marker.unlink(missing_ok=True)
     return 0
