@@ -331,6 +331,57 @@ def test_cohen_matches_sklearn(weights):
     assert one(cohen_kappa(data, weights=weights)) == pytest.approx(expected, abs=1e-12)
 
 
+@pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
+def test_cohen_standard_errors_match_statsmodels(weights):
+    # cohen_kappa writes the Fleiss-Cohen-Everitt (1969) variances out; statsmodels computes them its own way
+    # (a separate formula for the unweighted case). Random tables, some with an empty row or column.
+    from statsmodels.stats.inter_rater import cohens_kappa as sm_cohens_kappa, to_table
+
+    rng = np.random.default_rng(3)
+    for trial in range(12):
+        q = int(rng.integers(2, 6))
+        data = rng.integers(0, q, size=(int(rng.integers(8, 80)), 2))
+        if trial % 3 == 0:
+            data[data == q - 1] = 0  # a category nobody used
+        res = cohen_kappa(data, categories=range(q), weights=weights)
+        table = to_table(data, bins=q)[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # statsmodels divides 0/0 when one code was used
+            ref = sm_cohens_kappa(table) if weights is None else sm_cohens_kappa(table, wt=weights)
+        assert res.at[0, "estimate"] == pytest.approx(ref.kappa, abs=1e-12, nan_ok=True)
+        assert res.at[0, "se"] == pytest.approx(ref.std_kappa, abs=1e-12, nan_ok=True)
+        assert res.at[0, "se_null"] == pytest.approx(ref.std_kappa0, abs=1e-12, nan_ok=True)
+
+
+def _pattern_closed_forms(c: np.ndarray) -> dict[str, float]:
+    """Three raters, binary codes, no missing ratings: the coefficients written out by hand from the eight
+    pattern counts (independent of stats.cores, which pattern_coefficients and the public functions share)."""
+    bits = (np.arange(8)[:, None] >> np.arange(3)[None, :]) & 1
+    n, k = c.sum(), bits.sum(axis=1)
+    po = (c * (k * (k - 1) + (3 - k) * (2 - k)) / 6.0).sum() / n
+    p = (c * k).sum() / (3 * n)
+    pe = p**2 + (1 - p) ** 2
+    nv = 3 * n
+    alpha = 1 - (1 - po) / (2 * p * nv * (nv - p * nv) / (nv * (nv - 1)))
+    rater_p = (c[:, None] * bits).sum(axis=0) / n
+    kappas = []
+    for j, m in ((0, 1), (0, 2), (1, 2)):
+        agree = (c * (bits[:, j] == bits[:, m])).sum() / n
+        pe_jm = rater_p[j] * rater_p[m] + (1 - rater_p[j]) * (1 - rater_p[m])
+        kappas.append((agree - pe_jm) / (1 - pe_jm))
+    return {"percent_agreement": po, "fleiss_kappa": (po - pe) / (1 - pe), "krippendorff_alpha": alpha,
+            "light_kappa": float(np.mean(kappas)), "prevalence": p}
+
+
+def test_pattern_coefficients_match_closed_forms() -> None:
+    tabs = stats.random_pattern_tables(5, 3, 40, seed=4)
+    got = stats.pattern_coefficients(tabs)
+    for t in range(5):
+        for part in range(3):
+            for name, value in _pattern_closed_forms(tabs[t, part]).items():
+                assert got[name][t, part] == pytest.approx(value, abs=1e-12), name
+
+
 @pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
 def test_alpha_matches_krippendorff_package_and_the_bootstraps_algebra(level):
     data = random_ratings(3, p_missing=0.2) + 1.0
@@ -682,7 +733,7 @@ def test_interpret_accepts_result_tables():
 
 def test_docstring_examples_run():
     attempted = 0
-    for module in (stats.coding, stats.agreement, stats.agreement_batch, stats.bootstrap, stats.benchmarks,
+    for module in (stats.coding, stats.agreement, stats.cores, stats.bootstrap, stats.benchmarks,
                    stats.rater_models, stats.kappa_precision):
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
         assert result.failed == 0, module.__name__
@@ -691,7 +742,7 @@ def test_docstring_examples_run():
 
 
 def test_public_api_is_documented():
-    for name in stats.agreement.__all__ + stats.agreement_batch.__all__ + ["bootstrap_ci", "interpret",
+    for name in stats.agreement.__all__ + stats.cores.__all__ + ["bootstrap_ci", "interpret",
                                                                             "interpretation_scales"]:
         doc = getattr(stats, name).__doc__
         assert doc and "Examples" in doc and "Returns" in doc, name

@@ -16,8 +16,8 @@ tables           two proportions: Fisher, Boschloo, Barnard, mid-p, chi-square, 
 power            exact power, detectable differences, design effects of clustering (Kish; shared clusters)
 effect_sizes     r, d, Fisher's z and their intervals
 coding           validated coded data and count tables for the agreement coefficients
+cores            one vectorised core per coefficient: point estimate, bootstrap and batch simulations
 agreement        percent agreement, Cohen's, Fleiss' and Light's kappa, Krippendorff's alpha, Gwet's AC1, PABAK
-agreement_batch  Fleiss' kappa for many count tables at once (simulations)
 bootstrap        bootstrap and jackknife intervals of any coefficient
 benchmarks       interpretation scales (Landis & Koch, McHugh, ...) as data
 rater_models     simulated raters, rating patterns and pooled kappas
@@ -38,7 +38,7 @@ from .power import (fisher_power, detectable_difference, clustered_detectable_di
 from .effect_sizes import r_to_d, d_to_r, fisher_ci, convert_interval
 from .coding import RatingsLike, CountsLike, Level, MAX_RATERS
 from .agreement import percent_agreement, cohen_kappa, fleiss_kappa, light_kappa, krippendorff_alpha, gwet_ac1, pabak, agreement_table
-from .agreement_batch import fleiss_kappa_batch
+from .cores import fleiss_kappa_batch
 from .bootstrap import bootstrap_ci
 from .benchmarks import interpretation_scales, interpret
 from .rater_models import N_PATTERNS, accuracy_for_kappa, segment_prevalence, simulate_presence_counts, calibrate_accuracy, per_theme_kappas, ratings_from_cells, pattern_coefficients, random_pattern_tables, biased_rater_tables, fleiss_pooling_decomposition, search_pooled_below_parts, pooling_consistency

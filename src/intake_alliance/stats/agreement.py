@@ -2,12 +2,12 @@
 
 Agreement coefficients for studies in which several raters assign each coded
 unit (an interview segment, an utterance, a session) to one of a fixed set of
-categories -- for example the eight themes of Nakash et al. (2021). The point
-estimates of Cohen's and Fleiss' kappa come from :mod:`statsmodels.stats.inter_rater`;
-alpha comes from the coincidence algebra the bootstrap resamples (checked against the
-``krippendorff`` package in the tests, and faster than it on large tables); this module adds what they lack: one
-input convention, missing ratings, standard errors and confidence intervals,
-Gwet's AC1, PABAK with Byrt's indices, a vectorised bootstrap, and
+categories -- for example the eight themes of Nakash et al. (2021). Every point
+estimate is the coefficient's vectorised core in :mod:`~intake_alliance.stats.cores`, the algebra
+the bootstrap and the batch simulations evaluate too; the tests check each against a second
+library (statsmodels, the ``krippendorff`` package, scikit-learn) or a hand-worked case. This module
+adds what those libraries lack: one input convention, missing ratings, standard errors and
+confidence intervals, Gwet's AC1, PABAK with Byrt's indices, a vectorised bootstrap, and
 interpretation benchmarks returned as data.
 
 Input convention
@@ -62,13 +62,10 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.stats.inter_rater import cohens_kappa as _sm_cohens_kappa
-from statsmodels.stats.inter_rater import fleiss_kappa as _sm_fleiss_kappa
-from statsmodels.stats.inter_rater import to_table as _sm_to_table
 from .checks import SeedLike, check_confidence, check_n_resamples
 from .bootstrap import bootstrap_coded, register_fast_path
-from .coding import CountsLike, Level, RatingsLike, alpha_domain, alpha_from_coincidences, coincidence_matrix, disagreement_weights, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, gwet_linearised, prepare, result_row, wald_interval
+from .coding import CountsLike, Level, RatingsLike, alpha_domain, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, prepare, result_row, two_sided_p, wald_interval
+from .cores import core, disagreement_weights, estimate, linearised
 
 __all__ = ["percent_agreement", "cohen_kappa", "fleiss_kappa", "light_kappa", "krippendorff_alpha", "gwet_ac1", "pabak", "agreement_table"]
 
@@ -138,7 +135,7 @@ def percent_agreement(
     """
     conf = check_confidence(confidence)
     coded = prepare("percent_agreement", ratings, counts, categories, allow_missing=True)
-    est, se, _, _ = gwet_linearised(coded.counts, "pa")
+    est, se, _, _ = linearised("percent_agreement", coded.counts)
     ci = wald_interval(est, se, conf, df=coded.n_units - 1)
     return result_frame([result_row("percent_agreement", est, se, ci, coded, "wald-t (Gwet 2014)", conf)])
 
@@ -173,12 +170,15 @@ def cohen_kappa(
 
     Notes
     -----
-    :math:`\\kappa = (p_o - p_e) / (1 - p_e)` with :math:`p_e = \\sum_k
-    p_{k\\cdot} p_{\\cdot k}` (Cohen, 1960). The estimate and both standard
-    errors come from :func:`statsmodels.stats.inter_rater.cohens_kappa`:
-    ``se`` is its ``std_kappa``, the large-sample variance of Fleiss, Cohen
-    and Everitt (1969) that SAS PROC FREQ prints as "ASE"; ``se_null`` is
-    ``std_kappa0``, the variance under H0 used for the *z* test. The interval
+    :math:`\\kappa = (p_o - p_e) / (1 - p_e)` with :math:`p_o = \\sum_{jk} w_{jk} p_{jk}` and
+    :math:`p_e = \\sum_{jk} w_{jk} p_{j\\cdot} p_{\\cdot k}` (Cohen, 1960; agreement weights
+    :math:`w = 1` on the diagonal and 0 elsewhere unless ``weights`` is given). ``se`` is the
+    large-sample variance of Fleiss, Cohen and Everitt (1969), which SAS PROC FREQ prints as "ASE":
+    :math:`\\mathrm{var} = [\\sum_{jk} p_{jk}(w_{jk} - (\\bar w_{j\\cdot} + \\bar w_{\\cdot k})(1-\\kappa))^2 -
+    (\\kappa - p_e(1-\\kappa))^2] / [N(1-p_e)^2]` with :math:`\\bar w_{j\\cdot} = \\sum_k p_{\\cdot k} w_{jk}`;
+    ``se_null`` is the variance under H0 used for the *z* test,
+    :math:`[\\sum_{jk} p_{j\\cdot} p_{\\cdot k}(w_{jk} - \\bar w_{j\\cdot} - \\bar w_{\\cdot k})^2 - p_e^2] / [N(1-p_e)^2]`.
+    The tests check both against :func:`statsmodels.stats.inter_rater.cohens_kappa`. The interval
     is :math:`\\hat\\kappa \\pm z_{1-\\alpha/2}\\,\\mathrm{se}`.
 
     References
@@ -206,29 +206,35 @@ def cohen_kappa(
             f"`ratings` has {coded.n_raters} raters but cohen_kappa needs exactly two; "
             "use light_kappa or fleiss_kappa for more raters."
         )
-    table = _sm_to_table(coded.codes, bins=coded.q)[0]
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        if weights is None:
-            res = _sm_cohens_kappa(table)
-        else:
-            res = _sm_cohens_kappa(table, wt=weights)
-    probs = table / table.sum()
-    agree_w = 1.0 - disagreement_weights(coded.q, weights)
-    po = float((agree_w * probs).sum())
-    pe = float((agree_w * np.outer(probs.sum(1), probs.sum(0))).sum())
-    est, se = float(res.kappa), float(res.std_kappa)
-    if np.isnan(se) and -1e-12 < float(res.var_kappa) <= 0:
-        # a variance that is 0 in exact arithmetic (one rater used a single category) came out as -1e-17
-        se = 0.0
-    ci = wald_interval(est, se, conf)
-    z = float(res.z_value) if np.isfinite(res.std_kappa0) and res.std_kappa0 > 0 else math.nan
-    p_value = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else math.nan
+    kernel = core("cohen_kappa", coded.q, weights=weights)
+    cells = kernel.total(None, coded.codes)
+    est = float(kernel.value(cells))
+    se, se0, po, pe = _cohen_variances(cells.reshape(coded.q, coded.q), weights, est)
+    z = est / se0 if np.isfinite(se0) and se0 > 0 else math.nan
+    p_value = two_sided_p(z)
     return result_frame([
-        result_row("cohen_kappa", est, se, ci, coded, "wald-normal (Fleiss-Cohen-Everitt 1969)", conf,
-             se_null=float(res.std_kappa0), z=z, p_value=p_value, po=po, pe=pe,
-             weights="none" if weights is None else weights)
+        result_row("cohen_kappa", est, se, wald_interval(est, se, conf), coded,
+                   "wald-normal (Fleiss-Cohen-Everitt 1969)", conf, se_null=se0, z=z, p_value=p_value, po=po, pe=pe,
+                   weights="none" if weights is None else weights)
     ])
+
+
+def _cohen_variances(table: np.ndarray, weights: str | None, est: float) -> tuple[float, float, float, float]:
+    """Large-sample and null standard errors (Fleiss, Cohen & Everitt, 1969), po and pe of a q x q table."""
+    n = table.sum()
+    p = table / n
+    row, col = p.sum(axis=1), p.sum(axis=0)
+    w = 1.0 - disagreement_weights(table.shape[0], weights)
+    po, pe = float((w * p).sum()), float((w * np.outer(row, col)).sum())
+    w_bar = (w @ col)[:, None] + (row @ w)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = n * (1.0 - pe) ** 2
+        var = ((p * (w - w_bar * (1.0 - est)) ** 2).sum() - (est - pe * (1.0 - est)) ** 2) / scale
+        var0 = ((np.outer(row, col) * (w - w_bar) ** 2).sum() - pe**2) / scale
+    # a variance that is 0 in exact arithmetic (one rater used a single category) can come out as -1e-17
+    se = 0.0 if -1e-12 < var <= 0 else math.sqrt(var) if var > 0 else math.nan
+    se0 = 0.0 if -1e-12 < var0 <= 0 else math.sqrt(var0) if var0 > 0 else math.nan
+    return se, se0, po, pe
 
 
 
@@ -271,7 +277,7 @@ def fleiss_kappa(
     unit *i* in category *j*: :math:`\\bar P = \\frac{1}{N}\\sum_i
     \\frac{\\sum_j n_{ij}(n_{ij}-1)}{m(m-1)}`, :math:`p_j = \\sum_i n_{ij}/(Nm)`,
     :math:`\\bar P_e = \\sum_j p_j^2` and :math:`\\kappa = (\\bar P - \\bar
-    P_e)/(1 - \\bar P_e)`. The estimate is
+    P_e)/(1 - \\bar P_e)`; the tests check the estimate against
     :func:`statsmodels.stats.inter_rater.fleiss_kappa`.
 
     Two standard errors are reported, because no single one serves both
@@ -317,8 +323,7 @@ def fleiss_kappa(
     n_units, m = coded.n_units, coded.n_raters
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        est = float(_sm_fleiss_kappa(c, method="fleiss"))
-        _, se, po, pe = gwet_linearised(coded.counts, "fleiss")
+        est, se, po, pe = linearised("fleiss_kappa", coded.counts)
         p = c.sum(axis=0) / (n_units * m)
         pq = p * (1.0 - p)
         spq = pq.sum()
@@ -328,7 +333,7 @@ def fleiss_kappa(
         z = est / se0
     rows = [
         result_row("fleiss_kappa", est, se, wald_interval(est, se, conf, df=n_units - 1), coded, "wald-t (Gwet 2014)", conf,
-             se_null=se0, z=z, p_value=float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else math.nan,
+             se_null=se0, z=z, p_value=two_sided_p(z),
              po=po, pe=pe)
     ]
     if per_category:
@@ -340,7 +345,7 @@ def fleiss_kappa(
             rows.append(
                 result_row("fleiss_kappa", k_j, math.nan, (math.nan, math.nan), coded, "none", conf,
                      se_null=se0_j, z=z_j,
-                     p_value=float(2 * stats.norm.sf(abs(z_j))) if np.isfinite(z_j) else math.nan,
+                     p_value=two_sided_p(z_j),
                      category=label)
             )
         rows[0]["category"] = "(overall)"
@@ -386,7 +391,8 @@ def light_kappa(
     -----
     :math:`\\kappa_L = \\binom{m}{2}^{-1} \\sum_{j<k} \\kappa_{jk}` with
     :math:`\\kappa_{jk}` Cohen's kappa of raters *j* and *k* (Light, 1971;
-    Conger, 1980), each computed by :func:`cohen_kappa`.
+    Conger, 1980), each on the units both raters coded. It is undefined (NaN, with a note) when any
+    pair's kappa is: the mean of the defined pairs alone would describe other raters.
 
     References
     ----------
@@ -412,17 +418,17 @@ def light_kappa(
                 f"`ratings`: raters {names[j]!r} and {names[k]!r} rated fewer than two units in common; "
                 "Light's kappa needs every pair of raters to share at least two units."
             )
-        # Integer codes keep any label type (even tuples) out of the way.
-        res = cohen_kappa(coded.codes[both][:, [j, k]], categories=range(coded.q), confidence=conf)
-        res["pair"] = f"{names[j]}|{names[k]}"
-        pair_rows.append(res)
-    pairs = pd.concat(pair_rows, ignore_index=True)
-    est = float(pairs["estimate"].mean())
+        if pairwise:
+            # Integer codes keep any label type (even tuples) out of the way.
+            res = cohen_kappa(coded.codes[both][:, [j, k]], categories=range(coded.q), confidence=conf)
+            res["pair"] = f"{names[j]}|{names[k]}"
+            pair_rows.append(res)
+    est = float(estimate(core("light_kappa", coded.q), None, coded.codes))
     table = result_frame([result_row("light_kappa", est, math.nan, (math.nan, math.nan), coded, "none", conf,
-                         n_pairs=len(pair_rows))])
+                         n_pairs=math.comb(coded.n_raters, 2))])
     table = _with_bootstrap(table, "light_kappa", coded, n_resamples, seed, conf)
     if pairwise:
-        table = pd.concat([table, pairs], ignore_index=True)
+        table = pd.concat([table, *pair_rows], ignore_index=True)
     return table
 
 
@@ -506,7 +512,7 @@ def krippendorff_alpha(
     domain = alpha_domain(coded, level)
     # the coincidence algebra the bootstrap resamples (tests/test_reliability.py checks it against the
     # krippendorff package at every level)
-    est = float(alpha_from_coincidences(coincidence_matrix(coded.counts), level, domain))
+    est = float(estimate(core("krippendorff_alpha", coded.q, level=level, values=domain), coded.counts))
     table = result_frame([result_row("krippendorff_alpha", est, math.nan, (math.nan, math.nan), coded, "none", conf,
                          level=level)])
     return _with_bootstrap(table, "krippendorff_alpha", coded, n_resamples, seed, conf, level=level)
@@ -577,7 +583,7 @@ def gwet_ac1(
     """
     conf = check_confidence(confidence)
     coded = prepare("gwet_ac1", ratings, counts, categories, allow_missing=True)
-    est, se, po, pe = gwet_linearised(coded.counts, "ac1")
+    est, se, po, pe = linearised("gwet_ac1", coded.counts)
     ci = wald_interval(est, se, conf, df=coded.n_units - 1)
     return result_frame([result_row("gwet_ac1", est, se, ci, coded, "wald-t (Gwet 2014)", conf, po=po, pe=pe)])
 
@@ -650,7 +656,7 @@ def pabak(
     """
     conf = check_confidence(confidence)
     coded = prepare("pabak", ratings, counts, categories, allow_missing=True)
-    est, se, po, _ = gwet_linearised(coded.counts, "bp")
+    est, se, po, _ = linearised("pabak", coded.counts)
     ci = wald_interval(est, se, conf, df=coded.n_units - 1)
     pi_, bi_ = math.nan, math.nan
     if positive is not None and positive not in coded.categories:

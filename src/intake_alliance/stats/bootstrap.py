@@ -7,7 +7,6 @@ in blocks that bound the memory it needs.
 
 from __future__ import annotations
 
-import itertools
 import math
 import warnings
 from collections.abc import Callable, Hashable, Iterable
@@ -16,8 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from .checks import SeedLike, check_confidence, check_n_resamples, check_work, make_rng
-from .coding import alpha_domain, disagreement_weights
-from .coding import CountsLike, RatingsLike, CodedUnits, ac1_chance, alpha_from_coincidences, chance_corrected, result_frame, prepare, result_row, unit_coincidences, unit_pair_agreement
+from .coding import CountsLike, RatingsLike, CodedUnits, alpha_domain, result_frame, prepare, result_row
+from .cores import CORES, core, evaluator
 
 __all__ = ["bootstrap_ci", "register_fast_path"]
 
@@ -25,73 +24,15 @@ __all__ = ["bootstrap_ci", "register_fast_path"]
 # bounds peak memory without slowing the matrix products down.
 _BLOCK_CELLS = 500_000
 
-_FAST = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "light_kappa", "krippendorff_alpha", "gwet_ac1",
-         "pabak")
-
 _NEEDS_RATINGS = ("cohen_kappa", "light_kappa")
 
 
 def _weighted_evaluator(name: str, coded: CodedUnits, *, level: str = "nominal",
                         weights: str | None = None) -> Callable[[np.ndarray], np.ndarray]:
-    """Return ``f(W)`` giving the statistic for each row of unit weights ``W``.
-
-    A bootstrap resample is a vector of unit multiplicities and every
-    coefficient here is a ratio of sums over units, so precomputing per-unit
-    terms once turns all resamples into a few matrix products.
-    """
-    c = coded.counts.astype(float)
-    q = coded.q
-    if name in ("percent_agreement", "pabak", "gwet_ac1", "fleiss_kappa"):
-        share, pairable = unit_pair_agreement(c)
-        if name == "fleiss_kappa":
-            def fleiss(w: np.ndarray) -> np.ndarray:
-                pa = (w @ share) / (w @ pairable)
-                p = w @ c
-                p /= p.sum(axis=1, keepdims=True)
-                return chance_corrected(pa, (p**2).sum(axis=1))
-            return fleiss
-        if name == "gwet_ac1":
-            unit_shares = c / c.sum(axis=1, keepdims=True)
-
-            def ac1(w: np.ndarray) -> np.ndarray:
-                pa = (w @ share) / (w @ pairable)
-                pi = (w @ unit_shares) / w.sum(axis=1, keepdims=True)
-                return chance_corrected(pa, ac1_chance(pi, q))
-            return ac1
-
-        def agreement(w: np.ndarray) -> np.ndarray:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                pa = (w @ share) / (w @ pairable)
-            return pa if name == "percent_agreement" else chance_corrected(pa, 1.0 / q)
-        return agreement
-    if name == "krippendorff_alpha":
-        unit_o = unit_coincidences(c).reshape(coded.n_units, q * q)
-        values = alpha_domain(coded, level)
-
-        def alpha(w: np.ndarray) -> np.ndarray:
-            o = (w @ unit_o).reshape(-1, q, q)
-            return alpha_from_coincidences(o, level, values)
-        return alpha
-    if name in _NEEDS_RATINGS:
-        agree_w = 1.0 - disagreement_weights(q, weights)
-        pair_cells = []
-        for j, k in itertools.combinations(range(coded.n_raters), 2):
-            both = (coded.codes[:, j] >= 0) & (coded.codes[:, k] >= 0)
-            cells = np.zeros((coded.n_units, q * q))
-            cells[np.nonzero(both)[0], coded.codes[both, j] * q + coded.codes[both, k]] = 1.0
-            pair_cells.append(cells)
-
-        def mean_kappa(w: np.ndarray) -> np.ndarray:
-            kappas = []
-            for cells in pair_cells:
-                t = (w @ cells).reshape(-1, q, q)
-                t /= t.sum(axis=(1, 2), keepdims=True)
-                po = (agree_w * t).sum(axis=(1, 2))
-                pe = (agree_w * (t.sum(axis=2)[:, :, None] * t.sum(axis=1)[:, None, :])).sum(axis=(1, 2))
-                kappas.append(chance_corrected(po, pe))
-            return np.mean(kappas, axis=0)
-        return mean_kappa
-    raise ValueError(f"`statistic` {name!r} has no fast path; known names: {_FAST}.")  # pragma: no cover
+    """``f(W)``: the coefficient's core (:mod:`~intake_alliance.stats.cores`) for each row of unit weights."""
+    values = alpha_domain(coded, level) if name == "krippendorff_alpha" else None
+    kernel = core(name, coded.q, level=level, values=values, weights=weights)
+    return evaluator(kernel, None if kernel.needs_ratings else coded.counts, coded.codes)
 
 
 def _evaluate_blocks(f: Callable[[np.ndarray], np.ndarray], make_block: Callable[[int, int], np.ndarray],
@@ -298,15 +239,15 @@ def bootstrap_ci(
         return bootstrap_coded(name, coded, n_resamples=int(n_resamples), confidence=conf, method=method,
                                 seed=seed, return_replicates=return_replicates, **kwargs)
     if not callable(statistic):
-        raise ValueError(f"`statistic` must be a callable or one of {_FAST}; got {statistic!r}.")
+        raise ValueError(f"`statistic` must be a callable or one of {tuple(CORES)}; got {statistic!r}.")
     return _bootstrap_loop(statistic, data, counts, categories, int(n_resamples), conf, method, seed,
                            return_replicates, kwargs)
 
 
 def _statistic_name(statistic: Any) -> str | None:
     if isinstance(statistic, str):
-        if statistic not in _FAST:
-            raise ValueError(f"`statistic` {statistic!r} is not a known coefficient; known names: {_FAST}.")
+        if statistic not in CORES:
+            raise ValueError(f"`statistic` {statistic!r} is not a known coefficient; known names: {tuple(CORES)}.")
         return statistic
     # the coefficient functions themselves, by identity (a wrapper around one is an arbitrary callable)
     entry = _REGISTERED.get(id(statistic))
@@ -321,8 +262,8 @@ _REGISTERED: dict[int, tuple[Callable[..., Any], str]] = {}
 
 def register_fast_path(function: Callable[..., Any]) -> None:
     """Let ``bootstrap_ci(function, ...)`` use the vectorised path of the coefficient of the same name."""
-    if function.__name__ not in _FAST:
-        raise ValueError(f"`function` {function.__name__!r} has no fast path; known names: {_FAST}.")
+    if function.__name__ not in CORES:
+        raise ValueError(f"`function` {function.__name__!r} has no fast path; known names: {tuple(CORES)}.")
     _REGISTERED[id(function)] = (function, function.__name__)
 
 

@@ -3,21 +3,20 @@
 Every coefficient of :mod:`intake_alliance.stats.agreement` accepts a
 **units x raters** table of labels (``ratings``) or a **units x categories**
 table of counts (``counts=``); this module turns either into one validated
-form (:class:`CodedUnits`), and holds the pieces of algebra that the single
-coefficients, their vectorised batch versions and the bootstrap share: chance
-agreement, coincidence matrices, distance metrics, Wald intervals and the
-tidy result rows.
+form (:class:`CodedUnits`), and holds what every public coefficient shares around
+its core (:mod:`~intake_alliance.stats.cores`): Wald intervals and the tidy result rows.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Union
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 __all__ = ["RatingsLike", "CountsLike", "Level", "MAX_RATERS"]
 
@@ -44,21 +43,35 @@ BASE_COLUMNS = [
 
 @dataclass(frozen=True)
 class CodedUnits:
-    """Validated data: per-unit category counts, plus integer codes when known."""
+    """Validated data: integer codes when known, and per-unit category counts (from the codes on first use)."""
 
-    counts: np.ndarray  # (n_units, q) int64
+    given_counts: np.ndarray | None  # (n_units, q) int64, from ``counts=``
     codes: np.ndarray | None  # (n_units, n_raters) intp, -1 = missing
     categories: tuple
     rater_names: tuple | None
     n_raters: int
 
+    @functools.cached_property
+    def counts(self) -> np.ndarray:
+        """Units x categories counts, shape (n_units, q), int64."""
+        if self.given_counts is not None:
+            return self.given_counts
+        counts = np.zeros((self.codes.shape[0], self.q), dtype=np.int64)
+        rows = np.arange(self.codes.shape[0])
+        for column in self.codes.T:
+            rated = column >= 0
+            np.add.at(counts, (rows[rated], column[rated]), 1) if not rated.all() else None
+            if rated.all():
+                counts[rows, column] += 1  # one rating per unit and rater: no repeated cells in this column
+        return counts
+
     @property
     def n_units(self) -> int:
-        return self.counts.shape[0]
+        return (self.codes if self.codes is not None else self.given_counts).shape[0]
 
     @property
     def q(self) -> int:
-        return self.counts.shape[1]
+        return len(self.categories)
 
 #: The largest count of raters for one unit and category that ``counts=`` accepts: far above any coding
 #: study, and small enough that sums over units cannot overflow 64-bit integers.
@@ -197,39 +210,56 @@ def _coded_from_ratings(
         rater_names = tuple(f"rater_{j}" for j in range(n_raters))
     if n_raters < 2:
         raise ValueError(f"`ratings` needs at least two raters (columns); got {n_raters}.")
-    missing = np.isnan(arr) if numeric and arr.dtype.kind == "f" else np.asarray(pd.isna(arr), dtype=bool)
-    if missing.any() and not allow_missing:
-        raise ValueError(
-            f"`ratings` contains {int(missing.sum())} missing rating(s) (NaN/None), but {func} needs every rater to "
-            "rate every unit. Drop the incomplete units, or use krippendorff_alpha, gwet_ac1 or percent_agreement, "
-            "which allow missing ratings."
-        )
-    keep = ~missing.all(axis=1)
-    arr, missing = arr[keep], missing[keep]
+    if numeric and arr.dtype.kind in "iu":
+        missing = None  # an integer array cannot hold a missing rating
+    else:
+        missing = np.isnan(arr) if numeric else np.asarray(pd.isna(arr), dtype=bool)
+        missing = missing if missing.any() else None
+    if missing is not None:
+        if not allow_missing:
+            raise ValueError(
+                f"`ratings` contains {int(missing.sum())} missing rating(s) (NaN/None), but {func} needs every rater "
+                "to rate every unit. Drop the incomplete units, or use krippendorff_alpha, gwet_ac1 or "
+                "percent_agreement, which allow missing ratings."
+            )
+        keep = ~missing.all(axis=1)
+        arr, missing = arr[keep], missing[keep]
     if arr.shape[0] < 2:
         raise ValueError(f"`ratings` needs at least two rated units (rows); got {arr.shape[0]}.")
-    present = arr[~missing]
-    codes = np.full(arr.shape, -1, dtype=np.intp)
+    present = arr.ravel() if missing is None else arr[~missing]
     if numeric:
-        labels = np.unique(present)  # sorted, as _categories_of sorts numbers
-        cats = labels.tolist()
-        if len(cats) < 2:
-            cats = _categories_of(present.astype(object), None)  # raises the single-category error
-        codes[~missing] = np.searchsorted(labels, present)
+        cats, present_codes = _numeric_codes(present)
     else:
         cats = _categories_of(present, categories)
         lut = {lab: i for i, lab in enumerate(cats)}
-        codes[~missing] = [lut[v] for v in present.tolist()]
-    if not ((~missing).sum(axis=1) >= 2).any():
-        raise ValueError("`ratings` has no unit rated by two or more raters, so there is no agreement to measure.")
-    return CodedUnits(_counts_from_codes(codes, len(cats)), codes, tuple(cats), rater_names, n_raters)
+        present_codes = np.fromiter((lut[v] for v in present.tolist()), dtype=np.intp, count=present.size)
+    if missing is None:
+        codes = present_codes.reshape(arr.shape)
+    else:
+        codes = np.full(arr.shape, -1, dtype=np.intp)
+        codes[~missing] = present_codes
+        if not ((~missing).sum(axis=1) >= 2).any():
+            raise ValueError("`ratings` has no unit rated by two or more raters, so there is no agreement to measure.")
+    return CodedUnits(None, codes, tuple(cats), rater_names, n_raters)
 
 
-def _counts_from_codes(codes: np.ndarray, q: int) -> np.ndarray:
-    n = codes.shape[0]
-    rated = codes >= 0
-    flat = (codes + q * np.arange(n)[:, None])[rated]
-    return np.bincount(flat, minlength=n * q).reshape(n, q).astype(np.int64)
+#: Non-negative integer labels below this are coded through a lookup table (linear time) instead of a sort.
+_LOOKUP_LABELS = 1 << 16
+
+
+def _numeric_codes(present: np.ndarray) -> tuple[list, np.ndarray]:
+    """The sorted labels of a numeric array (as ``_categories_of`` sorts numbers) and each value's code."""
+    if present.dtype.kind in "iu" and present.size and present.min() >= 0 and present.max() < _LOOKUP_LABELS:
+        used = np.bincount(present) > 0
+        labels = np.flatnonzero(used)
+        codes = (np.cumsum(used) - 1)[present]
+    else:
+        labels = np.unique(present)
+        codes = np.searchsorted(labels, present)
+    cats = labels.tolist()
+    if len(cats) < 2:
+        _categories_of(present.astype(object), None)  # raises the single-category error
+    return cats, codes.astype(np.intp, copy=False)
 
 
 def prepare(
@@ -248,149 +278,34 @@ def prepare(
     return _coded_from_ratings(func, ratings, categories, allow_missing)
 
 
-def chance_corrected(po: np.ndarray | float, pe: np.ndarray | float) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (np.asarray(po, float) - pe) / (1.0 - np.asarray(pe, float))
-
-
-def ac1_chance(pi: np.ndarray, q: int) -> np.ndarray:
-    return (pi * (1.0 - pi)).sum(axis=-1) / (q - 1)
-
-
-def _distance_matrix(level: str, q: int, values: np.ndarray | None) -> np.ndarray | None:
-    """Krippendorff's squared difference function; ``None`` for ordinal (data dependent)."""
-    if level == "nominal":
-        return 1.0 - np.eye(q)
-    if level == "ordinal":
-        return None
-    v = np.asarray(values, dtype=float)
-    diff = v[:, None] - v[None, :]
-    if level == "interval":
-        return diff**2
-    total = v[:, None] + v[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total != 0, (diff / np.where(total != 0, total, 1.0)) ** 2, 0.0)
-
-
-def _ordinal_distance(n_v: np.ndarray) -> np.ndarray:
-    """Ordinal distances from pairable value frequencies ``n_v`` of shape (..., q)."""
-    q = n_v.shape[-1]
-    cs = np.cumsum(n_v, axis=-1)
-    idx = np.arange(q)
-    lo = np.minimum(idx[:, None], idx[None, :])
-    hi = np.maximum(idx[:, None], idx[None, :])
-    between = cs[..., hi] - cs[..., lo] + n_v[..., lo]
-    return (between - (n_v[..., :, None] + n_v[..., None, :]) / 2.0) ** 2
-
-
-def alpha_from_coincidences(o: np.ndarray, level: str, values: np.ndarray | None) -> np.ndarray:
-    """Krippendorff's alpha from coincidence matrices of shape (..., q, q)."""
-    q = o.shape[-1]
-    n_v = o.sum(axis=-1)
-    n = n_v.sum(axis=-1)
-    delta = _distance_matrix(level, q, values)
-    if delta is None:
-        delta = _ordinal_distance(n_v)
-    observed = (o * delta).sum(axis=(-2, -1))
-    expected = (n_v[..., :, None] * n_v[..., None, :] * delta).sum(axis=(-2, -1))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return 1.0 - (n - 1.0) * observed / expected
-
-
-def unit_coincidences(counts: np.ndarray) -> np.ndarray:
-    """Per-unit contributions to the coincidence matrix, shape (n_units, q, q)."""
-    from .checks import check_work
-
-    check_work(int(np.prod(counts.shape)) * counts.shape[-1], "units x categories x categories of `ratings`")
-    c = counts.astype(float)
-    m = c.sum(axis=-1)
-    pairs = c[..., :, None] * c[..., None, :]
-    idx = np.arange(c.shape[-1])
-    pairs[..., idx, idx] -= c
-    denom = np.where(m >= 2, m - 1.0, np.inf)
-    return pairs / denom[..., None, None]
-
-
-def coincidence_matrix(counts: np.ndarray) -> np.ndarray:
-    """Krippendorff's coincidence matrix of one units x categories count table: the sum over units of
-    :func:`unit_coincidences`, as one matrix product (units rated once contribute nothing)."""
-    c = counts.astype(float)
-    m = c.sum(axis=-1)
-    share = c / np.where(m >= 2, m - 1.0, np.inf)[:, None]
-    return share.T @ c - np.diag(share.sum(axis=0))
-
-
-def unit_pair_agreement(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Share of agreeing rater pairs in each unit, and whether the unit has a pair."""
-    c = counts.astype(float)
-    m = c.sum(axis=-1)
-    pairable = m >= 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(pairable, (c * (c - 1.0)).sum(axis=-1) / np.where(pairable, m * (m - 1.0), 1.0), 0.0)
-    return share, pairable.astype(float)
-
-
-def gwet_linearised(counts: np.ndarray, kind: str) -> tuple[float, float, float, float]:
-    """Estimate, standard error, po and pe in Gwet's (2014) framework.
-
-    ``kind`` is "pa" (percent agreement), "ac1", "bp" (Brennan-Prediger) or
-    "fleiss". The variance is Gwet's linearisation, which does not assume
-    independent raters; it reproduces the irrCAC package (Gwet, 2019).
-    """
-    c = counts.astype(float)
-    n, q = c.shape
-    r = c.sum(axis=1)
-    pa_i, pairable = unit_pair_agreement(c)
-    n2 = pairable.sum()
-    pa = pa_i.sum() / n2
-    pi = (c / r[:, None]).mean(axis=0)
-    if kind == "pa":
-        est, pe = pa, 0.0
-        terms = (n / n2) * pa_i
-    else:
-        if kind == "ac1":
-            pe = float(ac1_chance(pi, q))
-            pe_i = (c @ (1.0 - pi)) / r / (q - 1)
-        elif kind == "fleiss":
-            pe = float((pi**2).sum())
-            pe_i = (c @ pi) / r
-        elif kind == "bp":
-            pe = 1.0 / q
-            pe_i = None
-        else:  # pragma: no cover - internal misuse
-            raise ValueError(kind)
-        est = float(chance_corrected(pa, pe))
-        terms = (n / n2) * (pa_i - pe * pairable) / (1.0 - pe)
-        if pe_i is not None:
-            terms = terms - 2.0 * (1.0 - est) * (pe_i - pe) / (1.0 - pe)
-    se = math.sqrt(((terms - est) ** 2).sum() / (n * (n - 1))) if n > 1 else math.nan
-    return float(est), se, float(pa), float(pe)
-
-
 def _clip(x: float) -> float:
     return float(np.clip(x, -1.0, 1.0)) if np.isfinite(x) else math.nan
 
 
 def wald_interval(est: float, se: float, confidence: float, df: float | None = None) -> tuple[float, float]:
+    """Normal (``df`` None) or Student-t interval, clipped to [-1, 1]. ``special.ndtri``/``stdtrit`` are the
+    quantile functions ``scipy.stats.norm.ppf``/``t.ppf`` evaluate, without their per-call overhead."""
     tail = 1.0 - (1.0 - confidence) / 2.0
-    crit = stats.norm.ppf(tail) if df is None else stats.t.ppf(tail, df)
+    crit = special.ndtri(tail) if df is None else special.stdtrit(df, tail)
     if not (np.isfinite(est) and np.isfinite(se)):
         return math.nan, math.nan
     return _clip(est - crit * se), _clip(est + crit * se)
 
 
+def two_sided_p(z: float) -> float:
+    """Two-sided normal p-value of ``z`` (NaN when ``z`` is not finite)."""
+    return float(2.0 * special.ndtr(-abs(z))) if np.isfinite(z) else math.nan
+
+
 def result_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows)
-    extra = [c for c in df.columns if c not in BASE_COLUMNS]
-    for col in BASE_COLUMNS:
-        if col not in df.columns:
-            df[col] = np.nan
-    df = df[BASE_COLUMNS + extra]
-    if "note" in df.columns:
-        df["note"] = df["note"].fillna("")
-    df["n_units"] = df["n_units"].astype("int64")
-    df["n_raters"] = df["n_raters"].astype("int64")
-    return df.reset_index(drop=True)
+    """Result rows as one table: the base columns first, then the others in order of appearance."""
+    columns = list(BASE_COLUMNS)
+    for row in rows:
+        columns += [c for c in row if c not in columns]
+    data = {c: [row.get(c, math.nan) for row in rows] for c in columns}
+    if "note" in data:
+        data["note"] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in data["note"]]
+    return pd.DataFrame(data)
 
 
 def _undefined_note(est: float, coded: CodedUnits) -> str:
@@ -420,14 +335,6 @@ def result_row(coefficient: str, est: float, se: float, ci: tuple[float, float],
         "confidence": confidence,
         **extra,
     }
-
-
-def disagreement_weights(q: int, weights: str | None) -> np.ndarray:
-    idx = np.arange(q)
-    gap = np.abs(idx[:, None] - idx[None, :]) / (q - 1)
-    if weights is None:
-        return 1.0 - np.eye(q)
-    return gap if weights == "linear" else gap**2
 
 
 def alpha_domain(coded: CodedUnits, level: str) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from .checks import SeedLike, check_int, check_unit_interval, make_rng
-from .agreement_batch import fleiss_kappa_batch
+from .cores import fleiss_kappa_batch
 from .rater_models import accuracy_for_kappa, simulate_presence_counts
 
 __all__ = ["cohen_kappa_se_expected", "simulated_kappa_halfwidth", "units_needed"]

@@ -30,14 +30,13 @@ set (pattern 0 = nobody, pattern 7 = all three).
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import optimize
 from .checks import SeedLike, check_int, check_unit_interval, check_work, make_rng
-from .agreement_batch import fleiss_kappa_batch
+from .cores import core, evaluator, fleiss_kappa_batch
 from .rounding import rounding_interval
 
 __all__ = ["N_PATTERNS", "accuracy_for_kappa", "segment_prevalence", "simulate_presence_counts", "calibrate_accuracy", "per_theme_kappas", "ratings_from_cells", "pattern_coefficients", "random_pattern_tables", "biased_rater_tables", "fleiss_pooling_decomposition", "search_pooled_below_parts", "pooling_consistency"]
@@ -311,35 +310,21 @@ def pattern_coefficients(patterns) -> dict[str, np.ndarray]:
 
     Notes
     -----
-    Vectorised versions of the definitions in :mod:`intake_alliance.stats.agreement`
-    (tests compare them). Light's kappa is the mean over the three rater pairs
-    of Cohen's kappa, whose chance term uses each rater's own marginal; Fleiss'
-    kappa and alpha use the marginal pooled over raters.
+    Each coefficient is its core (:mod:`~intake_alliance.stats.cores`) evaluated with the pattern
+    counts as weights over the eight distinct units, so these are the definitions of
+    :mod:`intake_alliance.stats.agreement` exactly. Light's kappa is the mean over the three rater pairs
+    of Cohen's kappa, whose chance term uses each rater's own marginal; Fleiss' kappa and alpha use the
+    marginal pooled over raters.
     """
     c = _check_patterns(patterns)
-    n = c.sum(axis=-1)
-    k_present = _BITS.sum(axis=1)  # raters saying present, per pattern
-    pair_agree = (k_present * (k_present - 1) + (3 - k_present) * (2 - k_present)) / 6.0
-    po = (c * pair_agree).sum(axis=-1) / n
-    p = (c * k_present).sum(axis=-1) / (3 * n)
-    pe = p**2 + (1 - p) ** 2
+    codes = _BITS.astype(np.intp)
+    counts = np.stack([(codes == 0).sum(axis=1), (codes == 1).sum(axis=1)], axis=1)
+    out = {}
     with np.errstate(divide="ignore", invalid="ignore"):
-        fleiss = (po - pe) / (1 - pe)
-        # Krippendorff's alpha (nominal, no missing): 1 - (N_v - 1) D_o / D_e with N_v = 3n pairable values.
-        nv = 3 * n
-        n1 = p * nv
-        d_o = (1 - po)
-        d_e = 2 * n1 * (nv - n1) / (nv * (nv - 1))
-        alpha = 1 - d_o / d_e
-        rater_p = (c[..., :, None] * _BITS).sum(axis=-2) / n[..., None]  # (..., 3)
-        kappas = []
-        for j, k in itertools.combinations(range(3), 2):
-            agree = (c * (_BITS[:, j] == _BITS[:, k])).sum(axis=-1) / n
-            pe_jk = rater_p[..., j] * rater_p[..., k] + (1 - rater_p[..., j]) * (1 - rater_p[..., k])
-            kappas.append((agree - pe_jk) / (1 - pe_jk))
-        light = np.mean(kappas, axis=0)
-    return {"percent_agreement": po, "fleiss_kappa": fleiss, "light_kappa": light,
-            "krippendorff_alpha": alpha, "prevalence": p}
+        for name in ("percent_agreement", "fleiss_kappa", "light_kappa", "krippendorff_alpha"):
+            out[name] = evaluator(core(name, 2), counts, codes)(c)
+    out["prevalence"] = (c @ counts[:, 1]) / (3 * c.sum(axis=-1))
+    return out
 
 
 def random_pattern_tables(n_tables: int, n_parts: int, n_units: int, *, concentration: float = 0.5,
