@@ -15,6 +15,8 @@ unless ``REQUIRE_BROWSER=1`` (set by .ci/run), where they fail.
 
 from __future__ import annotations
 
+import json
+
 import atexit
 import os
 import shutil
@@ -261,13 +263,20 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
     (html / "notebooks").mkdir(parents=True)
     (html / "index.html").write_text("<!doctype html><title>index</title>", encoding="utf-8")
     wide = "<table><tr>" + "".join(f"<td>column_number_{i}</td>" for i in range(40)) + "</tr></table>"
+    # faults only the dark mode shows (grey on black) and only a phone shows (700 px wide)
+    dark = ("<style>@media (prefers-color-scheme: dark) { body { background: #000 } td.dim { color: #222 } }</style>"
+            "<table><tr><td class='dim'>dim in dark</td></tr></table>")
     (html / "notebooks" / "bad.html").write_text(
         "<!doctype html><html lang='en'><head><title>bad</title></head><body><main class='bd-article'>"
-        "<div class='cell_input'><pre>x = 1</pre></div>" + wide +
+        "<div class='cell_input'><pre>x = 1</pre></div>" + wide + dark +
         "<p>value NaN and &lt;NA&gt;, dtype: float64, 1.2e-08</p><img src='fig.png' alt=''>"
-        "<div style='width:2000px'>wide</div><button aria-label='Go'>Search</button></main></body></html>",
+        "<div style='width:700px'>wide</div><button aria-label='Go'>Search</button></main></body></html>",
         encoding="utf-8")
     (html / "notebooks" / "fig.png").write_bytes((ROOT / "images" / "favicon.svg").read_bytes())
     row = page_audit.measure_site(html, screenshots=tmp_path / "shots", browser=browser).iloc[0]
     assert row.code_inputs == 1 and row.wide_tables == 1 and row.raster_figures == 1
     assert row.raw_values >= 4 and row.axe_serious >= 1 and row.sideways_390 == 1
+    found = json.loads(row.details)
+    assert row.table_contrast >= 1 and "contrast_dark" in found and "contrast_light" not in found, found
+    for suffix in ("_1280", "_1280_dark", "_390"):
+        assert (tmp_path / "shots" / f"notebooks__bad{suffix}.png").stat().st_size > 1000

@@ -111,6 +111,11 @@ _AXE_JS = """async () => {
 }"""
 
 
+# the book's theme follows the emulated colour scheme in its "auto" mode; a page without the theme has no mode
+_THEME_IS = "!document.documentElement.dataset.mode || document.documentElement.dataset.theme === '%s'"
+_DECODE_JS = "async () => { await Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null))); }"
+
+
 def _shot_name(path: str, width: int, mode: str) -> str:
     return path.replace("/", "__").removesuffix(".html") + f"_{width}" + ("" if mode == "light" else f"_{mode}") + ".png"
 
@@ -122,7 +127,7 @@ def _visit(browser, origin: str, path: str, width: int, mode: str, shots: Path):
     page = context.new_page()
     page.goto(f"{origin}/{path}", wait_until="load")
     page.wait_for_load_state("networkidle")
-    page.evaluate("async () => { await Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null))); }")
+    page.evaluate(_DECODE_JS)
     page.screenshot(path=str(shots / _shot_name(path, width, mode)), full_page=True)
     return context, page
 
@@ -156,31 +161,43 @@ def measure_site(html_dir: str | Path, screenshots: str | Path | None = None, pa
 
 
 def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> dict:
+    """One visit per page: light at 1280 px, then the same page switched to dark, then narrowed to 390 px.
+
+    Switching the emulated colour scheme fires the theme's ``prefers-color-scheme`` listener (the page is in
+    "auto" mode), and narrowing the viewport reflows the page as a phone would load it; the tests compare this
+    with fresh loads in each mode and width (``tests/test_browser.py``).
+    """
     details: dict[str, list] = {}
     row: dict = {"page": path}
-    for mode in ("light", "dark"):
-        context, page = _visit(browser, origin, path, 1280, mode, shots)
-        try:
-            if mode == "light":
-                found = page.evaluate(_MEASURE_JS, path == LAB)
-                for key, value in found.items():
-                    row[key] = value if isinstance(value, int) else len(value)
-                    if value and not isinstance(value, int):
-                        details[key] = value
+    context, page = _visit(browser, origin, path, 1280, "light", shots)
+    try:
+        found = page.evaluate(_MEASURE_JS, path == LAB)
+        for key, value in found.items():
+            row[key] = value if isinstance(value, int) else len(value)
+            if value and not isinstance(value, int):
+                details[key] = value
+        if axe:
+            page.add_script_tag(path=str(AXE))
+        for mode in ("light", "dark"):
+            if mode == "dark":
+                page.emulate_media(color_scheme="dark")
+                page.wait_for_function(_THEME_IS % "dark")
+                _settle(page)
+                page.screenshot(path=str(shots / _shot_name(path, 1280, mode)), full_page=True)
             low = page.evaluate(_CONTRAST_JS)
             row["table_contrast"] = row.get("table_contrast", 0) + len(low)
             if low:
                 details[f"contrast_{mode}"] = low[:5]
             if axe:
-                page.add_script_tag(path=str(AXE))
                 bad = page.evaluate(_AXE_JS)
                 row["axe_serious"] = row.get("axe_serious", 0) + sum(int(b.rsplit("x", 1)[1]) for b in bad)
                 if bad:
                     details[f"axe_{mode}"] = bad
-        finally:
-            context.close()
-    context, page = _visit(browser, origin, path, 390, "light", shots)
-    try:
+        page.emulate_media(color_scheme="light")
+        page.wait_for_function(_THEME_IS % "light")
+        page.set_viewport_size({"width": 390, "height": 900})
+        _settle(page)
+        page.screenshot(path=str(shots / _shot_name(path, 390, "light")), full_page=True)
         row["sideways_390"] = int(page.evaluate(
             "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"))
     finally:
@@ -188,3 +205,9 @@ def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> di
     row.setdefault("axe_serious", 0)
     row["details"] = json.dumps(details, ensure_ascii=False) if details else ""
     return row
+
+
+def _settle(page) -> None:
+    """Wait until a change of colour scheme or width is laid out and painted (two animation frames)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate(_DECODE_JS)
