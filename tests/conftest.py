@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -141,8 +142,21 @@ def _start_locked(name: str) -> Background:
 _WAITS = {"built_book", "second_build", "regenerated", "site_copy"}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--order", default="file", metavar="file|reverse|random:SEED",
+                     help="run the tests in file order (default), reversed, or shuffled with a seed: the suite "
+                          "must not depend on the order (tests that wait for a background build still run last)")
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
-    items.sort(key=lambda item: bool(_WAITS & set(getattr(item, "fixturenames", ()))))
+    order = config.getoption("order")
+    if order == "reverse":
+        items.reverse()
+    elif order.startswith("random:"):
+        random.Random(order.removeprefix("random:")).shuffle(items)
+    elif order != "file":
+        raise pytest.UsageError(f"--order must be file, reverse or random:SEED; got {order!r}")
+    items.sort(key=lambda item: bool(_WAITS & set(getattr(item, "fixturenames", ()))))  # stable: keeps the order
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
