@@ -953,3 +953,58 @@ def test_numeric_arrays_are_coded_as_their_objects_are(seed, kind):
     assert fast.categories == slow.categories and [type(c) for c in fast.categories] == [type(c) for c in slow.categories]
     np.testing.assert_array_equal(fast.codes, slow.codes)
     np.testing.assert_array_equal(fast.counts, slow.counts)
+
+
+# --- labels that used to give another number without a word (methods review, issue 30) ---
+
+
+def test_text_nan_from_numpy_is_refused() -> None:
+    ratings = np.array([["a", "a", np.nan], ["b", "b", "b"], ["a", "b", "a"], ["b", np.nan, "b"]])  # 'nan' as text
+    with pytest.raises(ValueError, match="text 'nan'"):
+        krippendorff_alpha(ratings)
+    as_objects = np.array([["a", "a", np.nan], ["b", "b", "b"], ["a", "b", "a"], ["b", np.nan, "b"]], dtype=object)
+    # hand-worked: coincidences o_aa = 2 + 1 = 3, o_bb = 3 + 2 = 5, o_ab = o_ba = 1 (n = 10; n_a = 4, n_b = 6),
+    # D_o = 2/10, D_e = 2 * 4 * 6 / (10 * 9), alpha = 1 - D_o / D_e = 0.625
+    assert one(krippendorff_alpha(as_objects)) == pytest.approx(1 - (2 / 10) / (48 / 90), abs=1e-12)
+
+
+def test_categorical_columns_give_their_levels_in_order() -> None:
+    order = ["low", "medium", "high", "unsure"]
+    rows = {"r1": ["low", "medium", "high", "low", "high", "medium"],
+            "r2": ["low", "high", "high", "medium", "high", "low"],
+            "r3": ["medium", "medium", "high", "low", "medium", "medium"]}
+    frame = pd.DataFrame({r: pd.Categorical(v, categories=order, ordered=True) for r, v in rows.items()})
+    plain = pd.DataFrame(rows)
+    for f, kw in ((krippendorff_alpha, {"level": "ordinal"}), (gwet_ac1, {}), (pabak, {})):
+        assert one(f(frame, **kw)) == pytest.approx(one(f(plain, categories=order, **kw)), abs=1e-12), f.__name__
+    assert int(pabak(frame).at[0, "q"]) == 4  # the unused level counts
+    mixed = plain.assign(r1=pd.Categorical(rows["r1"], categories=order))
+    with pytest.raises(ValueError, match="categorical"):
+        gwet_ac1(mixed)
+
+
+def test_order_dependent_coefficients_refuse_text_labels_sorted_as_text() -> None:
+    pairs = np.array([[2, 2], [9, 10], [10, 10], [9, 9], [2, 10], [10, 2], [9, 2]])
+    text = pairs.astype(str)
+    for call in (lambda: cohen_kappa(text, weights="linear"), lambda: krippendorff_alpha(text, level="ordinal"),
+                 lambda: bootstrap_ci("cohen_kappa", text, weights="quadratic", n_resamples=10)):
+        with pytest.raises(ValueError, match="order of the categories"):
+            call()
+    declared = cohen_kappa(text, weights="linear", categories=["2", "9", "10"])
+    assert one(declared) == pytest.approx(one(cohen_kappa(pairs, weights="linear")), abs=1e-12)
+    assert np.isfinite(one(cohen_kappa(text)))  # unweighted kappa does not depend on the order
+
+
+def test_a_callable_statistic_gets_the_declared_categories() -> None:
+    data = [[0, 0], [1, 1], [0, 1], [1, 1], [0, 0], [1, 0]]
+    by_name = bootstrap_ci("gwet_ac1", data, categories=[0, 1, 2], n_resamples=300, seed=3)
+    by_callable = bootstrap_ci(lambda x, **kw: gwet_ac1(x, **kw), data, categories=[0, 1, 2], n_resamples=300, seed=3)
+    assert by_callable.at[0, "estimate"] == pytest.approx(by_name.at[0, "estimate"], abs=1e-12)
+    assert by_callable.at[0, "ci_low"] == pytest.approx(by_name.at[0, "ci_low"], abs=1e-12)
+
+
+def test_light_kappa_is_undefined_when_a_pair_is_and_names_the_pair() -> None:
+    # raters 0 and 1 both code every unit "a": their kappa is 0/0, so the mean over the three pairs is undefined
+    # (R's irr::kappam.light gives NaN too); the note names the pair
+    res = light_kappa([["a", "a", "b"], ["a", "a", "a"], ["a", "a", "b"]])
+    assert np.isnan(res.at[0, "estimate"]) and "rater_0|rater_1" in res.at[0, "note"]

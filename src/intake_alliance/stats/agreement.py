@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 from .checks import SeedLike, check_confidence, check_n_resamples
 from .bootstrap import bootstrap_coded, register_fast_path
-from .coding import CountsLike, Level, RatingsLike, alpha_domain, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, prepare, result_row, two_sided_p, wald_interval
+from .coding import CountsLike, Level, RatingsLike, alpha_domain, check_label_order, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, prepare, result_row, two_sided_p, wald_interval
 from .cores import core, disagreement_weights, estimate, linearised
 
 __all__ = ["percent_agreement", "cohen_kappa", "fleiss_kappa", "light_kappa", "krippendorff_alpha", "gwet_ac1", "pabak", "agreement_table"]
@@ -201,6 +201,8 @@ def cohen_kappa(
     if weights not in (None, "linear", "quadratic"):
         raise ValueError(f"`weights` must be None, 'linear' or 'quadratic'; got {weights!r}.")
     coded = prepare("cohen_kappa", ratings, None, categories, allow_missing=False)
+    if weights is not None:
+        check_label_order(coded, f"{weights}-weighted kappa")
     if coded.n_raters != 2:
         raise ValueError(
             f"`ratings` has {coded.n_raters} raters but cohen_kappa needs exactly two; "
@@ -423,9 +425,18 @@ def light_kappa(
             res = cohen_kappa(coded.codes[both][:, [j, k]], categories=range(coded.q), confidence=conf)
             res["pair"] = f"{names[j]}|{names[k]}"
             pair_rows.append(res)
-    est = float(estimate(core("light_kappa", coded.q), None, coded.codes))
+    kernel, size = core("light_kappa", coded.q), coded.q**2
+    cells = kernel.total(None, coded.codes)
+    per_pair = [float(kernel.value(cells[i:i + size])) for i in range(0, cells.size, size)]
+    est = float(np.mean(per_pair))
+    extra = {}
+    undefined = [f"{names[j]}|{names[k]}" for (j, k), value in
+                 zip(itertools.combinations(range(coded.n_raters), 2), per_pair) if not np.isfinite(value)]
+    if undefined:
+        extra["note"] = (f"undefined: Cohen's kappa of rater pair(s) {', '.join(undefined)} is undefined (chance "
+                         "agreement 1 on their shared units), and Light's kappa is the mean over every pair")
     table = result_frame([result_row("light_kappa", est, math.nan, (math.nan, math.nan), coded, "none", conf,
-                         n_pairs=math.comb(coded.n_raters, 2))])
+                         n_pairs=len(per_pair), **extra)])
     table = _with_bootstrap(table, "light_kappa", coded, n_resamples, seed, conf)
     if pairwise:
         table = pd.concat([table, *pair_rows], ignore_index=True)
@@ -509,6 +520,8 @@ def krippendorff_alpha(
     if level not in LEVELS:
         raise ValueError(f"`level` must be one of {LEVELS}; got {level!r}.")
     coded = prepare("krippendorff_alpha", ratings, counts, categories, allow_missing=True)
+    if level == "ordinal":
+        check_label_order(coded, "ordinal alpha")
     domain = alpha_domain(coded, level)
     # the coincidence algebra the bootstrap resamples (tests/test_reliability.py checks it against the
     # krippendorff package at every level)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from .checks import SeedLike, check_confidence, check_n_resamples, check_work, make_rng
-from .coding import CountsLike, RatingsLike, CodedUnits, alpha_domain, result_frame, prepare, result_row
+from .coding import CountsLike, RatingsLike, CodedUnits, alpha_domain, check_label_order, result_frame, prepare, result_row
 from .cores import CORES, core, evaluator
 
 __all__ = ["bootstrap_ci", "register_fast_path"]
@@ -149,9 +149,10 @@ def bootstrap_ci(
         ``"fleiss_kappa"``, ``"light_kappa"``, ``"krippendorff_alpha"``,
         ``"gwet_ac1"`` or ``"pabak"`` -- or one of those functions: these use
         the vectorised path. Any other callable is called on each resampled
-        table (a DataFrame of the resampled rows of ``data`` or ``counts``)
-        and must return a float or a result table with an ``estimate``
-        column; that path is a Python loop.
+        table (a DataFrame of the resampled rows of ``data`` or ``counts``,
+        and ``categories=`` when it is given, so that a resample missing a
+        category is scored on the full category set) and must return a float
+        or a result table with an ``estimate`` column; that path is a Python loop.
     data : DataFrame, 2-D array or list of rows, optional
         Units x raters table of labels (``ratings`` elsewhere in this module).
     counts : 2-D array or DataFrame, optional, keyword only
@@ -236,6 +237,10 @@ def bootstrap_ci(
         unknown = set(kwargs) - {"level", "weights"}
         if unknown:
             raise ValueError(f"unexpected keyword(s) for {name}: {sorted(unknown)}.")
+        if kwargs.get("weights") is not None:
+            check_label_order(coded, f"{kwargs['weights']}-weighted kappa")
+        if name == "krippendorff_alpha" and kwargs.get("level") == "ordinal":
+            check_label_order(coded, "ordinal alpha")
         return bootstrap_coded(name, coded, n_resamples=int(n_resamples), confidence=conf, method=method,
                                 seed=seed, return_replicates=return_replicates, **kwargs)
     if not callable(statistic):
@@ -280,7 +285,7 @@ def _bootstrap_loop(statistic: Callable[..., Any], data: Any, counts: Any, categ
         frame = frame.loc[np.asarray(frame, dtype=float).sum(axis=1) > 0]
 
     def value(sub: pd.DataFrame) -> float:
-        out = statistic(sub, **kwargs)
+        out = statistic(sub, **kwargs) if categories is None else statistic(sub, categories=categories, **kwargs)
         if isinstance(out, pd.DataFrame):
             return float(out["estimate"].iloc[0])
         return float(out)

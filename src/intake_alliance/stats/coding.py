@@ -50,6 +50,7 @@ class CodedUnits:
     categories: tuple
     rater_names: tuple | None
     n_raters: int
+    ordered: bool = True  # False: text labels sorted alphabetically because no order was declared
 
     @functools.cached_property
     def counts(self) -> np.ndarray:
@@ -194,7 +195,12 @@ def _coded_from_ratings(
 ) -> CodedUnits:
     # a numeric array keeps its dtype: its labels are found with np.unique instead of one Python object each
     numeric = (isinstance(ratings, np.ndarray) and ratings.dtype.kind in "iuf" and categories is None)
+    if isinstance(ratings, np.ndarray) and ratings.dtype.kind in "US" and (ratings == "nan").any():
+        raise ValueError("`ratings` is a text array holding 'nan': NumPy turned a missing rating into the text 'nan'; "
+                         "build it with dtype=object (or as a DataFrame) so that NaN stays missing.")
     if isinstance(ratings, pd.DataFrame):
+        if categories is None:
+            categories = _categorical_levels(ratings)
         arr = ratings.to_numpy(dtype=object)
         rater_names = tuple(str(c) for c in ratings.columns)
     else:
@@ -240,7 +246,28 @@ def _coded_from_ratings(
         codes[~missing] = present_codes
         if not ((~missing).sum(axis=1) >= 2).any():
             raise ValueError("`ratings` has no unit rated by two or more raters, so there is no agreement to measure.")
-    return CodedUnits(None, codes, tuple(cats), rater_names, n_raters)
+    ordered = categories is not None or not any(isinstance(c, str) for c in cats)
+    return CodedUnits(None, codes, tuple(cats), rater_names, n_raters, ordered)
+
+
+def _categorical_levels(frame: pd.DataFrame) -> list | None:
+    """The categories of a table of pandas categorical columns, in their order (unused levels included)."""
+    kinds = [isinstance(dtype, pd.CategoricalDtype) for dtype in frame.dtypes]
+    if not any(kinds):
+        return None
+    levels = [list(dtype.categories) for dtype in frame.dtypes if isinstance(dtype, pd.CategoricalDtype)]
+    if not all(kinds) or any(lv != levels[0] for lv in levels):
+        raise ValueError("`ratings`: some columns are categorical with other levels (or not categorical); give every "
+                         "rater's column the same categories, or pass `categories=` in their order.")
+    return levels[0]
+
+
+def check_label_order(coded: CodedUnits, what: str) -> None:
+    """Refuse text labels sorted as text where the order of the categories changes the number."""
+    if not coded.ordered:
+        shown = ", ".join(repr(c) for c in coded.categories[:4])
+        raise ValueError(f"`categories`: {what} depends on the order of the categories, and the labels are text "
+                         f"({shown}, ...) that would be ordered alphabetically; pass `categories=` in their order.")
 
 
 #: Non-negative integer labels below this are coded through a lookup table (linear time) instead of a sort.
