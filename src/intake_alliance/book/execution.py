@@ -233,14 +233,12 @@ class BuildInterrupted(Exception):
 
 
 def inputs_hash(root: str | Path = ROOT) -> str:
-    """Return a sha256 over the paths and bytes of every file under ``src/``, ``data/`` and ``_static/``."""
+    """Return a sha256 over the paths and bytes of every file under ``src/``, ``data/`` and ``_static/``
+    (walked as :func:`site_inputs_hash` walks the repository: dot-files, caches and egg-info left out)."""
     root = Path(root)
     h = hashlib.sha256()
     for top in ("src", "data", "_static"):
-        for path in sorted((root / top).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and ".egg-info" not in str(path):
-                h.update(path.relative_to(root).as_posix().encode())
-                h.update(hashlib.sha256(path.read_bytes()).digest())
+        _hash_tree(h, root / top, top)
     return h.hexdigest()
 
 
