@@ -28,8 +28,8 @@ qdpx             REFI-QDA projects (.qdpx) read as tables; units x coders presen
 qdpx_write       REFI-QDA projects written from tables (tests, exports for QDA programs)
 """
 
-from .rounding import fmt_number, CONVENTIONS, ROUNDING_OPTIONS, Number, Rounding, round_to, RoundingInterval, rounding_interval, resolve_rounding
-from .granularity import SD_DEFINITIONS, GRIM_MAX_UNITS, GRIMMER_MAX_UNITS, GrimResult, grim, grim_ratio, GrimmerCandidate, GrimmerResult, grimmer
+from .rounding import fmt_number, CONVENTIONS, CONVENTION_WORDS, describe_conventions, ROUNDING_OPTIONS, Number, Rounding, round_to, RoundingInterval, rounding_interval, resolve_rounding
+from .granularity import SD_DEFINITIONS, SD_WORDS, GRIM_MAX_UNITS, GRIMMER_MAX_UNITS, GrimResult, grim, grim_ratio, GrimmerCandidate, GrimmerResult, grimmer
 from .percentages import PercentResult, percent_check, percent_ratio, PercentTotalResult, percent_total_check
 from .tables import (fisher_test, two_by_two_tests, risk_difference, odds_ratio, chi2_test, exact_stratified_test,
                      cmh_test, holm)
@@ -50,6 +50,8 @@ from .qdpx_write import write_project
 __all__ = [
     "fmt_number",
     "CONVENTIONS",
+    "CONVENTION_WORDS",
+    "describe_conventions",
     "ROUNDING_OPTIONS",
     "Number",
     "Rounding",
@@ -58,6 +60,7 @@ __all__ = [
     "rounding_interval",
     "resolve_rounding",
     "SD_DEFINITIONS",
+    "SD_WORDS",
     "GRIM_MAX_UNITS",
     "GRIMMER_MAX_UNITS",
     "GrimResult",

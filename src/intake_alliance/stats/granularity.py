@@ -19,10 +19,12 @@ import numpy as np
 from .checks import check_int
 from .rounding import CONVENTIONS, Rounding, RoundingInterval, check_in_scale, check_scale, check_units, decimals_of, numerators_in, parse_reported, rounding_label, reported_text, resolve_rounding, round_to, rounding_interval
 
-__all__ = ["SD_DEFINITIONS", "GRIM_MAX_UNITS", "GRIMMER_MAX_UNITS", "GrimResult", "grim", "grim_ratio", "GrimmerCandidate", "GrimmerResult", "grimmer"]
+__all__ = ["SD_DEFINITIONS", "SD_WORDS", "GRIM_MAX_UNITS", "GRIMMER_MAX_UNITS", "GrimResult", "grim", "grim_ratio", "GrimmerCandidate", "GrimmerResult", "grimmer"]
 
 #: The two definitions of the standard deviation that :func:`grimmer` checks.
 SD_DEFINITIONS: tuple[str, ...] = ("sample", "population")
+#: The SD definitions in words, for sentences a reader reads.
+SD_WORDS: dict[str, str] = {"sample": "the sample SD (divisor n − 1)", "population": "the population SD (divisor n)"}
 
 # Above this many units of centred sum of squares the exact search for an
 # integer data set (see ``_LatticeTable``) is skipped and only the closed-form

@@ -53,10 +53,34 @@ from numbers import Integral
 from typing import Iterable, Union
 from .checks import check_int
 
-__all__ = ["fmt_number", "CONVENTIONS", "ROUNDING_OPTIONS", "Number", "Rounding", "round_to", "RoundingInterval", "rounding_interval", "resolve_rounding"]
+__all__ = ["fmt_number", "CONVENTIONS", "CONVENTION_WORDS", "describe_conventions", "ROUNDING_OPTIONS", "Number", "Rounding", "round_to", "RoundingInterval", "rounding_interval", "resolve_rounding"]
 
 #: The five single rounding conventions, in the order used in every report.
 CONVENTIONS: tuple[str, ...] = ("half_up", "half_down", "half_even", "truncate", "up")
+
+#: The conventions in words, for sentences a reader reads.
+CONVENTION_WORDS: dict[str, str] = {"half_up": "ordinary rounding", "half_down": "rounding half down",
+                                    "half_even": "rounding half to even", "truncate": "truncation",
+                                    "up": "rounding up"}
+
+
+def describe_conventions(conventions: Iterable[str]) -> str:
+    """The rounding conventions under which a printed value is attainable, as words for a sentence.
+
+    >>> describe_conventions(("truncate",))
+    'attainable only by truncation'
+    >>> describe_conventions(())
+    'not attainable under any rounding rule'
+    """
+    words = [CONVENTION_WORDS[c] for c in CONVENTIONS if c in set(conventions)]
+    if not words:
+        return "not attainable under any rounding rule"
+    if len(words) == 1:
+        return f"attainable only by {words[0]}"
+    if len(words) == len(CONVENTIONS):
+        return "attainable under every rounding rule"
+    return "attainable by " + ", ".join(words[:-1]) + " or " + words[-1]
+
 
 #: Every accepted value of a ``rounding`` argument given as one string.
 ROUNDING_OPTIONS: tuple[str, ...] = CONVENTIONS + ("up_or_down",)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..stats.granularity import grim, grim_ratio, grimmer
 from ..stats.percentages import percent_check, percent_ratio, percent_total_check
-from ..stats.rounding import decimals_of, parse_reported
+from ..stats.rounding import CONVENTION_WORDS, decimals_of, parse_reported
 
 __all__ = ["audit_reported_values", "verdict_register", "VERDICTS", "verdict_counts", "EXPLANATION_KINDS", "EXPLANATION_CAUSES"]
 
@@ -394,11 +394,8 @@ def _percent_subsample(rep: str, den: int) -> tuple[str, int | None, str]:
         rule, n = best
         kind = "subsample with truncation" if rule == "truncate" else "subsample with another rule"
         how = {"truncate": "when truncated", "up": "when rounded up", "half_even": "when rounded half to even"}[rule]
-        return kind, n, f"a subsample with {_RULE_WORDS[rule]} (n = {n} fits {how})"
+        return kind, n, f"a subsample with {CONVENTION_WORDS[rule]} (n = {n} fits {how})"
     return _kind("different denominator")
-
-
-_RULE_WORDS = {"truncate": "truncation", "up": "rounding up", "half_even": "rounding half to even"}
 
 
 def _mean_subsample(mean: str, den: int) -> tuple[str, int | None, str]:
