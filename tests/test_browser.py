@@ -237,7 +237,7 @@ def page_measures(browser, site) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("measure", ["code_inputs", "wide_tables", "small_svg_text", "raster_figures",
-                                     "open_solutions", "raw_values", "axe_serious", "table_contrast",
+                                     "open_solutions", "raw_values", "identifiers", "axe_serious", "table_contrast",
                                      "sideways_390"])
 def test_every_page_reads_like_a_book(page_measures: pd.DataFrame, measure: str) -> None:
     bad = page_measures[page_measures[measure] > 0]
@@ -270,13 +270,18 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
         "<!doctype html><html lang='en'><head><title>bad</title></head><body><main class='bd-article'>"
         "<div class='cell_input'><pre>x = 1</pre></div>" + wide + dark +
         "<p>value NaN and &lt;NA&gt;, dtype: float64, 1.2e-08</p><img src='fig.png' alt=''>"
-        "<div style='width:700px'>wide</div><button aria-label='Go'>Search</button></main></body></html>",
+        "<div style='width:700px'>wide</div><button aria-label='Go'>Search</button>"
+        # keys read as words: one split by <wbr>, one BibTeX key; the same key in code formatting is not counted
+        "<table><tr><td>therapist_<wbr>female_pct</td><td>nakash2021qualitative</td>"
+        "<td><code>client_age_min</code></td></tr></table></main></body></html>",
         encoding="utf-8")
     (html / "notebooks" / "fig.png").write_bytes((ROOT / "images" / "favicon.svg").read_bytes())
     row = page_audit.measure_site(html, screenshots=tmp_path / "shots", browser=browser).iloc[0]
     assert row.code_inputs == 1 and row.wide_tables == 1 and row.raster_figures == 1
     assert row.raw_values >= 4 and row.axe_serious >= 1 and row.sideways_390 == 1
     found = json.loads(row.details)
+    seen = set(found["identifiers"])  # the wide table's column_number_N cells count too
+    assert {"nakash2021qualitative", "therapist_female_pct"} <= seen and "client_age_min" not in seen, seen
     assert row.table_contrast >= 1 and "contrast_dark" in found and "contrast_light" not in found, found
     for suffix in ("_1280", "_1280_dark", "_390"):
         assert (tmp_path / "shots" / f"notebooks__bad{suffix}.png").stat().st_size > 1000

@@ -47,8 +47,13 @@ def plain_labels(text: str, names: dict[str, str] | None = None) -> str:
     return EXERCISE_LABEL.sub(lambda m: names[m.group(1)], str(text))
 
 
+#: a file a class downloads, named in a plan's materials: shown in code formatting, as a file name
+_FILE = re.compile(r"\b[\w-]+\.(?:csv|pdf|qdpx)\b")
+
+
 def _cell(text: str) -> str:
-    return EXERCISE_LABEL.sub(r"{ref}`\1`", str(text).replace("|", "\\|"))
+    text = _FILE.sub(lambda m: f"`{m.group(0)}`", str(text).replace("|", "\\|"))
+    return EXERCISE_LABEL.sub(r"{ref}`\1`", text)
 
 
 def plan_markdown(plan_name: str) -> Markdown:

@@ -9,6 +9,8 @@ book page (issue 16):
 ``small_svg_text``   SVG figures whose smallest text is under 10 CSS px as displayed at 1280 px
 ``raster_figures``   PNG or JPEG figures on the page (the logo aside)
 ``open_solutions``   solution content visible while its box is closed
+``identifiers``      data keys (``snake_case``) and BibTeX keys read as words: visible text outside code formatting,
+                     with words split by ``<wbr>`` or soft hyphens joined back
 ``raw_values``       ``NaN``, ``<NA>``, ``dtype:``, ``object at 0x`` or ``1.2e-08``-style strings in the visible text,
                      and tables printed by pandas as they come (class ``dataframe``, not through reader_table)
 ``axe_serious``      axe-core serious or critical violations (WCAG 2.0/2.1 A and AA), light and dark
@@ -38,7 +40,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 LAB = "notebooks/07_coding_lab.html"
 MEASURES = ("code_inputs", "wide_tables", "small_svg_text", "raster_figures", "open_solutions", "raw_values",
-            "axe_serious", "table_contrast", "sideways_390")
+            "identifiers", "axe_serious", "table_contrast", "sideways_390")
 
 # Runs in the page at 1280 px; returns the counts that do not need axe.
 _MEASURE_JS = r"""async (isLab) => {
@@ -75,11 +77,29 @@ _MEASURE_JS = r"""async (isLab) => {
     const open = box.tagName === 'DETAILS' ? box.open : !box.classList.contains('toggle-hidden') && box.querySelector('.toggle-details__container, .admonition-title + *') && visible(box.querySelector('.admonition-title + *'));
     if (open) solutions.push(box.id || 'solution');
   }
+  // data keys and BibTeX keys read as words: visible text outside code formatting, with the pieces a <wbr> or a
+  // soft hyphen splits joined back (text nodes are gathered per block element)
+  const skip = 'code, pre, kbd, samp, script, style, .cell_input, mjx-container, .MathJax, svg, .headerlink';
+  const blocks = new Map();
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip) || !visible(el)) continue;
+    const block = el.closest('p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, caption, summary, div') || article;
+    blocks.set(block, (blocks.get(block) || '') + n.nodeValue);
+  }
+  const identifiers = new Set();
+  for (const text of blocks.values()) {
+    const plain = text.replace(/\u00ad/g, '').replace(/\bhttps?:\/\/\S+/g, ' ');  // addresses are not words
+    for (const m of plain.matchAll(/(?<![\w.\/-])([a-z]{2,}[a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+\d{4}[a-z]+)(?![\w\/-])/g)) {
+      identifiers.add(m[1]);
+    }
+  }
   const rawText = (article.innerText || '');
   const raw = (rawText.match(/\bNaN\b|<NA>|dtype:|object at 0x|\b\d\.\d+e[-+]\d+\b/g) || [])
     .concat(Array.from(article.querySelectorAll('table.dataframe')).map(t => 'plain pandas table'));
   return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster,
-          open_solutions: solutions, raw_values: raw};
+          open_solutions: solutions, raw_values: raw, identifiers: Array.from(identifiers).sort()};
 }"""
 
 # Contrast of every table cell's text with the first opaque background behind it (WCAG 1.4.3, 4.5:1).

@@ -20,6 +20,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..stats.rounding import fmt_number
+from ..study.vocabulary import in_words, vocabulary
 from .gluing import fmt_p
 
 __all__ = ["reader_table", "heading", "MISSING", "csv_download", "CsvDownload"]
@@ -48,7 +49,11 @@ class ReaderStyler(Styler):
 
 
 def heading(column: str) -> str:
-    """Return a heading in words for a snake_case column name: ``ci_low`` -> ``CI low``, ``n_units`` -> ``n units``."""
+    """Return a heading in words for a column: its words in the vocabulary (:mod:`intake_alliance.study.vocabulary`)
+    when it has them, else made from the snake_case name: ``ci_low`` -> ``CI low``, ``n_units`` -> ``n units``."""
+    written = vocabulary().get(str(column))
+    if written is not None:
+        return written
     words = [_WORDS.get(w, w) for w in str(column).split("_") if w]
     if not words:
         return str(column)
@@ -95,6 +100,18 @@ def _formatter(decimals: int, p_value: bool = False, percent: bool = False) -> C
     return fmt
 
 
+_KEY = re.compile(r"\b[a-z]{2,}[a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _code(value: Any) -> str:
+    """A cell of data keys: each key in code formatting (breakable after each underscore), words around them as
+    they are ("client_age_min, client_age_max"; "implied by the client theme percentages")."""
+    if _missing(value):
+        return MISSING
+    text = html.escape(str(value), quote=False)
+    return _KEY.sub(lambda m: f"<code>{m.group(0).replace('_', '_<wbr>')}</code>", text)
+
+
 def _breakable(text: str) -> str:
     """Escape ``text`` for HTML and let long identifiers (``therapist_female_pct``) break after each underscore."""
     return html.escape(text, quote=False).replace("_", "_<wbr>")
@@ -103,7 +120,7 @@ def _breakable(text: str) -> str:
 def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | None = None, *,
                  name: str, decimals: int | Mapping[str, int] = 2, p_values: Sequence[str] | None = None,
                  percent: Sequence[str] = (), index: bool | None = None, max_rows: int | None = None,
-                 flag: Sequence[bool] | pd.Series | None = None):
+                 flag: Sequence[bool] | pd.Series | None = None, keys: Sequence[str] = ()):
     """Return a pandas Styler of ``df`` made for reading.
 
     Parameters
@@ -129,6 +146,10 @@ def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | 
         Refuse tables longer than this (a reader-facing table should say what matters first).
     flag
         One boolean per row: flagged rows are shaded (class ``flagged``), readable in both colour modes.
+    keys
+        Columns of data keys that a reader needs to find a row in a file: shown as they are, in code
+        formatting, beside the words. In every other column a key of the vocabulary
+        (:mod:`intake_alliance.study.vocabulary`) is shown as its words.
 
     Raises
     ------
@@ -157,11 +178,18 @@ def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | 
         raise ValueError(f"`columns`: {unknown} not in the table (it has {list(table.columns)})")
     if max_rows is not None and len(table) > max_rows:
         raise ValueError(f"`df` has {len(table)} rows, more than max_rows={max_rows}")
-    shown = table[list(labels)].rename(columns=labels).reset_index(drop=True)
+    unknown_keys = [c for c in keys if c not in labels]
+    if unknown_keys:
+        raise ValueError(f"`keys`: {unknown_keys} are not among the columns shown ({list(labels)})")
+    shown = table[list(labels)].copy()
+    for c in shown.columns:
+        if c not in keys and not pd.api.types.is_numeric_dtype(shown[c]):
+            shown[c] = in_words(shown[c])
+    shown = shown.rename(columns=labels).reset_index(drop=True)
     places = decimals if isinstance(decimals, Mapping) else {}
     default = 2 if isinstance(decimals, Mapping) else decimals
-    formats = {labels[c]: _formatter(0 if _whole_numbers(table[c]) else places.get(c, default),
-                                     p_value=c in p_values, percent=c in percent)
+    formats = {labels[c]: _code if c in keys else _formatter(0 if _whole_numbers(table[c]) else places.get(c, default),
+                                                              p_value=c in p_values, percent=c in percent)
                for c in labels}
     styler = (ReaderStyler(shown).format(formats).hide(axis="index").set_uuid(name)
               .set_table_attributes('class="reader-table"'))

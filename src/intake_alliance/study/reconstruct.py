@@ -39,6 +39,7 @@ from scipy.sparse import coo_array
 
 from .. import data
 from ..stats.rounding import RoundingInterval, rounding_interval
+from .vocabulary import words
 
 __all__ = [
     "InfeasibleConstraintsError",
@@ -598,7 +599,8 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
         ok = {"both_groups": mz >= 1 and ak >= 1, "mainly_ashkenazi": ak > mz, "mainly_mizrahi": mz > ak,
               "only_mizrahi": ak == 0 and mz >= 1, "only_ashkenazi": mz == 0 and ak >= 1,
               "higher_rate_ashkenazi": ak * n_mz > mz * n_ak, "higher_rate_mizrahi": mz * n_ak > ak * n_mz}[s.kind]
-        add(f"{s.statement_id} {s.respondent} {s.theme} {s.kind}", f"M={mz}, A={ak}", s.kind, ok)
+        add(f"Statement {s.statement_id} ({words(s.respondent).lower()}, {words(s.theme).lower()})",
+            f"Mizrahi {mz}, Ashkenazi {ak}", s.kind, ok)
     return pd.DataFrame(checks)
 
 

@@ -1,0 +1,163 @@
+"""Reader words for the keys of the data and the code: one vocabulary for every table and figure of the book.
+
+A reader sees words, never the keys that the data files and the functions use (``mainly_mizrahi``,
+``fleiss_kappa``, ``therapist_female_pct``). Each word is written once, in one of three places:
+
+* a printed number: the ``label`` column of ``data/published/reported_values.csv``;
+* a theme: the ``label`` column of ``data/published/themes.csv``;
+* a source: its author-year label from ``references.bib`` ("Nakash et al., 2021"), made by
+  :func:`citation_labels`, which the book's reference list uses too;
+* everything else (the categories of the data files, the coefficients, the rounding rules, the kinds of
+  evidence): :data:`TERMS` below, and the rounding rules' words in :data:`intake_alliance.stats.CONVENTION_WORDS`.
+
+:func:`words` looks a key up; :func:`in_words` turns a column or an index of keys into words.
+``book.tables.reader_table`` applies :func:`in_words` to every cell, heading and index label it shows, so
+that a table cannot show a key that the vocabulary knows; the browser tests fail on any key left in the
+visible text of a page (``page_audit``'s ``identifiers`` measure).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator
+
+import pandas as pd
+
+from .. import data
+from ..paths import ROOT
+from ..stats import CONVENTION_WORDS
+
+__all__ = ["TERMS", "words", "in_words", "vocabulary", "author_year_label", "citation_labels"]
+
+#: Words for the keys that are neither printed numbers nor themes, in the order of the data files.
+TERMS: dict[str, str] = {
+    # who speaks: the respondent and unit columns of the published tables
+    "client": "Clients",
+    "therapist": "Therapists",
+    "therapist_interview": "Therapist interviews",
+    "therapist_interviews": "Therapist interviews",
+    "client_interviews": "Client interviews",
+    "dyad": "Dyads",
+    # what the paper says about the two groups (group_statements.csv: kind)
+    "both_groups": "In both groups",
+    "mainly_mizrahi": "Mainly with Mizrahi clients",
+    "mainly_ashkenazi": "Mainly with Ashkenazi clients",
+    "only_mizrahi": "Only with Mizrahi clients",
+    "higher_rate_ashkenazi": "More often with Ashkenazi clients",
+    "subcode_mainly_mizrahi": "A sub-theme, mainly Mizrahi clients",
+    "subcode_only_ashkenazi": "A sub-theme, only Ashkenazi clients",
+    "similar_overall": "Similar in both kinds of dyad",
+    "valence_congruent": "Client and therapist in the same tone",
+    # the tone of a session as client and therapist describe it (valence congruence): counts of interviews
+    "client_negative": "Client negative",
+    "therapist_negative": "Therapist negative",
+    "both_negative": "Both negative",
+    "disagree": "One side negative",
+    # the agreement coefficients
+    "percent_agreement": "Percent agreement",
+    "cohen_kappa": "Cohen's kappa",
+    "fleiss_kappa": "Fleiss' kappa",
+    "light_kappa": "Light's kappa",
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "gwet_ac1": "Gwet's AC1",
+    "pabak": "PABAK",
+    # interpretation scales of a kappa (stats.interpretation_scales: scale)
+    "landis_koch": "Landis and Koch (1977)",
+    "mchugh": "McHugh (2012)",
+    "fleiss": "Fleiss (1981)",
+    "krippendorff": "Krippendorff (2004)",
+    # rounding: a rule that may go either way
+    "up_or_down": "rounding up or down",
+    # the literature table (literature.csv)
+    "meta_analysis": "Meta-analysis",
+    "narrative_review": "Narrative review",
+    "present_study": "This study",
+    "primary_study": "Primary study",
+    "share_of_variance": "Share of variance",
+    "times_as_likely": "Times as likely",
+    "iat_mean": "Mean IAT score",
+    "observer": "Observers",
+    "both": "Client and therapist",
+}
+
+
+def _surname(person) -> str:
+    """The surname as printed: LaTeX accents of the .bib file ({\\'i}) decoded by pybtex ("í")."""
+    from pybtex.richtext import Text
+
+    return " ".join(Text.from_latex(part).render(_text_backend()) for part in person.prelast_names + person.last_names)
+
+
+@functools.cache
+def _text_backend():
+    # one plain-text backend: ``render_as("text")`` would look it up among the entry points on every call
+    from pybtex.backends.plaintext import Backend
+
+    return Backend()
+
+
+def author_year_label(entry) -> str:
+    """Return "Surname, year", "Surname & Surname, year" or "Surname et al., year" for a pybtex entry.
+
+    Editors stand in for missing authors; an entry with neither is labelled by its key.
+    """
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [_surname(p) for p in people]
+    if not names:
+        who = entry.key
+    elif len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} & {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+
+def citation_labels(entries: Iterable) -> Iterator[str]:
+    """Author-year labels of pybtex entries in their order, with a, b, ... where two would be the same."""
+    entries = list(entries)
+    labels = [author_year_label(e) for e in entries]
+    counts, seen = Counter(labels), Counter()
+    for label in labels:
+        if counts[label] > 1:
+            yield label + chr(ord("a") + seen[label])
+            seen[label] += 1
+        else:
+            yield label
+
+
+@functools.cache
+def _citations() -> dict[str, str]:
+    from pybtex.database import parse_file
+
+    entries = sorted(parse_file(str(ROOT / "references.bib")).entries.values(),
+                     key=lambda e: (author_year_label(e), e.key))
+    return {e.key: label for e, label in zip(entries, citation_labels(entries))}
+
+
+@functools.cache
+def vocabulary() -> dict[str, str]:
+    """Every key the book can show, with its words (printed numbers, themes, :data:`TERMS`, rounding rules)."""
+    out = dict(_citations())
+    out.update(TERMS)
+    out.update(CONVENTION_WORDS)
+    out.update(data.load("themes").set_index("key")["label"].to_dict())
+    out.update(data.reported()["label"].to_dict())
+    return out
+
+
+def words(key: Hashable) -> str:
+    """The words for ``key``; a key with no words is an error that names it."""
+    try:
+        return vocabulary()[key]
+    except (KeyError, TypeError):
+        raise KeyError(f"`key`: {key!r} has no reader words; add them to study/vocabulary.py (TERMS), "
+                       "themes.csv or reported_values.csv (label)") from None
+
+
+def in_words(values: pd.Series | pd.Index) -> pd.Series | pd.Index:
+    """``values`` with every key of the vocabulary replaced by its words (other values unchanged)."""
+    vocab = vocabulary()
+    return values.map(lambda v: vocab.get(v, v) if isinstance(v, str) else v)
