@@ -55,7 +55,7 @@ def test_the_therapist_sd_has_one_verdict_everywhere() -> None:
 
     table = audit.audit_reported_values().set_index("key")
     row = table.loc["therapist_themes_sd"]
-    assert row.verdict == "consistent only under truncate"
+    assert row.verdict == "consistent only under truncation"
     assert row.explanation_kind == "truncation or population SD"
     assert "population SD" in row.detail
     # the audit table, the verify list of expected mismatches and chapter 03's table agree

@@ -140,8 +140,9 @@ def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | 
     percent
         Columns shown with a percent sign.
     index
-        Show the index as the first column (its name as the heading). Default: when it is not
-        the plain 0, 1, 2, ... of a fresh table (a Series always shows its index).
+        Show the index as the first column (its name as the heading). Default: when it is named or
+        not made of integers (row numbers, even of a filtered table, are never shown; a Series always
+        shows its index).
     max_rows
         Refuse tables longer than this (a reader-facing table should say what matters first).
     flag
@@ -161,8 +162,8 @@ def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | 
         index = True
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"`df` must be a DataFrame or a Series; got {type(df).__name__}")
-    if index is None:
-        index = not isinstance(df.index, pd.RangeIndex)
+    if index is None:  # a plain integer index (a filtered fresh table) is row numbers, not a label
+        index = df.index.name is not None or not pd.api.types.is_integer_dtype(df.index)
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", name):
         raise ValueError(f"`name` must be letters, digits and hyphens, starting with a letter; got {name!r}")
     table = df.reset_index() if index else df

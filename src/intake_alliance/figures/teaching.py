@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..study.teaching import SheetScore
+from ..study.vocabulary import vocabulary
 from .style import PALETTE
 
 __all__ = ["plot_confusion"]
@@ -30,15 +31,17 @@ def plot_confusion(result: SheetScore, *, ax=None, title: str | None = None, cma
                 linewidths=0.5, linecolor="white", ax=ax, annot_kws={"fontsize": 9})
     for i in range(len(conf)):
         ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor=PALETTE["text"], lw=1.2))
-    ref = "answer key" if result.reference == "key" else result.reference
+    vocab = vocabulary()
+    ref = "answer key" if result.reference == "key" else vocab.get(result.reference, result.reference)
+    coder = vocab.get(result.coder, result.coder)
     ax.set_ylabel(f"reference: {ref}")
-    ax.set_xlabel(f"coded by {result.coder}")
+    ax.set_xlabel(f"coded by {coder}")
     ax.tick_params(axis="x", labelrotation=45)
     for lab in ax.get_xticklabels():
         lab.set_horizontalalignment("right")
     ax.tick_params(axis="y", labelrotation=0)
     if title is None:
-        title = f"{result.coder} vs {ref}: kappa = {result.kappa:.2f}"
+        title = f"{coder} vs {ref}: kappa = {result.kappa:.2f}"
     ax.set_title(title)
     fig.tight_layout()
     return fig

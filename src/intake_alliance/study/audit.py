@@ -46,7 +46,7 @@ def _verdict(conventions: tuple[str, ...]) -> str:
     if {"half_up", "half_down"} & set(conventions):
         return "consistent"
     if conventions:
-        return "consistent only under " + " / ".join(conventions)
+        return "consistent only under " + " / ".join(CONVENTION_WORDS[c] for c in conventions)
     return "inconsistent"
 
 
@@ -350,7 +350,7 @@ def _explain(key, rep, unit, den, verdict, detail, r) -> tuple[str, int | None, 
         return "", None, ""
     if verdict == "implied total":
         return _kind("implied total")
-    if verdict.startswith("consistent only under truncate"):
+    if verdict.startswith("consistent only under " + CONVENTION_WORDS["truncate"]):
         if unit == "sd" and detail.startswith("the population SD"):
             return _kind("truncation or population SD")
         return _kind("truncation")

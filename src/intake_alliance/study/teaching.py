@@ -38,6 +38,8 @@ Scoring rules
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import csv
 import difflib
 import io
@@ -49,7 +51,7 @@ import pandas as pd
 from .. import data
 from ..stats.agreement import cohen_kappa
 
-__all__ = ["SHEET_COLUMNS", "themes", "answer_key", "example_sheet", "SEPARATORS", "sniff_separator", "read_sheet",
+__all__ = ["comparison_table", "SHEET_COLUMNS", "themes", "answer_key", "example_sheet", "SEPARATORS", "sniff_separator", "read_sheet",
            "SheetScore", "score_sheet", "scorer_data", "session_plan", "theme_labels"]
 
 SHEET_COLUMNS = ["vignette_id", "theme", "coder", "note"]
@@ -388,6 +390,13 @@ class SheetScore:
         return pd.Series({"coder": self.coder, "reference": self.reference, "n": self.n,
                           "percent_agreement": self.percent_agreement, "kappa": self.kappa,
                           "kappa_se": self.kappa_se, "kappa_low": self.kappa_low, "kappa_upp": self.kappa_upp})
+
+
+def comparison_table(summaries: Mapping[str, pd.Series | SheetScore]) -> pd.DataFrame:
+    """One row per named comparison (:meth:`SheetScore.summary` values, agreement in percent), ready for a table."""
+    rows = {name: s.summary() if isinstance(s, SheetScore) else s for name, s in summaries.items()}
+    out = pd.DataFrame(rows).T.infer_objects().rename_axis("comparison").reset_index()
+    return out[["comparison", "n", "percent_agreement", "kappa", "kappa_se", "kappa_low", "kappa_upp"]]
 
 
 def _kappa(coded: pd.Series, reference: pd.Series, labels: list[str]) -> tuple[pd.DataFrame, dict[str, float]]:

@@ -62,11 +62,32 @@ TERMS: dict[str, str] = {
     "krippendorff_alpha": "Krippendorff's alpha",
     "gwet_ac1": "Gwet's AC1",
     "pabak": "PABAK",
+    # the coders of the lab's two example sheets (data/teaching/sheet_*.csv: coder)
+    "example_careful": "the careful example coder",
+    "example_confused": "the confused example coder",
+    # a scored coding sheet (study.teaching.comparison_table)
+    "comparison": "Comparison",
+    "kappa": "Kappa",
+    "kappa_se": "SE of kappa",
+    "kappa_low": "Kappa, 95 % CI from",
+    "kappa_upp": "Kappa, 95 % CI to",
     # interpretation scales of a kappa (stats.interpretation_scales: scale)
     "landis_koch": "Landis and Koch (1977)",
     "mchugh": "McHugh (2012)",
-    "fleiss": "Fleiss (1981)",
-    "krippendorff": "Krippendorff (2004)",
+    # column names of the comparison tables (chapters 03 and 04)
+    "n_mizrahi": "Mizrahi n",
+    "n_ashkenazi": "Ashkenazi n",
+    "p_fisher": "Fisher p",
+    "rd": "RD",
+    "rd_low": "RD from",
+    "rd_high": "RD to",
+    "or": "OR",
+    "or_low": "OR from",
+    "or_high": "OR to",
+    "check": "Check",
+    "got": "In the reconstruction",
+    "want": "Published",
+    "ok": "Agrees",
     # rounding: a rule that may go either way
     "up_or_down": "rounding up or down",
     # the literature table (literature.csv)
