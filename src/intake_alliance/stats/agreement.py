@@ -65,7 +65,7 @@ import pandas as pd
 from .checks import SeedLike, check_confidence, check_n_resamples
 from .bootstrap import bootstrap_coded, register_fast_path
 from .coding import CountsLike, Level, RatingsLike, alpha_domain, check_label_order, BASE_COLUMNS, CodedUnits, LEVELS, result_frame, prepare, result_row, two_sided_p, wald_interval
-from .cores import core, disagreement_weights, estimate, linearised
+from .cores import NEEDS_RATINGS, core, disagreement_weights, estimate, linearised
 
 __all__ = ["percent_agreement", "cohen_kappa", "fleiss_kappa", "light_kappa", "krippendorff_alpha", "gwet_ac1", "pabak", "agreement_table"]
 
@@ -748,7 +748,7 @@ def agreement_table(
     ]
     parts = []
     for name, call in calls:
-        if counts is not None and name in ("cohen_kappa", "light_kappa"):
+        if counts is not None and name in NEEDS_RATINGS:
             reason = "needs ratings: a count table does not say which rater gave which label"
         else:
             try:

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 from .checks import SeedLike, check_confidence, check_n_resamples, check_work, make_rng
 from .coding import CountsLike, RatingsLike, CodedUnits, alpha_domain, check_label_order, result_frame, prepare, result_row
-from .cores import CORES, core, evaluator
+from .cores import CORES, NEEDS_RATINGS, core, evaluator
 
 __all__ = ["bootstrap_ci", "register_fast_path"]
 
@@ -24,15 +24,13 @@ __all__ = ["bootstrap_ci", "register_fast_path"]
 # bounds peak memory without slowing the matrix products down.
 _BLOCK_CELLS = 500_000
 
-_NEEDS_RATINGS = ("cohen_kappa", "light_kappa")
-
 
 def _weighted_evaluator(name: str, coded: CodedUnits, *, level: str = "nominal",
                         weights: str | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """``f(W)``: the coefficient's core (:mod:`~intake_alliance.stats.cores`) for each row of unit weights."""
     values = alpha_domain(coded, level) if name == "krippendorff_alpha" else None
     kernel = core(name, coded.q, level=level, values=values, weights=weights)
-    return evaluator(kernel, None if kernel.needs_ratings else coded.counts, coded.codes)
+    return evaluator(kernel, None if name in NEEDS_RATINGS else coded.counts, coded.codes)
 
 
 def _evaluate_blocks(f: Callable[[np.ndarray], np.ndarray], make_block: Callable[[int, int], np.ndarray],
@@ -227,7 +225,7 @@ def bootstrap_ci(
     check_n_resamples(n_resamples, allow_zero=False)
     name = _statistic_name(statistic)
     if name is not None:
-        if counts is not None and name in _NEEDS_RATINGS:
+        if counts is not None and name in NEEDS_RATINGS:
             raise ValueError(f"`counts`: {name} needs ratings (which rater gave which label), not a count table.")
         missing_ok = name not in ("cohen_kappa", "fleiss_kappa")
         coded = prepare(f"bootstrap_ci({name})", data, counts, categories, allow_missing=missing_ok,

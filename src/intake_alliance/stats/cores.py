@@ -44,18 +44,21 @@ class Core:
     terms: Terms
     value: Callable[[np.ndarray], np.ndarray]
     total: Terms | None = None
-    needs_ratings: bool = False
 
 
 #: name -> factory(q, **options) returning the coefficient's :class:`Core`
 CORES: dict[str, Callable[..., Core]] = {}
+#: the coefficients whose terms need the integer codes (which rater gave which label), not a count table
+NEEDS_RATINGS: set[str] = set()
 
 
-def register(*names: str) -> Callable[[Callable[..., Core]], Callable[..., Core]]:
-    """Register a core factory under one or more coefficient names."""
+def register(*names: str, needs_ratings: bool = False) -> Callable[[Callable[..., Core]], Callable[..., Core]]:
+    """Register a core factory under one or more coefficient names (``needs_ratings``: its terms read codes)."""
     def deco(factory: Callable[..., Core]) -> Callable[..., Core]:
         for name in names:
             CORES[name] = factory
+            if needs_ratings:
+                NEEDS_RATINGS.add(name)
         return factory
     return deco
 
@@ -251,7 +254,7 @@ def _pair_cells(codes: np.ndarray, q: int) -> list[np.ndarray]:
     return out
 
 
-@register("cohen_kappa", "light_kappa")
+@register("cohen_kappa", "light_kappa", needs_ratings=True)
 def _pair_tables(q: int, *, weights: str | None = None, **_: Any) -> Core:
     agree_w = 1.0 - disagreement_weights(q, weights)
 
@@ -275,7 +278,7 @@ def _pair_tables(q: int, *, weights: str | None = None, **_: Any) -> Core:
             pe = (agree_w * (t.sum(axis=-1)[..., :, None] * t.sum(axis=-2)[..., None, :])).sum(axis=(-2, -1))
         return chance_corrected(po, pe).mean(axis=-1)
 
-    return Core(terms, value, total=total, needs_ratings=True)
+    return Core(terms, value, total=total)
 
 
 # -- batches of simulated tables -----------------------------------------------------------------------------
