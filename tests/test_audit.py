@@ -163,6 +163,23 @@ def test_rounding_interval_is_the_preimage(x, decimals, convention):
     assert (interval.upper in interval) == (round_to(interval.upper, decimals, convention) == printed)
 
 
+@settings(max_examples=300, deadline=None)
+@given(x=fractions_strategy, decimals=st.integers(0, 2), convention=st.sampled_from(CONVENTIONS),
+       denominator=st.integers(1, 60), scale=st.sampled_from([Fraction(1), Fraction(100), Fraction(1, 3)]))
+def test_numerators_in_is_membership_k_by_k(x, decimals, convention, denominator, scale):
+    """The counts from the interval's two end points are the k whose ratio lies in the interval, tried one by one
+    (the printed value is rounded from a ratio k / n, so that end points that are whole counts are exercised)."""
+    from intake_alliance.stats.rounding import numerators_in
+
+    k0 = round(abs(x) * 3)
+    printed = round_to(scale * k0 / denominator, decimals, convention)
+    interval = rounding_interval(str(printed), convention)
+    # the interval is at most 2 wide (truncation around 0), i.e. at most 6 n counts wide, and holds k0
+    brute = tuple(k for k in range(k0 - 7 * denominator - 5, k0 + 7 * denominator + 6) if scale * k / denominator in interval)
+    assert numerators_in(interval, denominator, scale) == brute
+    assert numerators_in(interval, denominator, scale, 0, denominator) == tuple(k for k in brute if 0 <= k <= denominator)
+
+
 def test_rounding_interval_example():
     iv = rounding_interval("1.45", "half_up")
     assert (iv.lower, iv.upper) == (Fraction(289, 200), Fraction(291, 200))
@@ -818,13 +835,14 @@ def test_a_larger_lattice_table_answers_as_the_exact_one() -> None:
     n, low, high = 7, 1, 9
     for total in (30, 31, 32, 33):  # 31 / 7 rounds to 4: one centre for 30..31, another for 32..33
         base = g._nearest_integer(g.Fraction(total, n))
-        exact = g._LatticeTable(n, base, 60, low, high)
-        larger = g._LatticeTable(n, base, 240, low, high)
+        exact = g._LatticeTable(60, low - base, high - base)
+        larger = g._LatticeTable(240, low - base, high - base)
         for q in range(total * total // n, total * total // n + 60):
             t = q - 2 * base * total + n * base * base
             if 0 <= t <= 60:
-                assert exact.reachable(total, q) == larger.reachable(total, q), (total, q)
+                assert exact.reachable(n, base, total, q) == larger.reachable(n, base, total, q), (total, q)
     g._LATTICES.clear()
-    assert g._lattice(5, 3, 40, None, None).t_max == 40  # a first request builds what it needs
-    assert g._lattice(5, 3, 30, None, None).t_max == 40  # a smaller one reuses it
-    assert g._lattice(5, 3, 50, None, None).t_max == 80  # a larger one doubles the reach
+    assert g._lattice(3, 40, None, None).t_max == 40  # a first request builds what it needs
+    assert g._lattice(3, 30, None, None).t_max == 40  # a smaller one reuses it
+    assert g._lattice(5, 50, None, None).t_max == 80  # a larger one, at another centre, doubles the reach
+    assert g._lattice(4, 30, 1, 9) is g._lattice(5, 30, 2, 10)  # same limits relative to the centre: one table

@@ -361,70 +361,68 @@ class _LatticeTable:
     at most ``n`` non-zero integers within the scale has sum ``r`` and sum of
     squares ``T``. ``best[t, s]`` holds the fewest non-zero values reaching
     sum ``s`` and sum of squares ``t``; since every value adds at least 1 to
-    ``t``, one pass over ``t`` in increasing order fills the table.
+    ``t``, one pass over ``t`` in increasing order fills the table. The table
+    depends only on the scale's limits relative to the centre (``y_low``,
+    ``y_high``; None: unbounded), so every n and centre with the same
+    relative limits shares it.
     """
 
-    def __init__(self, n: int, base: int, t_max: int, low: int | None, high: int | None):
-        self.n = n
-        self.base = base
+    def __init__(self, t_max: int, y_low: int | None, y_high: int | None):
         self.t_max = t_max
         reach = math.isqrt(t_max)
-        y_low = -reach if low is None else max(-reach, low - self.base)
-        y_high = reach if high is None else min(reach, high - self.base)
-        steps = [y for y in range(y_low, y_high + 1) if y != 0]
+        low = -reach if y_low is None else max(-reach, y_low)
+        high = reach if y_high is None else min(reach, y_high)
+        steps = [y for y in range(low, high + 1) if y != 0]
         # a count of non-zero values is at most t_max (each adds at least 1 to t): int16 holds every one
         big = np.iinfo(np.int16).max // 2
-        width = 2 * t_max + 1
-        best = np.full((t_max + 1, width), big, dtype=np.int16)
+        best = np.full((t_max + 1, 2 * t_max + 1), big, dtype=np.int16)
         best[0, t_max] = 0
         for t in range(t_max + 1):
-            row = best[t]
+            # sums reachable with sum of squares t lie in [-t, t]: columns t_max - t .. t_max + t
+            row = best[t, t_max - t:t_max + t + 1]
             if row.min() >= big:
                 continue
+            row = row + 1
             for y in steps:
                 t_next = t + y * y
-                if t_next > t_max:
-                    continue
-                if y > 0:
-                    target = best[t_next, y:]
-                    np.minimum(target, row[:-y] + 1, out=target)
-                else:
-                    target = best[t_next, :y]
-                    np.minimum(target, row[-y:] + 1, out=target)
+                if t_next <= t_max:  # then |s + y| <= t_next: the shifted slice stays inside the table
+                    target = best[t_next, t_max - t + y:t_max + t + 1 + y]
+                    np.minimum(target, row, out=target)
         self.best = best
 
-    def reachable(self, total: int, sum_of_squares: int) -> bool:
-        """Whether some n integers on the scale with this table's centre have this sum and sum of squares."""
-        rest = total - self.n * self.base
-        t = sum_of_squares - 2 * self.base * total + self.n * self.base * self.base
+    def reachable(self, n: int, base: int, total: int, sum_of_squares: int) -> bool:
+        """Whether some n integers on the scale, centred on ``base``, have this sum and sum of squares."""
+        rest = total - n * base
+        t = sum_of_squares - 2 * base * total + n * base * base
         if t > self.t_max:
             raise ValueError(f"sum of squares {sum_of_squares}: beyond this table (t_max {self.t_max})")
         if t < 0 or abs(rest) > t:
             return False
-        return bool(self.best[t, self.t_max + rest] <= self.n)
+        return bool(self.best[t, self.t_max + rest] <= n)
 
 
-#: The lattice tables last used, by (n, centre, scale), within a budget of cells (int16: 2 bytes each); the
-#: largest table (_LATTICE_LIMIT = 2000) has 8 million cells, so at most 128 MB is kept whatever the input.
+#: The lattice tables last used, by the scale's limits relative to the centre, within a budget of cells (int16:
+#: 2 bytes each); the largest table (_LATTICE_LIMIT = 2000) has 8 million cells, so at most 128 MB is kept.
 _LATTICES: "collections.OrderedDict[tuple, _LatticeTable]" = collections.OrderedDict()
 _LATTICE_CELLS_KEPT = 64_000_000
 
 
-def _lattice(n: int, base: int, t_max: int, low: int | None, high: int | None) -> _LatticeTable:
-    """A table for ``n`` values centred on ``base`` reaching at least ``t_max``, shared between calls.
+def _lattice(base: int, t_max: int, low: int | None, high: int | None) -> _LatticeTable:
+    """A table for data centred on ``base`` reaching at least ``t_max``, shared between calls.
 
-    The table depends on the sum only through its centre, and a table built for a larger ``t_max`` holds
-    every smaller one; an audit asks about the same n and centre hundreds of times. A first request builds
-    exactly what it needs; a larger request for the same key builds at least twice the kept table's reach
-    (within ``_LATTICE_LIMIT``), so that a growing series of requests builds few tables.
+    The table depends on n and the sum only through the scale's limits relative to the centre, and a table
+    built for a larger ``t_max`` holds every smaller one; an audit asks about the same limits hundreds of
+    times. A first request builds exactly what it needs; a larger request for the same key builds at least
+    twice the kept table's reach (within ``_LATTICE_LIMIT``), so that a growing series of requests builds
+    few tables.
     """
-    key = (n, base, low, high)
+    key = (None if low is None else low - base, None if high is None else high - base)
     kept = _LATTICES.get(key)
     if kept is not None and kept.t_max >= t_max:
         _LATTICES.move_to_end(key)
         return kept
     reach = t_max if kept is None else min(_LATTICE_LIMIT, max(t_max, 2 * kept.t_max))
-    table = _LatticeTable(n, base, reach, low, high)
+    table = _LatticeTable(reach, *key)
     _LATTICES[key] = table
     _LATTICES.move_to_end(key)
     while len(_LATTICES) > 1 and sum(t.best.size for t in _LATTICES.values()) > _LATTICE_CELLS_KEPT:
@@ -651,7 +649,7 @@ def _integer_data_sets(survivors: list[tuple[str, str, int, int]], n: int, s_low
     whether the search was exact (below ``_LATTICE_LIMIT``) for every sum.
     """
     exact = True
-    tables: dict[int, _LatticeTable | None] = {}
+    tables: dict[int, tuple[int, _LatticeTable | None]] = {}
     by_total: dict[int, list[int]] = {}
     for _, _, total, q in survivors:
         by_total.setdefault(total, []).append(q)
@@ -659,17 +657,17 @@ def _integer_data_sets(survivors: list[tuple[str, str, int, int]], n: int, s_low
         base = _nearest_integer(Fraction(total, n))
         t_max = max(q - 2 * base * total + n * base * base for q in qs)
         if t_max > _LATTICE_LIMIT:
-            tables[total] = None
+            tables[total] = base, None
             exact = False
         else:
-            tables[total] = _lattice(n, base, max(t_max, 0), s_low, s_high)
+            tables[total] = base, _lattice(base, max(t_max, 0), s_low, s_high)
     candidates: list[GrimmerCandidate] = []
     for convention, definition, total, q in survivors:
         q_min, q_max = _extreme_sums_of_squares(n, total, s_low, s_high)
         if q < q_min or (q_max is not None and q > q_max):
             continue
-        table = tables[total]
-        if table is not None and not table.reachable(total, q):
+        base, table = tables[total]
+        if table is not None and not table.reachable(n, base, total, q):
             continue
         stage[(convention, definition)] = 4
         candidates.append(GrimmerCandidate(convention, definition, total, q))

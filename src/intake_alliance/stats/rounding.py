@@ -44,6 +44,7 @@ Beware that *scrutiny* calls ``"half_up"`` simply ``"up"`` and the ceiling
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -369,6 +370,19 @@ def rounding_interval(reported: str | Decimal, convention: str) -> RoundingInter
     >>> "2.565" in iv
     False
     """
+    if isinstance(reported, (str, Decimal)) and isinstance(convention, str):
+        # the printed form is part of the key: Decimal("2.5") == Decimal("2.50"), but they are different intervals
+        return _remembered_interval(str(reported), reported, convention)
+    return _interval_of(reported, convention)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_interval(printed: str, reported: str | Decimal, convention: str) -> RoundingInterval:
+    """:func:`rounding_interval`, remembered: GRIMMER asks for the same few intervals thousands of times."""
+    return _interval_of(reported, convention)
+
+
+def _interval_of(reported: object, convention: object) -> RoundingInterval:
     value = parse_reported(reported, "reported")
     rule = "up_or_down" if convention == "up_or_down" else _check_convention(convention)
     places = decimals_of(value)
@@ -463,17 +477,14 @@ def numerators_in(
     k_min: int | None = None,
     k_max: int | None = None,
 ) -> tuple[int, ...]:
-    """Return the integers k with ``scale * k / denominator`` in ``interval``."""
-    ratio = Fraction(denominator) / scale
-    first = math.floor(interval.lower * ratio)
-    last = math.ceil(interval.upper * ratio)
-    if k_min is not None:
-        first = max(first, k_min)
-    if k_max is not None:
-        last = min(last, k_max)
-    return tuple(
-        k for k in range(first, last + 1) if Fraction(k) * scale / denominator in interval
-    )
+    """Return the integers k with ``scale * k / denominator`` in ``interval``.
+
+    That is, the integers of the interval scaled by ``denominator / scale``: two exact end points, no loop over k.
+    """
+    ks = interval.scaled(Fraction(denominator) / scale).integers()
+    first = ks.start if k_min is None else max(ks.start, k_min)
+    last = ks.stop - 1 if k_max is None else min(ks.stop - 1, k_max)
+    return tuple(range(first, last + 1))
 
 
 def reported_text(value: object) -> str:
