@@ -124,8 +124,11 @@ def test_an_unchanged_rebuild_of_the_book_executes_and_rewrites_nothing(site_cop
 
 def _interrupt(args: list[str], after: float, env: dict[str, str], cwd: Path = ROOT) -> tuple[int, str, float]:
     """Start a command in its own process group, send Ctrl-C (SIGINT to the group) after ``after`` s."""
+    # SIGINT back to its default first: a shell starts background jobs (pytest ... &) with SIGINT ignored, and
+    # the command would inherit that and never see this Ctrl-C; a user at a terminal always has the default.
     proc = subprocess.Popen([sys.executable, "-m", "intake_alliance", *args], cwd=cwd, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(after)
     assert proc.poll() is None, "the command finished before it could be interrupted"
     sent = time.monotonic()

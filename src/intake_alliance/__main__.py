@@ -30,8 +30,8 @@ site-weight [HTML_DIR]
     the budgets; exit 1 when a budget is exceeded.
 check-links [HTML_DIR]
     Check every internal link and anchor of the built site with LinkChecker.
-write-env-files FREEZE
-    Write requirements.lock and environment.yml from a ``pip freeze`` listing.
+write-env-files
+    Write environment.yml from requirements.lock (``make lock`` resolves the lock with uv).
 agreement PROJECT.qdpx [--unit source|paragraph] [--codes NAME ...] [--coders NAME ...] [--out CSV]
     Read a REFI-QDA project exported by a QDA program and print, per code and
     overall, percent agreement, Cohen's or Fleiss' kappa, Gwet's AC1 and
@@ -204,14 +204,6 @@ def cmd_check_links(args: argparse.Namespace) -> int:
 def cmd_write_env_files(args: argparse.Namespace) -> int:
     from .book import envfiles
 
-    header = (
-        "# Exact versions installed by 'make' (pip install -r requirements.lock).\n"
-        "# Produced from a clean venv with 'make lock' (pip install '.[test]' && pip freeze); edit pyproject.toml, not this file.\n"
-    )
-    if not args.freeze.is_file():
-        raise FileNotFoundError(f"FREEZE: {args.freeze} does not exist")
-    body = args.freeze.read_text(encoding="utf-8")
-    (ROOT / "requirements.lock").write_text(header + body, encoding="utf-8")
     lock = envfiles.read_lock(ROOT / "requirements.lock")
     (ROOT / "environment.yml").write_text(envfiles.environment_yml(lock), encoding="utf-8")
     return 0
@@ -366,8 +358,7 @@ def parser() -> argparse.ArgumentParser:
 
     _agreement_arguments(add("agreement", cmd_agreement,
                              help="per-code inter-coder agreement of a REFI-QDA project (.qdpx)"))
-    add("write-env-files", cmd_write_env_files, help="write requirements.lock and environment.yml").add_argument(
-        "freeze", type=Path)
+    add("write-env-files", cmd_write_env_files, help="write environment.yml from requirements.lock")
     return ap
 
 

@@ -1,7 +1,7 @@
 """Keep ``pyproject.toml``, ``requirements.lock`` and ``environment.yml`` in agreement.
 
 ``pyproject.toml`` states what the package needs, with ranges; the lock file
-records the exact versions of a clean install, and is what ``make`` installs;
+(resolved by ``uv pip compile``, see ``make lock``) records exact versions, and is what ``make`` installs;
 ``environment.yml`` gives conda users the same pins through its pip section.
 ``tests/environment_checks.py`` lists every package on which the three differ, and the
 test suite fails on any.
