@@ -86,10 +86,14 @@ def test_link_check_catches_a_broken_link_and_anchor(tmp_path: Path) -> None:
     proc = site.check_links(site_dir)
     assert proc.returncode == 0, proc.stdout[-3000:]
     (site_dir / "index.html").write_text(page.format(t="index", b=good + ' <a href="notebooks/gone.html">gone</a>'
-                                                     ' <a href="#no-such-anchor">nowhere</a>'), encoding="utf-8")
+                                                     ' <a href="#no-such-anchor">nowhere</a>'
+                                                     ' <a href="notebooks/01_study_design.html#nope">x</a>'),
+                                             encoding="utf-8")
     proc = site.check_links(site_dir)
     assert proc.returncode != 0
-    assert "gone.html" in proc.stdout and "no-such-anchor" in proc.stdout
+    assert "gone.html" in proc.stdout and "index.html: #no-such-anchor (no such anchor)" in proc.stdout
+    assert "index.html: notebooks/01_study_design.html#nope (no such anchor)" in proc.stdout
+    assert "Anchors: 3 links to an #anchor checked, 2 missing." in proc.stdout
 
 
 # --- no third-party requests written into the pages ------------------------------------------------------------

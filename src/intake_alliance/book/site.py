@@ -2,9 +2,9 @@
 
 :func:`page_weights` measures every HTML page of a built book together with the
 images it displays; :func:`site_weight` adds up every file of the site.
-:func:`check_links` serves the site on 127.0.0.1 and runs LinkChecker over it:
-every internal link and every ``#anchor`` must resolve; external links are
-not followed. ``python -m intake_alliance site-weight`` and
+:func:`check_links` serves the site on 127.0.0.1 and runs LinkChecker over it,
+then :func:`missing_anchors` checks every ``#anchor``: every internal link and
+anchor must resolve; external links are not followed. ``python -m intake_alliance site-weight`` and
 ``python -m intake_alliance check-links`` print the same reports.
 """
 
@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 __all__ = ["PAGE_BUDGET", "SITE_BUDGET", "html_pages", "page_images", "page_weights", "site_weight",
-           "weight_report", "serve", "check_links"]
+           "weight_report", "serve", "missing_anchors", "check_links"]
 
 #: A page's HTML plus the images it shows must stay under this many bytes.
 PAGE_BUDGET = 1_500_000
@@ -48,16 +48,36 @@ def html_pages(html_dir: str | Path) -> list[Path]:
     return sorted(p for p in html_dir.rglob("*.html") if not p.relative_to(html_dir).parts[0].startswith("_"))
 
 
-class _ImgSources(HTMLParser):
+class _PageParser(HTMLParser):
+    """One pass over a page: the images it shows, the anchors it defines and the links it makes."""
+
     def __init__(self) -> None:
         super().__init__()
         self.sources: list[str] = []
+        self.anchors: set[str] = set()
+        self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img":
-            src = dict(attrs).get("src")
-            if src:
-                self.sources.append(src)
+        a = dict(attrs)
+        if tag == "img" and a.get("src"):
+            self.sources.append(a["src"])
+        if a.get("id"):
+            self.anchors.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.anchors.add(a["name"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(page: Path, mtime_ns: int) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def _parse(page: Path) -> _PageParser:
+    return _parsed(page, page.stat().st_mtime_ns)
 
 
 def page_images(page: Path) -> list[Path]:
@@ -68,10 +88,8 @@ def page_images(page: Path) -> list[Path]:
     ValueError
         If an ``<img>`` points to a local file that does not exist.
     """
-    parser = _ImgSources()
-    parser.feed(page.read_text(encoding="utf-8"))
     out: list[Path] = []
-    for src in parser.sources:
+    for src in _parse(page).sources:
         parts = urlsplit(src)
         if parts.scheme or parts.netloc:
             if parts.scheme == "data":
@@ -83,6 +101,31 @@ def page_images(page: Path) -> list[Path]:
         if path not in out:
             out.append(path)
     return out
+
+
+def missing_anchors(html_dir: str | Path) -> tuple[int, list[str]]:
+    """Check every ``#anchor`` that a page of the site links to; return how many and the missing ones.
+
+    Each page is parsed once (LinkChecker's anchor check re-reads a page for every anchor on it: a minute here
+    instead of a second). A link to a page that is not there is left to LinkChecker; one line per missing anchor,
+    ``page: href (no such anchor)``.
+    """
+    html_dir = _html_dir(html_dir).resolve()
+    checked, missing = 0, []
+    for page in sorted(html_dir.rglob("*.html")):
+        for href in _parse(page).links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.fragment:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix != ".html" or not target.is_file() or html_dir not in target.parents:
+                continue
+            checked += 1
+            if unquote(parts.fragment) not in _parse(target).anchors:
+                missing.append(f"{page.relative_to(html_dir).as_posix()}: {href} (no such anchor)")
+    return checked, missing
 
 
 def page_weights(html_dir: str | Path) -> pd.DataFrame:
@@ -169,7 +212,6 @@ maxrequestspersecond=1000
 checkextern=0
 [output]
 status=0
-[AnchorCheck]
 """
 
 
@@ -182,14 +224,14 @@ def _linkchecker() -> str:
 
 
 def check_links(html_dir: str | Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    """Check every internal link and anchor of the site with LinkChecker; return the finished process.
+    """Check every internal link and anchor of the site; return the finished check as a process.
 
-    The site is served over HTTP from a local server. LinkChecker normally
-    switches to the user 'nobody' when it is started as root; in a container
-    whose Python lives under /root that user cannot import parts of the
-    standard library, so the switch is turned off (the check only reads pages
-    from the local server). Return code 0 means no broken link, no missing
-    anchor and no warning.
+    LinkChecker follows every internal link of the site, served over HTTP from a local server, and reports
+    pages and files that are not there; :func:`missing_anchors` then checks every ``#anchor``. LinkChecker
+    normally switches to the user 'nobody' when it is started as root; in a container whose Python lives under
+    /root that user cannot import parts of the standard library, so the switch is turned off (the check only
+    reads pages from the local server). Return code 0 means no broken link, no missing anchor and no warning;
+    the output is LinkChecker's report followed by the anchors' line.
     """
     html_dir = _html_dir(html_dir)
     _linkchecker()  # a clear error when LinkChecker is not installed
@@ -201,4 +243,8 @@ def check_links(html_dir: str | Path, timeout: int = 600) -> subprocess.Complete
         cmd = [sys.executable, "-c", run, "--config", str(config), "--no-status", "--output", "text",
                f"{origin}/index.html"]
         env = dict(os.environ, no_proxy="127.0.0.1,localhost", NO_PROXY="127.0.0.1,localhost")
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    checked, missing = missing_anchors(html_dir)
+    report = "\n".join([*missing, f"Anchors: {checked} links to an #anchor checked, {len(missing)} missing."])
+    return subprocess.CompletedProcess(proc.args, proc.returncode or (1 if missing else 0),
+                                       proc.stdout + "\n" + report + "\n", proc.stderr)
