@@ -2,7 +2,7 @@
 
 Each function takes ``x1`` events of ``n1`` against ``x2`` of ``n2`` (one such
 tuple per stratum for the stratified tests) and calls the field's implementation
-(scipy, statsmodels, pingouin) where one does the job:
+(scipy, statsmodels) where one does the job:
 
 * :func:`fisher_test`, :func:`two_by_two_tests` (Fisher, its mid-p, Boschloo's
   and Barnard's unconditional tests), :func:`chi2_test`;
@@ -20,7 +20,6 @@ tuple per stratum for the stratified tests) and calls the field's implementation
 from __future__ import annotations
 
 import math
-import warnings
 from typing import NamedTuple
 import numpy as np
 import pandas as pd
@@ -135,20 +134,17 @@ def odds_ratio(x1: int, n1: int, x2: int, n2: int, confidence: float = 0.95) -> 
 
 
 def chi2_test(x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0) -> float:
-    """Return the Yates-corrected chi-square p-value (pingouin), or NaN if an expected count is below ``min_expected``."""
-    import pingouin as pg
+    """Return the Yates-corrected chi-square p-value, or NaN if an expected count is below ``min_expected``.
 
+    :func:`scipy.stats.chi2_contingency` on the 2 x 2 table (pingouin's ``chi2_independence`` gives the same
+    p-value from a long table, 200 times slower; the tests compare the two).
+    """
     x1, n1, x2, n2 = _table_args(x1, n1, x2, n2)
     obs = np.array([[x1, n1 - x1], [x2, n2 - x2]], dtype=float)
     expected = obs.sum(1, keepdims=True) * obs.sum(0, keepdims=True) / obs.sum()
     if expected.min() < min_expected:
         return math.nan
-    long = pd.DataFrame({"group": ["g1"] * n1 + ["g2"] * n2,
-                         "theme": [1] * x1 + [0] * (n1 - x1) + [1] * x2 + [0] * (n2 - x2)})
-    with warnings.catch_warnings():  # pingouin warns on small *observed* counts; the rule here is on expected ones
-        warnings.filterwarnings("ignore", message="Low count on observed frequencies")
-        _, _, res = pg.chi2_independence(long, x="group", y="theme", correction=True)
-    return float(res.set_index("test").at["pearson", "pval"])
+    return float(stats.chi2_contingency(obs, correction=True).pvalue)
 
 
 def _strata_array(strata, caller: str) -> np.ndarray:
