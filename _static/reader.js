@@ -10,6 +10,25 @@ document.addEventListener("DOMContentLoaded", () => {
     img.parentNode.insertBefore(link, img);
     link.appendChild(img);
   });
+  // A table wider than its box scrolls inside it: the box then takes keyboard focus (arrow keys scroll it) and
+  // is named for screen readers; a table that fits gets no extra tab stop. Checked again when the width changes.
+  const boxes = document.querySelectorAll(".bd-article .output.text_html, .bd-article .pst-scrollable-table-container");
+  const mark = () => boxes.forEach((box) => {
+    const table = box.querySelector(":scope > table");
+    if (!table) return;
+    if (box.scrollWidth > box.clientWidth + 1) {
+      const first = table.querySelector("th, td");
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", `Table${first ? ` "${first.innerText.trim().slice(0, 40)}"` : ""}, scrolls sideways`);
+    } else if (box.getAttribute("role") === "region") {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+    }
+  });
+  mark();
+  window.addEventListener("resize", mark);
 });
 
 // Accessible names and the reference list's roles are written into the pages at build time

@@ -266,6 +266,12 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
     # faults only the dark mode shows (grey on black) and only a phone shows (700 px wide)
     dark = ("<style>@media (prefers-color-scheme: dark) { body { background: #000 } td.dim { color: #222 } }</style>"
             "<table><tr><td class='dim'>dim in dark</td></tr></table>")
+    cells = "".join(f"<td>cell{i}</td>" for i in range(12))
+    boxes = ("<div style='overflow-x:auto;width:300px'><table style='width:600px'><tr>" + cells + "</tr></table></div>"
+             "<div tabindex='0' style='overflow-x:auto;width:300px;background-image:linear-gradient(to left, #888, transparent)'>"
+             "<table style='width:600px'><tr><td style='position:sticky;left:0'>kept</td>" + cells + "</tr></table></div>"
+             "<table><tr><td style='overflow:hidden;max-width:40px;white-space:nowrap'>a cell far too long</td></tr></table>")
+    python = "<div class='cell_output'><pre>2.56 False ('truncate',) 0.004808296484212132</pre></div>"
     (html / "notebooks" / "bad.html").write_text(
         "<!doctype html><html lang='en'><head><title>bad</title></head><body><main class='bd-article'>"
         "<div class='cell_input'><pre>x = 1</pre></div>" + wide + dark +
@@ -273,11 +279,24 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
         "<div style='width:700px'>wide</div><button aria-label='Go'>Search</button>"
         # keys read as words: one split by <wbr>, one BibTeX key; the same key in code formatting is not counted
         "<table><tr><td>therapist_<wbr>female_pct</td><td>nakash2021qualitative</td>"
-        "<td><code>client_age_min</code></td></tr></table></main></body></html>",
+        "<td><code>client_age_min</code></td></tr></table>" + boxes + python + "<img src='overlap.svg' alt='two labels'>"
+        "</main></body></html>",
         encoding="utf-8")
     (html / "notebooks" / "fig.png").write_bytes((ROOT / "images" / "favicon.svg").read_bytes())
+    # two labels on each other, and one apart
+    (html / "notebooks" / "overlap.svg").write_text(
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 400 100' width='400' height='100'>"
+        "<text x='10' y='40' style='font: 14px sans-serif'>n = 112</text>"
+        "<text x='30' y='44' style='font: 14px sans-serif'>Clients with a usable interview</text>"
+        "<text x='10' y='90' style='font: 14px sans-serif'>apart</text></svg>", encoding="utf-8")
     row = page_audit.measure_site(html, screenshots=tmp_path / "shots", browser=browser).iloc[0]
-    assert row.code_inputs == 1 and row.wide_tables == 1 and row.raster_figures == 1
+    assert row.code_inputs == 1 and row.raster_figures == 1
+    # wide at 1280: the 40-column table, both tables wider than their 300 px box and the clipped cell
+    assert row.wide_tables == 4, row.details
+    # scrolling at 390 with no cue: the 40-column table (not in a box) and the box without a shadow; the box
+    # with a shadow and a sticky first column is listed but not counted
+    assert row.scroll_cue_390 == 2, row.details
+    assert row.raw_python == 3 and row.svg_text_overlap == 1, row.details  # False, the tuple, the long float
     assert row.raw_values >= 4 and row.axe_serious >= 1 and row.sideways_390 == 1
     found = json.loads(row.details)
     seen = set(found["identifiers"])  # the wide table's column_number_N cells count too

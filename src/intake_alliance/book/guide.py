@@ -63,7 +63,7 @@ def plan_markdown(plan_name: str) -> Markdown:
         raise ValueError(f"plan_name: {plan_name!r} is not a plan; the plans are {sorted(set(plans.plan))}")
     plan = plans[plans.plan == plan_name]
     several = plan.session.nunique() > 1
-    head = (["session"] if several else []) + ["minutes", "step", "objectives and materials"]
+    head = (["Session"] if several else []) + ["Minutes", "Step", "Objectives and materials"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in plan.itertuples(index=False):
         cells = ([str(row.session)] if several else []) + [

@@ -5,18 +5,24 @@ and the dark colour mode, and at 390 px, and counts what should be zero on a
 book page (issue 16):
 
 ``code_inputs``      code inputs a reader sees without opening anything (the coding lab is exempt)
-``wide_tables``      tables wider than the text column at 1280 px
+``wide_tables``      tables wider than the box they scroll in (or the text column) at 1280 px, and clipped cells
 ``small_svg_text``   SVG figures whose smallest text is under 10 CSS px as displayed at 1280 px
+``svg_text_overlap`` pairs of unrotated text boxes that overlap inside an SVG figure, laid out at the displayed width
 ``raster_figures``   PNG or JPEG figures on the page (the logo aside)
 ``open_solutions``   solution content visible while its box is closed
 ``identifiers``      data keys (``snake_case``) and BibTeX keys read as words: visible text outside code formatting,
                      with words split by ``<wbr>`` or soft hyphens joined back
 ``raw_values``       ``NaN``, ``<NA>``, ``dtype:``, ``object at 0x`` or ``1.2e-08``-style strings in the visible text,
                      and tables printed by pandas as they come (class ``dataframe``, not through reader_table)
+``raw_python``       printed Python values in any output, closed solutions included: tuples, ``True``/``False``/``None``,
+                     floats with 7 or more decimals, ``array(``, ``np.``, dict and Series reprs
 ``axe_serious``      axe-core serious or critical violations (WCAG 2.0/2.1 A and AA), light and dark
 ``table_contrast``   table cells whose text has less than 4.5:1 contrast with what is behind it, light and dark
                      (computed directly: axe leaves cells over layered backgrounds "incomplete")
 ``sideways_390``     the page scrolls sideways at 390 px
+``scroll_cue_390``   tables wider than their box at 390 px that do not scroll inside it with a shadow cue, their
+                     first column kept in view and the box reachable by keyboard (each scrolling table and its cues
+                     are listed in ``details``)
 
 It also saves a full-page screenshot of every page at both widths. Playwright
 and Chromium come from the ``test`` extra and the system (``/usr/bin/chromium``);
@@ -39,17 +45,74 @@ __all__ = ["MEASURES", "measure_site", "AXE", "CHROMIUM"]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 LAB = "notebooks/07_coding_lab.html"
-MEASURES = ("code_inputs", "wide_tables", "small_svg_text", "raster_figures", "open_solutions", "raw_values",
-            "identifiers", "axe_serious", "table_contrast", "sideways_390")
+MEASURES = ("code_inputs", "wide_tables", "small_svg_text", "svg_text_overlap", "raster_figures", "open_solutions",
+            "raw_values", "raw_python", "identifiers", "axe_serious", "table_contrast", "sideways_390", "scroll_cue_390")
+
+_HELPERS_JS = r"""
+  const scrollBox = (el, stop) => {
+    for (let e = el.parentElement; e && e !== stop; e = e.parentElement) {
+      if (getComputedStyle(e).overflowX !== 'visible') return e;
+    }
+    return stop;
+  };
+  const tableName = (t) => {
+    const cap = t.querySelector('caption');
+    const head = t.querySelector('th');
+    return (t.id || '') + ' "' + ((cap || head) ? (cap || head).innerText.trim().slice(0, 30) : 'table') + '"';
+  };
+  // pairs of unrotated text boxes that overlap inside one SVG figure, laid out at the width the figure is shown
+  const svgOverlaps = async (root) => {
+    const found = [];
+    for (const img of Array.from(root.querySelectorAll('img')).filter(i => /\.svg$/.test(i.getAttribute('src') || ''))) {
+      const shown = img.getBoundingClientRect();
+      if (img.closest('.bd-header, .navbar-brand') || !shown.width) continue;
+      const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), 'image/svg+xml').documentElement;
+      const holder = document.createElement('div');
+      holder.style.cssText = 'position:absolute;left:-20000px;top:0;width:' + shown.width + 'px';
+      svg.setAttribute('width', shown.width);
+      svg.setAttribute('height', shown.height);
+      holder.appendChild(document.importNode(svg, true));
+      document.body.appendChild(holder);
+      const boxes = [];
+      for (const t of holder.querySelectorAll('text')) {
+        const m = t.getCTM();
+        if (!t.textContent.trim() || !m || Math.abs(m.b) > 1e-6 || Math.abs(m.c) > 1e-6) continue;  // rotated
+        const r = t.getBoundingClientRect();
+        if (r.width && r.height) boxes.push([r, t.textContent.trim()]);
+      }
+      holder.remove();
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ta] = boxes[i], [b, tb] = boxes[j];
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 1 && h > 0.3 * Math.min(a.height, b.height)) {
+          found.push(img.getAttribute('src').split('/').pop() + ': "' + ta.slice(0, 18) + '" on "' + tb.slice(0, 18) + '"');
+        }
+      }
+    }
+    return found;
+  };
+"""
 
 # Runs in the page at 1280 px; returns the counts that do not need axe.
 _MEASURE_JS = r"""async (isLab) => {
   const visible = (el) => el.checkVisibility ? el.checkVisibility({checkVisibilityCSS: true}) : el.offsetParent !== null;
   const article = document.querySelector('.bd-article') || document.body;
+  %HELPERS%
   const column = article.getBoundingClientRect().width;
   const inputs = isLab ? [] : Array.from(article.querySelectorAll('.cell_input')).filter(visible);
-  const wide = Array.from(article.querySelectorAll('table')).filter(t => visible(t) && t.getBoundingClientRect().width > column + 1)
-    .map(t => (t.id || t.className || 'table') + ' ' + Math.round(t.getBoundingClientRect().width) + '>' + Math.round(column));
+  // a table is measured against the box it scrolls in (the nearest ancestor that clips or scrolls), not the column
+  const wide = [];
+  for (const t of article.querySelectorAll('table')) {
+    if (!visible(t)) continue;
+    const room = Math.min(scrollBox(t, article).clientWidth, column);
+    const width = Math.max(t.getBoundingClientRect().width, t.scrollWidth);
+    if (width > room + 1) wide.push(tableName(t) + ' ' + Math.round(width) + '>' + Math.round(room));
+    for (const cell of t.querySelectorAll('td, th')) {
+      const o = getComputedStyle(cell).overflowX;
+      if (o !== 'visible' && cell.scrollWidth > cell.clientWidth + 1) wide.push(tableName(t) + ' cell clipped: ' + cell.innerText.slice(0, 20));
+    }
+  }
   const small = [];
   for (const img of Array.from(article.querySelectorAll('img')).filter(i => /\.svg$/.test(i.getAttribute('src') || ''))) {
     if (img.closest('.bd-header, .navbar-brand')) continue;
@@ -98,9 +161,36 @@ _MEASURE_JS = r"""async (isLab) => {
   const rawText = (article.innerText || '');
   const raw = (rawText.match(/\bNaN\b|<NA>|dtype:|object at 0x|\b\d\.\d+e[-+]\d+\b/g) || [])
     .concat(Array.from(article.querySelectorAll('table.dataframe')).map(t => 'plain pandas table'));
+  // printed Python values a reader should never see, in every output (closed solutions included: textContent)
+  const pythonText = Array.from(article.querySelectorAll('.cell_output pre, .cell_output .text_plain'))
+    .map(o => o.textContent).join('\n');
+  const python = (pythonText.match(/\('[^'\n]*',\s*\)|\('[^'\n]*'(?:,\s*'[^'\n]*')+\)|\b(?:True|False|None)\b|\b\d+\.\d{7,}\b|\barray\(|\bnp\.\w+\(|\{'[^'\n]*':|\bName: \w+, dtype/g) || [])
+    .map(m => m.slice(0, 30));
   return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster,
-          open_solutions: solutions, raw_values: raw, identifiers: Array.from(identifiers).sort()};
+          open_solutions: solutions, raw_values: raw, raw_python: python, identifiers: Array.from(identifiers).sort(),
+          svg_text_overlap: await svgOverlaps(article)};
 }"""
+
+_MEASURE_JS = _MEASURE_JS.replace("%HELPERS%", _HELPERS_JS)
+
+# Runs at 390 px: every table wider than its box, whether that box shows it scrolls and keeps the first column.
+_NARROW_JS = r"""() => {
+  const article = document.querySelector('.bd-article') || document.body;
+  %HELPERS%
+  const out = [];
+  for (const t of article.querySelectorAll('table')) {
+    if (!(t.checkVisibility ? t.checkVisibility({checkVisibilityCSS: true}) : t.offsetParent)) continue;
+    const box = scrollBox(t, article);
+    if (Math.max(t.getBoundingClientRect().width, t.scrollWidth) <= box.clientWidth + 1) continue;
+    const style = getComputedStyle(box);
+    const cue = /gradient/.test(style.backgroundImage) || style.boxShadow !== 'none';
+    const first = t.querySelector('tbody tr > :first-child, tr > :first-child');
+    const sticky = !!first && getComputedStyle(first).position === 'sticky';
+    out.push({table: tableName(t), scrolls: box !== article && /auto|scroll/.test(style.overflowX), cue, sticky,
+              keyboard: box !== article && box.tabIndex >= 0});
+  }
+  return out;
+}""".replace("%HELPERS%", _HELPERS_JS)
 
 # Contrast of every table cell's text with the first opaque background behind it (WCAG 1.4.3, 4.5:1).
 _CONTRAST_JS = r"""() => {
@@ -220,6 +310,13 @@ def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> di
         page.screenshot(path=str(shots / _shot_name(path, 390, "light")), full_page=True)
         row["sideways_390"] = int(page.evaluate(
             "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"))
+        scrolling = page.evaluate(_NARROW_JS)
+        row["scroll_cue_390"] = sum(not (t["scrolls"] and t["cue"] and t["sticky"] and t["keyboard"]) for t in scrolling)
+        if scrolling:
+            details["scrolling_390"] = [f"{t['table']}: " + ", ".join(
+                w for w, ok in (("scrolls in its box", t["scrolls"]), ("shadow cue", t["cue"]),
+                                ("first column kept", t["sticky"]), ("keyboard", t["keyboard"])) if ok)
+                for t in scrolling]
     finally:
         context.close()
     row.setdefault("axe_serious", 0)

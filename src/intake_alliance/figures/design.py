@@ -20,7 +20,7 @@ _FLOW_BOXES = [
     ("clients_invited", 57, 91, 20, 7.0), ("clients_not_agreed", 86, 91, 24, 7.0),
     ("clients_declined", 86, 80.5, 26, 9.5), ("gap_declines_unexplained", 86, 69, 26, 8),
     ("clients_agreed", 57, 70, 20, 7.0), ("clients_no_post_interview", 86, 58.5, 22, 6.5),
-    ("clients_excluded_recording", 86, 50.5, 22, 6.5), ("clients_usable", 57, 45, 22, 8),
+    ("clients_excluded_recording", 86, 50.5, 22, 6.5), ("clients_usable", 57, 44, 24, 10),
     ("gap_not_in_analysis", 86, 39, 26, 9), ("clients_mizrahi", 46, 26, 18, 7.5),
     ("clients_ashkenazi", 68, 26, 18, 7.5), ("clients_analysed", 57, 9, 22, 7),
 ]
@@ -28,7 +28,7 @@ _FLOW_BOXES = [
 _FLOW_ARROWS = [
     (11, 86.7, 11, 73.5), (11, 80.5, 22.9, 80.5), (11, 66.5, 11, 33.5), (11, 53, 19.9, 53),
     (57, 87.5, 57, 73.5), (67, 91, 73.9, 91), (86, 87.5, 86, 85.3), (86, 75.7, 86, 73.0), (57, 66.5, 57, 49),
-    (57, 58.5, 74.9, 58.5), (57, 50.5, 74.9, 50.5), (68, 42, 72.9, 39), (52, 41, 46, 29.8), (62, 41, 68, 29.8),
+    (57, 58.5, 74.9, 58.5), (57, 50.5, 74.9, 50.5), (69, 41, 72.9, 39), (52, 39, 46, 29.8), (62, 39, 68, 29.8),
     (46, 22.2, 54, 12.5), (68, 22.2, 60, 12.5),
 ]
 _LABEL_PT = 8  # box labels, the smallest text of the diagram (10 CSS px at natural size)
@@ -46,8 +46,11 @@ def _flow_box(ax: plt.Axes, row: pd.Series, gap: bool, x: float, y: float, w: fl
                                 fc=face, ec=edge, lw=1.6 if kind == "gap" else 1.4, ls="--" if kind == "gap" else "-"))
     # characters per line: the box width in points over the average glyph width (about 0.58 em)
     label = textwrap.fill(row["label"] + extra, width=max(10, int(w / 100 * FIG_WIDTH * 72 / (_LABEL_PT * 0.58)) - 1))
-    ax.text(x, y + h / 2 - 1.6, f"n = {row['n']}", ha="center", va="center", fontsize=9, weight="bold", color=edge)
-    ax.text(x, y - 0.9, label, ha="center", va="center", fontsize=_LABEL_PT, linespacing=1.1)
+    # the n at the top of the box and the label hanging below it, a fixed distance in points: never on each other
+    top = y + h / 2 - 0.5
+    ax.text(x, top, f"n = {row['n']}", ha="center", va="top", fontsize=9, weight="bold", color=edge)
+    ax.annotate(label, (x, top), xytext=(0, -12.5), textcoords="offset points", ha="center", va="top",
+                fontsize=_LABEL_PT, linespacing=1.1)
 
 
 def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None = None) -> plt.Figure:
@@ -70,7 +73,7 @@ def plot_recruitment_flow(flow: pd.DataFrame | None = None, ax: plt.Axes | None 
     for x0, y0, x1, y1 in _FLOW_ARROWS:
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=dict(arrowstyle="-|>", color=PALETTE["arrow"], lw=1.1))
     ax.plot([20, 46], [30, 12], color=PALETTE["simulated"], lw=0.8, ls=":")
-    ax.text(30, 19.5, "each client seen by\none of these therapists", fontsize=_LABEL_PT, color=PALETTE["note"], ha="center")
+    ax.text(24, 17, "each client seen by\none of these therapists", fontsize=_LABEL_PT, color=PALETTE["note"], ha="center")
     ax.text(1, 0, "Blue: printed in the paper.   Grey: arithmetic on printed numbers.\n"
             "Orange, dashed: people the printed numbers leave unaccounted for.", fontsize=8, color=PALETTE["text"],
             va="center")

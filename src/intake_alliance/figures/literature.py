@@ -71,7 +71,7 @@ def plot_growth_curves(df: pd.DataFrame):
 
 
     colours = {"patient": PALETTE["client"], "therapist": PALETTE["therapist"]}
-    fig, axes = plt.subplots(1, 2, figsize=(FIG_WIDTH, 3.8), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(FIG_WIDTH, 5.0), sharey=True)
     for ax, by in zip(axes, ("neg", "flow")):
         means = growth_curve_means(df, by)
         for (perspective, group), part in means.groupby(["perspective", "group"]):
@@ -80,9 +80,10 @@ def plot_growth_curves(df: pd.DataFrame):
                     ls="--" if dashed else "-", label=f"{perspective}-rated, {group}")
         ax.set_xticks(sorted(df.session.unique()))
         ax.set_xlabel("session")
-        ax.set_title({"neg": "(a) Split by therapist's negative reactions",
-                      "flow": "(b) Split by therapist's flow"}[by], loc="left", fontsize=10)
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
+        ax.set_title({"neg": "(a) Split by the therapist's\nnegative reactions",
+                      "flow": "(b) Split by the therapist's\nflow"}[by], loc="left", fontsize=10)
+        # each panel's legend below it, off the lines
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.2))
     axes[0].set_ylabel("mean alliance (simulated scale)")
     for ax in axes:
         ax.spines[["top", "right"]].set_visible(False)

@@ -100,6 +100,14 @@ TERMS: dict[str, str] = {
     "iat_mean": "Mean IAT score",
     "observer": "Observers",
     "both": "Client and therapist",
+    # the simulated growth-curve model of chapter 05 (study.growth.fit_growth_curves: perspective, term)
+    "patient": "Patients",
+    "Intercept": "Alliance at the first assessment",
+    "time": "Change per 10 sessions",
+    "neg": "Therapist's negative reactions (per SD)",
+    "flow": "Therapist's flow (per SD)",
+    "time:neg": "Change per 10 sessions, by negative reactions",
+    "time:flow": "Change per 10 sessions, by flow",
 }
 
 
