@@ -20,18 +20,13 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..stats.rounding import fmt_number
-from ..study.vocabulary import in_words, vocabulary
+from ..study.vocabulary import HEADINGS, in_words, vocabulary
 from .gluing import fmt_p
 
 __all__ = ["reader_table", "heading", "MISSING", "csv_download", "CsvDownload"]
 
 #: What a reader sees where a value is missing or undefined.
 MISSING = "–"
-
-#: Words that keep their capitals (or get them) in a heading made from a column name.
-_WORDS = {"ci": "CI", "sd": "SD", "n": "n", "icc": "ICC", "id": "ID", "p": "p", "df": "df", "or": "OR",
-          "kappa": "kappa", "pabak": "PABAK", "ac1": "AC1", "se": "SE", "pct": "%", "r": "r", "d": "d"}
-
 
 class ReaderStyler(Styler):
     """A pandas Styler whose plain-text form names the table's shape, never a memory address.
@@ -49,18 +44,19 @@ class ReaderStyler(Styler):
 
 
 def heading(column: str) -> str:
-    """Return a heading in words for a column: its words in the vocabulary (:mod:`intake_alliance.study.vocabulary`)
-    when it has them, else made from the snake_case name: ``ci_low`` -> ``CI low``, ``n_units`` -> ``n units``."""
-    written = vocabulary().get(str(column))
+    """Return the written heading of a column: from :data:`~intake_alliance.study.vocabulary.HEADINGS` or the
+    vocabulary, or the column name itself when it is already a heading (it starts with a capital).
+
+    Raises ``ValueError`` for a code name with no written heading: headings are never made from code names.
+    """
+    column = str(column)
+    written = HEADINGS.get(column) or vocabulary().get(column)
     if written is not None:
         return written
-    words = [_WORDS.get(w, w) for w in str(column).split("_") if w]
-    if not words:
-        return str(column)
-    first = words[0]
-    if first == first.lower() and first not in _WORDS.values():
-        words[0] = first[:1].upper() + first[1:]
-    return " ".join(words)
+    if column[:1].isupper():
+        return column
+    raise ValueError(f"`columns`: no written heading for {column!r}: add it to study.vocabulary.HEADINGS "
+                     "or pass {column: heading}")
 
 
 def _missing(value: Any) -> bool:
