@@ -18,7 +18,8 @@
   lose their ``title`` (``aria-hidden``), leaving the button its name "Color mode";
   the toggle of a collapsed cell ("Show code cell source") is named by its text;
   the entries of the reference list, inside ``role="list"``, become list items
-  (the deprecated ``doc-biblioentry`` role is not one; axe ``aria-required-children``).
+  (the deprecated ``doc-biblioentry`` role is not one; axe ``aria-required-children``); the execution
+  table's status emoji (which need an emoji font) become the words "succeeded" and "failed".
 
 Enable with ``extra_extensions: [intake_alliance.book.sphinx.page_fixes]`` in _config.yml.
 """
@@ -70,6 +71,9 @@ def accessible_names(html: str) -> str:
     # a collapsed cell's toggle shows "Show code cell source": that text, not "Toggle hidden content", is its name
     html = html.replace('<summary aria-label="Toggle hidden content">', "<summary>")
     html = _BIBLIOENTRY.sub(r'\1 role="listitem">', html)
+    # the execution table's status in words: its emoji need an emoji font and are read out as "check mark button"
+    html = html.replace("<td><p>✅</p></td>", "<td><p>succeeded</p></td>").replace(
+        "<td><p>❌</p></td>", "<td><p>failed</p></td>")
     return _THEME_ICON.sub(r'\1 aria-hidden="true">', html)
 
 
