@@ -6,6 +6,7 @@ gluing        numbers into the prose (``glue_computed``, ``glue_published``) and
 execution     executing the notebooks (in parallel) and building the site with Sphinx
 verify        re-executing every notebook and comparing each glued number with the paper
 site          page weights and link checks of the built site
-envfiles      ``requirements.lock`` and ``environment.yml`` from ``pyproject.toml``
+envfiles      ``environment.yml`` from ``requirements.lock``, and the build environment described
+citing        ready-to-paste APA and BibTeX citations from ``CITATION.cff`` (the "How to cite" page)
 sphinx        the book's own Sphinx extensions (page fixes, offline MathJax, repository buttons)
 """
