@@ -89,23 +89,27 @@ def plot_analysis_timeline(reported: pd.DataFrame | None = None) -> plt.Figure:
     fig, (ax, axk) = plt.subplots(2, 1, figsize=(FIG_WIDTH, 5.4), sharex=True, gridspec_kw={"height_ratios": [1.1, 1.6]})
     ax.set_ylim(0, 3)
     ax.axis("off")
-    ax.barh(2.1, share_codebook, left=0, height=0.55, color=PALETTE["codebook_fill"], ec=PALETTE["codebook"])
-    ax.text(share_codebook / 2, 2.1, f"codebooks built\n({r.at['codebook_share_pct', 'reported']}, "
-            f"n = {r.at['codebook_interviews_n', 'reported']})", ha="center", va="center", fontsize=8)
-    ax.barh(1.0, 100, left=0, height=0.55, color=PALETTE["neutral_fill"], ec=PALETTE["simulated"])
-    ax.text(50, 1.0, "remaining interviews divided among the three coders; weekly team meetings; "
-            "disagreements settled by consensus", ha="center", va="center", fontsize=8)
+    # labels beside or inside their bars, never across a checkpoint mark: the marks hang below the long bar
+    ax.barh(2.35, share_codebook, left=0, height=0.5, color=PALETTE["codebook_fill"], ec=PALETTE["codebook"])
+    ax.text(share_codebook + 1.5, 2.35, f"codebooks built ({r.at['codebook_share_pct', 'reported']} of the "
+            f"interviews, n = {r.at['codebook_interviews_n', 'reported']})", ha="left", va="center", fontsize=8)
+    ax.barh(1.35, 100, left=0, height=0.75, color=PALETTE["neutral_fill"], ec=PALETTE["simulated"])
+    ax.text(50, 1.35, "remaining interviews divided among the three coders;\n"
+            "weekly team meetings; disagreements settled by consensus", ha="center", va="center", fontsize=8,
+            linespacing=1.15)
     for share in sorted(cp.share_coded_pct.unique()):
-        ax.plot([share, share], [0.6, 1.45], color=PALETTE["highlight"], lw=2)
+        ax.plot([share, share], [0.62, 0.97], color=PALETTE["highlight"], lw=2)
         ax.text(share, 0.3, f"all three raters code\n{r.at['reliability_interviews_per_checkpoint', 'reported']} interviews", ha="center", va="center", fontsize=8, color=PALETTE["highlight"])
     sns_colors = {"therapist": PALETTE["therapist"], "client": PALETTE["client"]}
     for resp, sub in cp.groupby("respondent"):
         offset = -0.8 if resp == "therapist" else 0.8
         axk.plot(sub.share_coded_pct + offset, sub.kappa, "o-", color=sns_colors[resp], label=f"{resp} interviews")
         for _, row in sub.iterrows():
+            # client values above their points, therapist values below: the client line is never the lower one
             axk.annotate(row.kappa_reported, (row.share_coded_pct + offset, row.kappa),
-                         textcoords="offset points", xytext=(0, 7 if resp == "therapist" else -13),
-                         ha="center", fontsize=8, color=sns_colors[resp])
+                         textcoords="offset points", xytext=(0, -9) if resp == "therapist" else (0, 9),
+                         ha="center", va="top" if resp == "therapist" else "bottom", fontsize=8,
+                         color=sns_colors[resp])
     axk.set_ylim(0.55, 0.9)
     axk.set_xlim(0, 100)
     axk.set_xlabel("share of interviews coded when reliability was checked (%)")
