@@ -272,6 +272,8 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
              "<table style='width:600px'><tr><td style='position:sticky;left:0'>kept</td>" + cells + "</tr></table></div>"
              "<table><tr><td style='overflow:hidden;max-width:40px;white-space:nowrap'>a cell far too long</td></tr></table>")
     python = "<div class='cell_output'><pre>2.56 False ('truncate',) 0.004808296484212132</pre></div>"
+    python += ("<p>computed by <code>intake_alliance.stats.fisher_test</code> with <code>statsmodels</code>, see "
+               "<code>data/derived/x.csv</code></p><div class='exercise'><p>Use <code>stats.fisher_test</code></p></div>")
     (html / "notebooks" / "bad.html").write_text(
         "<!doctype html><html lang='en'><head><title>bad</title></head><body><main class='bd-article'>"
         "<div class='cell_input'><pre>x = 1</pre></div>" + wide + dark +
@@ -296,7 +298,8 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
     # scrolling at 390 with no cue: the 40-column table (not in a box) and the box without a shadow; the box
     # with a shadow and a sticky first column is listed but not counted
     assert row.scroll_cue_390 == 2, row.details
-    assert row.raw_python == 3 and row.svg_text_overlap == 1, row.details  # False, the tuple, the long float
+    assert row.raw_python == 3 and row.svg_text_overlap == 1, row.details
+    assert row.code_in_prose == 2, row.details  # the function and the library; the file name and the exercise are fine  # False, the tuple, the long float
     assert row.raw_values >= 4 and row.axe_serious >= 1 and row.sideways_390 == 1
     found = json.loads(row.details)
     seen = set(found["identifiers"])  # the wide table's column_number_N cells count too

@@ -5,6 +5,8 @@ and the dark colour mode, and at 390 px, and counts what should be zero on a
 book page (issue 16):
 
 ``code_inputs``      code inputs a reader sees without opening anything (the coding lab is exempt)
+``code_in_prose``    the package's functions or modules, their libraries or test names in code formatting in prose
+                     (exercises and solutions aside, where the reader is asked to call them)
 ``wide_tables``      tables wider than the box they scroll in (or the text column) at 1280 px, and clipped cells
 ``small_svg_text``   SVG figures whose smallest text is under 10 CSS px as displayed at 1280 px
 ``svg_text_overlap`` pairs of unrotated text boxes that overlap inside an SVG figure, laid out at the displayed width
@@ -45,7 +47,7 @@ __all__ = ["MEASURES", "measure_site", "AXE", "CHROMIUM"]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 LAB = "notebooks/07_coding_lab.html"
-MEASURES = ("code_inputs", "wide_tables", "small_svg_text", "svg_text_overlap", "raster_figures", "open_solutions",
+MEASURES = ("code_inputs", "code_in_prose", "wide_tables", "small_svg_text", "svg_text_overlap", "raster_figures", "open_solutions",
             "raw_values", "raw_python", "identifiers", "axe_serious", "table_contrast", "sideways_390", "scroll_cue_390")
 
 _HELPERS_JS = r"""
@@ -166,7 +168,13 @@ _MEASURE_JS = r"""async (isLab) => {
     .map(o => o.textContent).join('\n');
   const python = (pythonText.match(/\('[^'\n]*',\s*\)|\('[^'\n]*'(?:,\s*'[^'\n]*')+\)|\b(?:True|False|None)\b|\b\d+\.\d{7,}\b|\barray\(|\bnp\.\w+\(|\{'[^'\n]*':|\bName: \w+, dtype/g) || [])
     .map(m => m.slice(0, 30));
-  return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster,
+  // the package's functions and modules, or the libraries behind them, named in prose meant for readers
+  // (exercises and solutions may ask the reader to call a function; file names are provenance, not plumbing)
+  const plumbing = Array.from(article.querySelectorAll('p code, li code'))
+    .filter(c => !c.closest('.exercise, .solution, .cell_output, pre, table'))
+    .map(c => c.textContent.trim())
+    .filter(t => /^(intake_alliance|stats|study|figures|book|data)\.\w|^(statsmodels|scipy|pingouin|sklearn|krippendorff)\b|^\w+\(.*\)$|^test_\w+/.test(t));
+  return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster, code_in_prose: plumbing,
           open_solutions: solutions, raw_values: raw, raw_python: python, identifiers: Array.from(identifiers).sort(),
           svg_text_overlap: await svgOverlaps(article)};
 }"""

@@ -160,7 +160,7 @@ HEADINGS: dict[str, str] = {
     'kappa_median': 'Kappa, median',
     'kappa_q05': 'Kappa, 5th percentile',
     'kappa_q95': 'Kappa, 95th percentile',
-    'key': 'Data key',
+    'key': 'Printed value',
     'krippendorff': "Krippendorff's alpha",
     'label': 'Label',
     'largest_drop': 'Largest drop',
