@@ -22,9 +22,33 @@ from intake_alliance.book.execution import inputs_hash
 
 
 def _outputs(nb: Path) -> list[list[dict]]:
-    """Return the outputs of every code cell (cell ids and timing metadata are not compared)."""
+    """Return the outputs of every code cell (cell ids and timing metadata are not compared).
+
+    Consecutive stream outputs of one stream are joined, as the page shows them (myst-nb's merge_streams):
+    how the kernel batches printed lines into messages depends on timing, not on what was printed.
+    """
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-    return [c.get("outputs", []) for c in cells if c["cell_type"] == "code"]
+    return [_merged(c.get("outputs", [])) for c in cells if c["cell_type"] == "code"]
+
+
+def _merged(outputs: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and out and out[-1].get("output_type") == "stream" \
+                and out[-1].get("name") == o.get("name"):
+            out[-1] = {**out[-1], "text": "".join(out[-1]["text"]) + "".join(o["text"])}
+        else:
+            out.append(o)
+    return [{**o, "text": "".join(o["text"])} if o.get("output_type") == "stream" else o for o in out]
+
+
+def test_stream_batches_are_compared_as_the_page_shows_them() -> None:
+    one = [{"output_type": "stream", "name": "stdout", "text": ["a\n", "b\n"]}]
+    two = [{"output_type": "stream", "name": "stdout", "text": ["a\n"]},
+           {"output_type": "stream", "name": "stdout", "text": ["b\n"]}]
+    assert _merged(one) == _merged(two)
+    assert _merged(one) != _merged([{"output_type": "stream", "name": "stdout", "text": ["a\n", "c\n"]}])
+    assert _merged(two + [{"output_type": "stream", "name": "stderr", "text": ["e"]}])[-1]["name"] == "stderr"
 
 
 def _files(root: Path, pattern: str) -> dict[str, Path]:
