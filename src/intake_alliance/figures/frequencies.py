@@ -18,8 +18,8 @@ def plot_theme_intervals(intervals: pd.DataFrame | None = None) -> plt.Figure:
     t = proportion_intervals() if intervals is None else intervals
     labels = data.load("themes").set_index("key")["label"]
     order = data.load("themes").sort_values("order")["key"].tolist()
-    unit_label = {"client_interviews": "clients (per interview)", "therapists": "therapists (per therapist)",
-                  "therapist_interviews": "therapists (per interview)"}
+    unit_label = {"client_interviews": "Clients (per interview)", "therapists": "Therapists (per therapist)",
+                  "therapist_interviews": "Therapists (per interview)"}
     palette = dict(zip(unit_label.values(), [PALETTE["client"], PALETTE["therapist"], PALETTE["therapist_interview"]]))
     offsets = dict(zip(unit_label.values(), [-0.25, 0.0, 0.25]))
     fig, ax = plt.subplots(figsize=(FIG_WIDTH, 6.2))
@@ -36,8 +36,10 @@ def plot_theme_intervals(intervals: pd.DataFrame | None = None) -> plt.Figure:
     ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(f"share reporting the theme, with {t.ci_method.iloc[0].title()} 95% interval")
     sns.despine(ax=ax)
-    ax.legend(frameon=False, loc="lower right", fontsize=8)
-    fig.tight_layout()
+    # the legend below the axes, never on the intervals
+    handles, names = ax.get_legend_handles_labels()
+    fig.legend(handles, names, frameon=False, loc="lower center", ncol=3, fontsize=8)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
@@ -51,7 +53,7 @@ def plot_cooccurrence(interviews: pd.DataFrame) -> plt.Figure:
         mask = np.triu(np.ones_like(m, dtype=bool), k=1)
         sns.heatmap(m, mask=mask, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, square=True,
                     annot_kws={"fontsize": 9})
-        ax.set_title(f"{resp} interviews (one reconstruction)", fontsize=10)
+        ax.set_title(f"{resp.capitalize()} interviews (one reconstruction)", fontsize=10)
         ax.tick_params(labelsize=9)
     fig.suptitle("RECONSTRUCTED data: one of many datasets consistent with the paper", fontsize=10, color=PALETTE["reconstructed"])
     fig.tight_layout()

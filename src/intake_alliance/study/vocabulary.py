@@ -100,6 +100,18 @@ TERMS: dict[str, str] = {
     "iat_mean": "Mean IAT score",
     "observer": "Observers",
     "both": "Client and therapist",
+    # plural keys and lower-case categories of the tables (units, parts, settings, interval methods)
+    "clients": "Clients",
+    "therapists": "Therapists",
+    "overall": "Overall",
+    "balanced": "Balanced",
+    "skewed": "Skewed",
+    "background": "Background",
+    "practice": "Practice",
+    "platform": "Platform",
+    "wilson": "Wilson score",
+    "beta": "Clopper–Pearson (exact)",
+    "bootstrap-percentile": "Bootstrap percentile",
     # the simulated growth-curve model of chapter 05 (study.growth.fit_growth_curves: perspective, term)
     "patient": "Patients",
     "Intercept": "Alliance at the first assessment",
