@@ -4,7 +4,7 @@
 and the dark colour mode, and at 390 px, and counts what should be zero on a
 book page (issue 16):
 
-``code_inputs``      code inputs a reader sees without opening anything (the coding lab is exempt)
+``code_inputs``      code inputs a reader sees without opening anything (the coding lab's too)
 ``code_in_prose``    the package's functions or modules, their libraries or test names in code formatting in prose
                      (exercises and solutions aside, where the reader is asked to call them)
 ``wide_tables``      tables wider than the box they scroll in (or the text column) at 1280 px, and clipped cells
@@ -46,7 +46,6 @@ __all__ = ["MEASURES", "measure_site", "AXE", "CHROMIUM"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
-LAB = "notebooks/07_coding_lab.html"
 MEASURES = ("code_inputs", "code_in_prose", "wide_tables", "small_svg_text", "svg_text_overlap", "raster_figures", "open_solutions",
             "raw_values", "raw_python", "identifiers", "axe_serious", "table_contrast", "sideways_390", "scroll_cue_390")
 
@@ -97,12 +96,12 @@ _HELPERS_JS = r"""
 """
 
 # Runs in the page at 1280 px; returns the counts that do not need axe.
-_MEASURE_JS = r"""async (isLab) => {
+_MEASURE_JS = r"""async () => {
   const visible = (el) => el.checkVisibility ? el.checkVisibility({checkVisibilityCSS: true}) : el.offsetParent !== null;
   const article = document.querySelector('.bd-article') || document.body;
   %HELPERS%
   const column = article.getBoundingClientRect().width;
-  const inputs = isLab ? [] : Array.from(article.querySelectorAll('.cell_input')).filter(visible);
+  const inputs = Array.from(article.querySelectorAll('.cell_input')).filter(visible);
   // a table is measured against the box it scrolls in (the nearest ancestor that clips or scrolls), not the column
   const wide = [];
   for (const t of article.querySelectorAll('table')) {
@@ -289,7 +288,7 @@ def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> di
     row: dict = {"page": path}
     context, page = _visit(browser, origin, path, 1280, "light", shots)
     try:
-        found = page.evaluate(_MEASURE_JS, path == LAB)
+        found = page.evaluate(_MEASURE_JS)
         for key, value in found.items():
             row[key] = value if isinstance(value, int) else len(value)
             if value and not isinstance(value, int):

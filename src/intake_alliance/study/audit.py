@@ -216,7 +216,8 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
         totals = getattr(res, "totals", None) or getattr(res, "fitting_n", ())
         check = f"share: {k} / total"
         verdict = "implied total" if totals else "inconsistent"
-        detail = f"total between {min(totals)} and {max(totals)}" if totals else "no total fits"
+        detail = (f"total between {min(totals)} and {max(totals)}" if min(totals) != max(totals)
+                  else f"total exactly {totals[0]}") if totals else "no total fits"
         totals_lo, totals_hi = (min(totals), max(totals)) if totals else (None, None)
     elif unit == "mean" and pd.notna(den):
         lo, hi = (val(x) for x in _SCALES.get(key, (0, None)))
