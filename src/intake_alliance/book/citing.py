@@ -46,10 +46,15 @@ def apa(meta: dict) -> tuple[str, str]:
     return compendium, article
 
 
+def _bibtex_people(authors: list[dict]) -> str:
+    # a group name in braces (BibTeX would split it into first and last names), persons as "Family, Given"
+    return " and ".join("{" + a["name"] + "}" if "name" in a else f"{a['family-names']}, {a['given-names']}"
+                        for a in authors)
+
+
 def bibtex(meta: dict) -> tuple[str, str]:
     """Return BibTeX entries of the compendium (``@software``) and of the article (``@article``)."""
-    people = " and ".join("{" + a["name"] + "}" if "name" in a else f"{a['family-names']}, {a['given-names']}"
-                          for a in meta["authors"])
+    people = _bibtex_people(meta["authors"])
     compendium = "\n".join([
         "@software{intake_alliance_compendium,",
         f"  author  = {{{people}}},",
@@ -59,10 +64,9 @@ def bibtex(meta: dict) -> tuple[str, str]:
         *([f"  url     = {{{meta['url']}}},"] if meta.get("url") else []),
         "}"])
     art = meta["references"][0]
-    authors = " and ".join(f"{a['family-names']}, {a['given-names']}" for a in art["authors"])
     article = "\n".join([
         "@article{nakash2021qualitative,",
-        f"  author  = {{{authors}}},",
+        f"  author  = {{{_bibtex_people(art['authors'])}}},",
         f"  title   = {{{' '.join(art['title'].split())}}},",
         f"  journal = {{{art['journal']}}},",
         f"  year    = {{{art['year']}}},",
