@@ -28,9 +28,9 @@ it again and reports the error as usual.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -106,11 +106,16 @@ def execute_one(path: str | Path, timeout: int) -> Executed:
 
     path = Path(path)
     nb = read_notebook(path)
+    log_at = os.lseek(2, 0, os.SEEK_END) if _KERNEL_LOG is not None else None
     start = time.perf_counter()
     result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True)
     seconds = time.perf_counter() - start
     if result.err is not None:
-        return Executed(path, seconds, None, result.exc_string or repr(result.err), failed_cell(nb))
+        error = result.exc_string or repr(result.err)
+        kernel = _kernel_log_since(log_at)
+        if kernel:  # first, so that the error's last line stays the one describe() shows
+            error = f"--- the kernel's own log (stderr) ---\n{kernel}\n--- the error ---\n{error}"
+        return Executed(path, seconds, None, error, failed_cell(nb))
     return Executed(path, seconds, nb, None)
 
 
@@ -121,9 +126,37 @@ def _check_workers(value: object, name: str) -> int:
     return value
 
 
-def _ignore_sigint() -> None:
-    # Worker processes leave Ctrl-C to the parent, which stops them; otherwise each prints a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+#: In a pool worker: the file its stderr (file descriptor 2) was moved to, which the kernels it starts inherit.
+_KERNEL_LOG = None
+
+
+def _worker_init() -> None:
+    """Set up a pool worker: in a session of its own, so that Ctrl-C at the terminal reaches only the parent,
+    which stops the workers and their kernels (:func:`_kill_trees`); and with its stderr, which every kernel
+    it starts inherits, in a file of its own.
+
+    Ignoring SIGINT in the worker is not enough: while it runs a notebook, nbclient installs its own SIGINT
+    handler (and leaves Python's default one behind), so a Ctrl-C reached nbclient, which interrupted and shut
+    down its kernel while the parent was killing it; a kernel still importing IPython then printed a
+    KeyboardInterrupt traceback (the flaky ``test_ctrl_c_stops_build_book_quickly``, reproduced and fixed).
+    The kernels' stderr holds their log (a start-up warning on every launch); when a notebook fails,
+    :func:`execute_one` adds the kernel's lines to the error.
+    """
+    import tempfile
+
+    global _KERNEL_LOG
+    os.setsid()
+    _KERNEL_LOG = tempfile.TemporaryFile()  # unlinked at once: nothing is left behind, whatever stops the worker
+    os.dup2(_KERNEL_LOG.fileno(), 2)
+
+
+def _kernel_log_since(offset: int | None, limit: int = 3000) -> str:
+    """The last ``limit`` characters the kernels of this worker wrote to stderr after ``offset`` ('' outside a pool)."""
+    if offset is None:
+        return ""
+    end = os.lseek(2, 0, os.SEEK_END)
+    start = max(offset, end - limit)
+    return os.pread(2, end - start, start).decode("utf-8", errors="replace").strip()
 
 
 def _kill_trees(pids: list[int]) -> None:
@@ -166,12 +199,10 @@ def run_pool(paths: list[Path], workers: int, timeout: int,
     _check_workers(workers, "workers")
     on_done = on_done or (lambda ex: None)
     done: list[Executed] = []
-    if workers == 1 or len(paths) == 1:
-        for p in paths:
-            done.append(execute_one(p, timeout))
-            on_done(done[-1])
+    if not paths:
         return done
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)), initializer=_ignore_sigint)
+    # always in worker processes, even one: nbclient handles SIGINT in the process that runs a notebook
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)), initializer=_worker_init)
     futures = [pool.submit(execute_one, p, timeout) for p in paths]
     try:
         for future in futures:  # in order; not pool.map, which cancels its futures on Ctrl-C and so
