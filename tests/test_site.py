@@ -234,13 +234,15 @@ def test_accessible_names_are_written_into_the_pages() -> None:
     html = ('<button class="btn search-button-field search-button__button pst-js-only" title="Search" '
             'aria-label="Search" data-bs-toggle="tooltip"><span>Search</span><kbd>Ctrl</kbd>+<kbd>K</kbd></button>'
             '<i class="theme-switch fa-solid fa-sun fa-lg" data-mode="light" title="Light"></i>'
-            '<summary aria-label="Toggle hidden content"><p>Show code cell source</p></summary>'
+            '<summary aria-label="Toggle hidden content"><p class="collapsed admonition-title">Show code cell source</p>'
+            '<p class="expanded admonition-title">Hide code cell outputs</p></summary>'
             '<div role="list" class="citation-list"><div class="citation" id="id21" role="doc-biblioentry">'
             '<td><p>\u2705</p></td><td><p>\u274c</p></td>')
     fixed = page_fixes.accessible_names(html)
     assert "<td><p>succeeded</p></td><td><p>failed</p></td>" in fixed and "\u2705" not in fixed
     assert 'aria-label="Search"' not in fixed and "<span>Search</span>" in fixed
     assert 'title="Light"' not in fixed and 'data-mode="light" aria-hidden="true"' in fixed
-    assert "<summary><p>Show code cell source</p></summary>" in fixed
+    assert ('<summary><p class="collapsed admonition-title">Show the code</p>'
+            '<p class="expanded admonition-title">Hide the output</p></summary>') in fixed
     assert '<div class="citation" id="id21" role="listitem">' in fixed
     assert page_fixes.accessible_names(fixed) == fixed

@@ -16,7 +16,8 @@
   which shows "Search" and a keyboard shortcut, is named by its content (its
   ``aria-label="Search"`` is dropped), and the icons of the colour-mode button
   lose their ``title`` (``aria-hidden``), leaving the button its name "Color mode";
-  the toggle of a collapsed cell ("Show code cell source") is named by its text;
+  the toggle of a collapsed cell is named by its text, and that text is in words ("Show the code", not
+  myst-nb's "Show code cell source");
   the entries of the reference list, inside ``role="list"``, become list items
   (the deprecated ``doc-biblioentry`` role is not one; axe ``aria-required-children``); the execution
   table's status emoji (which need an emoji font) become the words "succeeded" and "failed".
@@ -62,6 +63,10 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
 
 _SEARCH_FIELD = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"')
 _BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry">')
+#: myst-nb's toggle texts for a collapsed cell, in a reader's words
+TOGGLE_WORDS = {"code cell source": "the code", "code cell outputs": "the output",
+                "code cell content": "the code and its output"}
+_TOGGLE = re.compile(r'(<p class="(?:collapsed|expanded) admonition-title">)(Show|Hide) (code cell (?:source|outputs|content))</p>')
 _THEME_ICON = re.compile(r'(<i class="theme-switch [^"]*" data-mode="[a-z]+")\s+title="[^"]*">')
 
 
@@ -70,6 +75,7 @@ def accessible_names(html: str) -> str:
     html = _SEARCH_FIELD.sub(r"\1", html)
     # a collapsed cell's toggle shows "Show code cell source": that text, not "Toggle hidden content", is its name
     html = html.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    html = _TOGGLE.sub(lambda m: f"{m[1]}{m[2]} {TOGGLE_WORDS[m[3]]}</p>", html)
     html = _BIBLIOENTRY.sub(r'\1 role="listitem">', html)
     # the execution table's status in words: its emoji need an emoji font and are read out as "check mark button"
     html = html.replace("<td><p>✅</p></td>", "<td><p>succeeded</p></td>").replace(
