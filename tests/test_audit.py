@@ -846,3 +846,18 @@ def test_a_larger_lattice_table_answers_as_the_exact_one() -> None:
     assert g._lattice(3, 30, None, None).t_max == 40  # a smaller one reuses it
     assert g._lattice(5, 50, None, None).t_max == 80  # a larger one, at another centre, doubles the reach
     assert g._lattice(4, 30, 1, 9) is g._lattice(5, 30, 2, 10)  # same limits relative to the centre: one table
+
+
+def test_nearby_denominators_by_enumeration() -> None:
+    """"50%" over 7: the denominators within 3 of 7 that give 50% when rounded half up or half down, found by
+    trying every count (exact fractions) — the list chapter 01 and the audit both print."""
+    from fractions import Fraction
+
+    from intake_alliance.stats.percentages import percent_check
+
+    def fits(m: int) -> bool:
+        return any(Fraction(99, 2) <= Fraction(100 * k, m) <= Fraction(101, 2) for k in range(m + 1))
+
+    res = percent_check("50%", 7)
+    assert res.nearby(3) == tuple(m for m in range(4, 11) if fits(m)) == (4, 6, 8, 10)
+    assert res.nearby() == tuple(m for m in range(1, 20) if fits(m) and abs(m - 7) <= 12)

@@ -74,7 +74,7 @@ def test_every_row_flagged_by_the_audit_is_explained_in_expected_mismatches_or_i
     assert set(table.explanation_kind) <= set(audit.EXPLANATION_KINDS) | {""}
     tested = table[table.testability.notna()]
     assert ((tested.testability >= 0) & (tested.testability <= 1)).all()
-    assert tested.check.str.match(r"(percent|GRIM,)").all()
+    assert tested.check.str.match(r"(a count out of|GRIM,)").all()
 
 
 def test_caseload_totals_by_hand() -> None:

@@ -16,7 +16,7 @@ from .checks import check_int
 from .granularity import GRIM_MAX_UNITS
 from .rounding import CONVENTIONS, Rounding, RoundingInterval, check_units, decimals_of, numerators_in, parse_reported, rounding_label, reported_text, resolve_rounding, round_to, rounding_interval
 
-__all__ = ["PercentResult", "percent_check", "percent_ratio", "PercentTotalResult", "percent_total_check"]
+__all__ = ["NEARBY", "PercentResult", "percent_check", "percent_ratio", "PercentTotalResult", "percent_total_check"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,15 @@ class PercentResult:
 
     def __bool__(self) -> bool:
         return self.consistent
+
+    def nearby(self, within: int | None = None) -> tuple[int, ...]:
+        """The denominators of ``fitting_n`` at most ``within`` (default :data:`NEARBY`) from the stated ``n``."""
+        within = NEARBY if within is None else within
+        return tuple(m for m in self.fitting_n if abs(m - self.n) <= within)
+
+
+#: How far from a stated denominator the book looks for "nearby denominators that fit" (chapter 01 and the audit).
+NEARBY = 12
 
 
 def _parse_percent(reported: object) -> Decimal:

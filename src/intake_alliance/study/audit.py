@@ -13,8 +13,9 @@ import functools
 import pandas as pd
 
 from ..stats.granularity import grim, grim_ratio, grimmer
-from ..stats.percentages import percent_check, percent_ratio, percent_total_check
+from ..stats.percentages import NEARBY, percent_check, percent_ratio, percent_total_check
 from ..stats.rounding import CONVENTION_WORDS, decimals_of, parse_reported
+from .vocabulary import words
 
 __all__ = ["audit_reported_values", "verdict_register", "VERDICTS", "verdict_counts", "EXPLANATION_KINDS", "EXPLANATION_CAUSES"]
 
@@ -46,7 +47,7 @@ def _verdict(conventions: tuple[str, ...]) -> str:
     if {"half_up", "half_down"} & set(conventions):
         return "consistent"
     if conventions:
-        return "consistent only under " + " / ".join(CONVENTION_WORDS[c] for c in conventions)
+        return "consistent only under " + " or ".join(CONVENTION_WORDS[c] for c in conventions)
     return "inconsistent"
 
 
@@ -103,11 +104,11 @@ def _caseload_check(r: pd.DataFrame) -> tuple[str, str, str] | None:
         t, want = table.loc[therapists], int(r.at[sample, "value"])
         for lo, hi in ((t.total_min, t.total_max), (t.total_min_truncate, t.total_max_truncate)):
             fits |= pd.notna(lo) and lo <= want <= hi
-        parts.append(f"{int(t.n)} therapists x the mean gives {t.total_min}–{t.total_max} interviews, "
+        parts.append(f"{int(t.n)} therapists × the mean gives {t.total_min}–{t.total_max} interviews, "
                      f"not the {want} of that sample")
     if fits:
         return None
-    return ("caseload total against the samples (mean x therapists)", "inconsistent", "; ".join(parts))
+    return ("caseload total against the samples (mean × therapists)", "inconsistent", "; ".join(parts))
 
 
 def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
@@ -133,7 +134,7 @@ def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
         which = " or ".join(map(str, ns))
         if first.rule == "round numbers in prose":
             kind = "round numbers"
-            text = (f"whole-number percentages rounded to the nearest 5 % in prose, with n = {which}: the only rule "
+            text = (f"whole-number percentages rounded to the nearest 5% in prose, with n = {which}: the only rule "
                     f"under which one n reproduces every {block} figure at once (a reading that could not fail "
                     "with so many people, so it is not evidence, only the one account left)")
         else:
@@ -170,7 +171,7 @@ def _testability(rep: str, unit: str, den, check: str) -> float:
     For a percentage, :func:`~intake_alliance.stats.percent_ratio`; for a mean, :func:`~intake_alliance.stats.grim_ratio`
     (per unit of the scale, ignoring its ends). 0 means the check could not fail, so a pass says nothing.
     """
-    if check.startswith("percent: "):
+    if check.startswith(_PERCENT_CHECK):
         return float(percent_ratio(decimals_of(parse_reported(rep.rstrip("%"), "reported")), int(den)))
     if check.startswith("GRIM, "):
         return float(grim_ratio(decimals_of(parse_reported(rep, "reported")), int(den)))
@@ -189,6 +190,9 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
             "inconsistent": int((v == "inconsistent").sum()), "implied_total": int((v == "implied total").sum()),
             "not_checkable": int((v == "not checkable").sum())}
 
+_PERCENT_CHECK = "a count out of "
+
+
 def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str, int | None, int | None]:
     """Return (check, verdict, detail, implied total min, max) for one printed value."""
     rep, unit, den = str(row.reported), row.unit, row.denominator
@@ -200,21 +204,20 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
     totals_lo = totals_hi = None
     if unit == "percent" and pd.notna(den):
         res = percent_check(rep, int(den))
-        check, verdict = f"percent: k/{int(den)}", _verdict(res.conventions)
+        check, verdict = f"{_PERCENT_CHECK}{int(den)}", _verdict(res.conventions)
         if res.consistent or res.conventions:
             counts = sorted({c for cs in res.counts_by_convention.values() for c in cs})
-            detail = "count(s) " + ", ".join(map(str, counts))
+            detail = (f"count {counts[0]}" if len(counts) == 1 else "counts " + ", ".join(map(str, counts))) + f" of {int(den)}"
         else:
-            fits = res.fitting_n_by_convention
-            near = sorted({n for ns in fits.values() for n in ns if abs(n - int(den)) <= 12})
+            near = res.nearby()
             detail = (f"no count out of {int(den)} fits; nearby denominators that fit: "
-                      + (", ".join(map(str, near)) if near else "none within 12")
+                      + (", ".join(map(str, near)) if near else f"none within {NEARBY}")
                       + (f"; smallest: {res.smallest_n}" if res.smallest_n else ""))
     elif key in _SHARE_COUNTS:
         k = int(r.at[_SHARE_COUNTS[key], "value"])
         res = percent_total_check(rep, k)
         totals = getattr(res, "totals", None) or getattr(res, "fitting_n", ())
-        check = f"share: {k} / total"
+        check = f"share: {k} of a total"
         verdict = "implied total" if totals else "inconsistent"
         detail = (f"total between {min(totals)} and {max(totals)}" if min(totals) != max(totals)
                   else f"total exactly {totals[0]}") if totals else "no total fits"
@@ -223,8 +226,9 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
         lo, hi = (val(x) for x in _SCALES.get(key, (0, None)))
         res = grim(rep, int(den), scale_min=lo, scale_max=hi)
         check, verdict = f"GRIM, n = {int(den)}", _verdict(res.conventions)
-        detail = "sum(s) " + ", ".join(map(str, res.sums_by_convention.get("truncate", ())[:3])) \
-            if not res.consistent and res.conventions else ""
+        sums = res.sums_by_convention.get("truncate", ())[:3]
+        detail = (("sum " if len(sums) == 1 else "sums ") + ", ".join(map(str, sums)) + f" over {int(den)}, truncated"
+                  if not res.consistent and res.conventions and sums else "")
     elif unit == "sd" and pd.notna(den):
         mean_key = key.replace("_sd", "_mean")
         lo, hi = (val(x) for x in _SCALES.get(mean_key, (0, None)))
@@ -232,7 +236,7 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
         res = grimmer(mean, rep, int(den), scale_min=lo, scale_max=hi)  # the sample SD, divisor n - 1
         check, verdict = f"GRIMMER (sample SD) with mean {mean}, n = {int(den)}", _verdict(res.conventions)
         usual = _population_sd_rules(res)
-        detail = ("the population SD (divisor n) fits under " + " / ".join(usual)) if usual and not res.consistent else ""
+        detail = ("the population SD (divisor n) fits under " + " or ".join(CONVENTION_WORDS[c] for c in usual)) if usual and not res.consistent else ""
         inherited = _sd_given_mean_sum(mean, rep, int(den), lo, hi) if not res.consistent else None
         if inherited is not None:
             verdict = "consistent"
@@ -240,13 +244,13 @@ def _check_one(key: str, row: pd.Series, r: pd.DataFrame) -> tuple[str, str, str
                       "the mean's own verdict carries the rounding question, the SD adds no evidence to it")
     elif key in _SUMS:
         parts = [int(r.at[p, "value"]) for p in _SUMS[key]]
-        check = " + ".join(_SUMS[key])
+        check = "sum of its parts: " + "; ".join(words(k) for k in _SUMS[key])
         verdict = "consistent" if sum(parts) == int(row.value) else "inconsistent"
         detail = f"{' + '.join(map(str, parts))} = {sum(parts)}"
     elif unit == "kappa" and key.endswith("_overall"):
         verdict, check, detail = _pooling_verdict(key, r)
     elif unit == "kappa":
-        check = "range [-1, 1]"
+        check = "between −1 and 1"
         verdict = "consistent" if -1 <= row.value <= 1 else "inconsistent"
         detail = "a part of the overall kappa: see its row"
     return check, verdict, detail, totals_lo, totals_hi
@@ -294,7 +298,7 @@ def _pooling_verdict(key, r) -> tuple[str, str, str]:
     fits = tuple(rule for rule in ("half_up", "truncate") if pooling_consistency(parts, pooled, rule=rule)["consistent"])
     check = ("pooled Fleiss' kappa of " + ", ".join(parts) + " (never below the smallest part; "
              "Krippendorff's alpha can fall slightly below it)")
-    detail = "attainable under " + " / ".join(fits) if fits else "below the smallest part under every rounding rule"
+    detail = "attainable under " + " or ".join(CONVENTION_WORDS[f] for f in fits) if fits else "below the smallest part under every rounding rule"
     return _verdict(fits), check, detail
 
 

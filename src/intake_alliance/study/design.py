@@ -190,7 +190,7 @@ def implied_denominators(keys: list[str] | None = None, n_max: int = 200,
             "key": key, "reported": r.at[key, "reported"], "stated_n": stated,
             "attainable_with_stated_n": bool(res), "counts_with_stated_n": ", ".join(map(str, res.counts)),
             "smallest_n": res.smallest_n,
-            "n_within_10_of_stated": ", ".join(str(n) for n in res.fitting_n if abs(n - stated) <= 10),
+            "nearby_n": ", ".join(map(str, res.nearby())),
         })
     out = pd.DataFrame(rows)
     out["smallest_n"] = out["smallest_n"].astype("Int64")
