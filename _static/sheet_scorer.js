@@ -11,7 +11,7 @@
 //     nearest valid name (the same similarity ratio and cut-off, 0.6, as Python's difflib);
 //   * against the key, either theme of an ambiguous vignette counts as agreement;
 //   * Cohen's kappa on the 8 x 8 table of all themes, with the large-sample standard error of Fleiss,
-//     Cohen and Everitt (1969) as statsmodels computes it and the Wald 95 % interval clipped to [-1, 1].
+//     Cohen and Everitt (1969) as statsmodels computes it and the Wald 95% interval clipped to [-1, 1].
 // The page's data (themes, answer key) are written into the page by the book build from data/teaching.
 (function () {
   "use strict";
@@ -357,25 +357,30 @@
   }
 
   function render(out, score, data) {
-    const reference = score.reference === "key" ? "the answer key" : `${score.reference}'s sheet`;
-    const summary = table(`${score.coder} compared with ${reference}`,
-      ["vignettes", "agreed", "percent agreement", "Cohen's kappa", "95 % interval"],
+    // a coder is named in words where the book has words for it (the example sheets), else as the sheet says
+    const who = (coder) => (data.coders && data.coders[coder]) || coder;
+    const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+    const coder = who(score.coder);
+    const reference = score.reference === "key" ? "the answer key" : `${who(score.reference)}'s sheet`;
+    const summary = table(`${capital(coder)} compared with ${reference}`,
+      ["Vignettes", "Agreed", "Agreement", "Cohen's kappa", "95% interval"],
       [el("tr", { "data-summary": "" },
         num(score.n, 0), num(score.n_agree, 0),
-        Object.assign(num(score.percent_agreement, 1, " %"), { className: "score-percent" }),
+        Object.assign(num(score.percent_agreement, 1, "%"), { className: "score-percent" }),
         Object.assign(num(score.kappa, 3), { className: "score-kappa" }),
         el("td", { class: "score-interval", "data-low": String(score.kappa_low), "data-upp": String(score.kappa_upp) },
           Number.isFinite(score.kappa_low)
             ? `${fixed(score.kappa_low, 3)} to ${fixed(score.kappa_upp, 3)}` : "\u2013"))]);
     const perTheme = table("Agreement per theme",
-      ["theme", "reference", "coded", "agreed", "% of reference", "specific agreement"],
+      ["Theme", "In the reference", "Coded", "Agreed", "Share of the reference found", "Specific agreement"],
       score.per_theme.map((t) => el("tr", { "data-theme": t.theme },
         el("th", { scope: "row" }, t.label), num(t.n_reference, 0), num(t.n_coded, 0), num(t.n_agree, 0),
-        num(t.pct_of_reference, 1), num(t.specific_agreement, 3))));
-    const labels = data.themes.map((t) => t.label);
-    const confusion = table(`Confusion matrix: rows are ${reference}, columns ${score.coder} (themes by key); `
-      + "agreements on the diagonal",
-      ["reference \u2193 / coded \u2192", ...score.labels],
+        num(t.pct_of_reference, 1, "%"), num(t.specific_agreement, 3))));
+    // columns numbered as the rows, so that the matrix fits a column and a phone (theme names would not)
+    const labels = data.themes.map((t, i) => `${i + 1}. ${t.label}`);
+    const confusion = table(`Confusion matrix: rows are the themes of ${reference}, columns those of ${coder}, `
+      + "numbered as the rows; agreements on the diagonal",
+      ["Reference \u2193 / coded \u2192", ...score.labels.map((_, j) => String(j + 1))],
       score.confusion.map((row, i) => el("tr", { "data-reference": score.labels[i] },
         el("th", { scope: "row" }, labels[i]),
         ...row.map((v, j) => Object.assign(num(v, 0), { className: i === j ? "diagonal" : "" })))),

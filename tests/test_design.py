@@ -93,3 +93,24 @@ def test_figures_draw() -> None:
     for fig in (figures.plot_recruitment_flow(), figures.plot_analysis_timeline()):
         assert fig.axes
         plt.close(fig)
+
+
+def test_log_axes_are_labelled_with_plain_numbers() -> None:
+    """Log axes read "10, 100, 1,000" and ".001, .05, 1", never powers of ten where a plain number fits."""
+    import matplotlib.pyplot as plt
+
+    from intake_alliance.figures.style import plain_log_ticks
+
+    fig, ax = plt.subplots()
+    ax.plot([8, 1300], [0.001, 0.9])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(8, 1300)
+    ax.set_ylim(0.0008, 0.95)
+    plain_log_ticks(ax.xaxis, {n: f"{n:,}" for n in (1, 10, 100, 1000, 10_000)})
+    plain_log_ticks(ax.yaxis, {1e-6: "$10^{-6}$", 1e-3: ".001", 0.05: ".05", 1.0: "1"})
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["10", "100", "1,000"]  # only those in range
+    assert [t.get_text() for t in ax.get_yticklabels()] == [".001", ".05"]
+    assert not any(t.get_text() for t in ax.get_xticklabels(minor=True))
+    plt.close(fig)

@@ -33,3 +33,16 @@ def test_fmt_p_drops_the_leading_zero_and_floors_small_values():
     assert fmt_p(0.0004) == "< .001"
     with pytest.raises(ValueError, match="p:"):
         fmt_p(1.2)
+
+
+def test_count_of_reads_as_prose_at_the_edges() -> None:
+    from intake_alliance.book.gluing import count_of
+
+    assert count_of(0, 56, "pairs") == "none of the 56 pairs is"
+    assert count_of(1, 56, "pairs") == "1 of the 56 pairs is"
+    assert count_of(12, 56, "pairs") == "12 of the 56 pairs are"
+    assert count_of(56, 56, "pairs") == "all 56 pairs are"
+    assert count_of(3, 8, "themes", verb=("was", "were")) == "3 of the 8 themes were"
+    for bad in ((57, 56), (-1, 56), (0, 0), (True, 2)):
+        with pytest.raises(ValueError, match="count_of"):
+            count_of(*bad, "pairs")

@@ -372,3 +372,25 @@ def test_numbers_read_from_the_neighbouring_documents_are_recorded() -> None:
     recorded = set(zip(record.study_key, record.verified_text))
     assert {("kondrat2010exploration", "about 11%"), ("kondrat2010exploration", "N = 160 consumers"),
             ("nissenlie2015patient", "sessions 3, 12, 20 and 40")} <= recorded
+
+
+def test_overview_states_results_in_words_with_the_values_decimals() -> None:
+    from intake_alliance.study import literature
+
+    view = literature.overview().set_index("finding_label")
+    lit = literature.literature_table().set_index("finding_label")
+    # every row keeps its finding, so two findings of one source stay apart
+    assert view.index.is_unique and len(view) == len(lit)
+    row = lit.loc["Alliance and outcome, individual therapy"]
+    assert view.at["Alliance and outcome, individual therapy", "result"] == (
+        f"r = {row.result_value:g}, 95% CI {row.ci_low:.3f} to {row.ci_high:.3f}")
+    assert view.at["Alliance and outcome, face-to-face therapy", "participants"].startswith("more than 30")
+    assert view.at["Misdiagnosis of disadvantaged-group clients", "result"] == "Times as likely: 2"
+    assert (view.result[lit.result_value.isna()] == "").all()
+
+
+def test_sessions_in_words() -> None:
+    from intake_alliance.study.literature import sessions_in_words
+
+    assert sessions_in_words("3;12;20;40") == "3, 12, 20 and 40"
+    assert sessions_in_words("1") == "1" and sessions_in_words(float("nan")) == ""

@@ -100,7 +100,8 @@ def test_two_sheets_compare_as_in_python(lab) -> None:
             (SHEETS / "sheet_careful.csv").read_bytes())
     shown = _shown(lab, "pair")
     _assert_same(shown, teaching.score_sheet(SHEETS / "sheet_confused.csv", against=SHEETS / "sheet_careful.csv"))
-    assert "example_careful" in shown["text"] and "example_confused" in shown["text"]
+    assert "the careful example coder" in shown["text"] and "The confused example coder" in shown["text"]
+    assert "example_careful" not in shown["text"]  # coders of the example sheets are named in words
 
 
 def test_pasted_sheet_scores_like_the_file(lab) -> None:

@@ -39,3 +39,16 @@ def test_key_columns_stay_keys_in_code_beside_the_words() -> None:
     html = _html(reader_table(df, {"label": "Printed number", "key": "Data key"}, name="t", keys=["key"]))
     assert "<code>therapist_female_pct</code>" in html.replace("<wbr>", "")
     assert html.index("Printed number") < html.index("Data key")
+
+
+def test_negative_numbers_carry_a_minus_sign_and_percentages_their_sign_unspaced() -> None:
+    df = pd.DataFrame({"estimate": [-0.25, 0.5, -0.0001], "share": [12.5, 40.0, 100.0]})
+    html = _html(reader_table(df, {"estimate": "Estimate", "share": "Share"}, name="t", percent=["share"]))
+    assert "\u22120.25" in html and "-0.25" not in html  # U+2212, not the hyphen-minus
+    assert ">0.00<" in html  # a value that rounds to zero has no sign
+    assert "12.50%" in html and "12.50 %" not in html
+
+
+def test_large_counts_are_grouped_and_never_broken() -> None:
+    html = _html(reader_table(pd.DataFrame({"n": [30_000, 9_999]}), {"n": "n"}, name="t"))
+    assert "30\u202f000" in html and "9999" in html  # a narrow no-break space: the number stays on one line

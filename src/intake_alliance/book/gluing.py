@@ -19,7 +19,7 @@ from typing import Any
 from .. import data
 from ..stats.rounding import fmt_number
 
-__all__ = ["Text", "glue", "glue_verdict", "VERDICT_PREFIX", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
+__all__ = ["Text", "glue", "count_of", "glue_verdict", "VERDICT_PREFIX", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
            "PUBLISHED_PREFIX"]
 
 PUBLISHED_PREFIX = "pub_"
@@ -53,6 +53,22 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     if isinstance(value, str) and not isinstance(value, Text):
         value = Text(value)
     _glue(name, value, display=display)
+
+
+def count_of(k: int, n: int, noun: str, verb: tuple[str, str] = ("is", "are")) -> str:
+    """``k`` of ``n`` things as a sentence says it, with the verb agreeing: "none of the 56 pairs is",
+    "1 of the 56 pairs is", "12 of the 56 pairs are", "all 56 pairs are" (``noun`` is the plural).
+
+    A template sentence ("0 of 56 pairs are") reads like a program's output; this one reads like prose.
+    """
+    if isinstance(k, bool) or isinstance(n, bool) or not 0 <= int(k) <= int(n) or int(n) < 1:
+        raise ValueError(f"count_of: need 0 <= k <= n and n >= 1, got k={k!r}, n={n!r}")
+    k, n = int(k), int(n)
+    if k == 0:
+        return f"none of the {n} {noun} {verb[0]}"
+    if k == n:
+        return f"all {n} {noun} {verb[1]}" if n > 1 else f"the only one of the {noun} {verb[0]}"
+    return f"{k} of the {n} {noun} {verb[0] if k == 1 else verb[1]}"
 
 
 def glue_verdict(key: str) -> str:

@@ -81,14 +81,15 @@ def _formatter(decimals: int, p_value: bool = False, percent: bool = False) -> C
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, Integral):
-            return f"{int(value):,}".replace(",", "\u2009") if abs(int(value)) >= 10_000 else str(int(value))
+            # digits grouped by a narrow no-break space, so that "30 000" never breaks across lines
+            return f"{int(value):,}".replace(",", "\u202f") if abs(int(value)) >= 10_000 else str(int(value))
         if isinstance(value, Real):
             if p_value:
                 return html.escape(fmt_p(float(value))).replace(" ", "&nbsp;")  # "< .001" stays on one line
             if math.isinf(float(value)):
                 return "∞" if value > 0 else "−∞"
-            text = fmt_number(float(value), decimals)
-            return (text + " %") if percent else text
+            text = fmt_number(float(value), decimals).replace("-", "\u2212")  # a minus sign, not a hyphen
+            return (text + "%") if percent else text
         if isinstance(value, (list, tuple)):
             return ", ".join(fmt(v) for v in value) if value else MISSING
         text = str(value)

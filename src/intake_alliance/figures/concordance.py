@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from .style import FIG_WIDTH, PALETTE
+from .style import FIG_WIDTH, PALETTE, plain_log_ticks
 
 __all__ = ["plot_evidence_intervals", "plot_detectable_difference"]
 
@@ -30,6 +30,8 @@ def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | No
         axes[1].hlines(y, g.rd_ci_low, g.rd_ci_high, color=col, lw=1.2, alpha=0.7)
         axes[1].hlines(y, g.rd_min, g.rd_max, color=col, lw=5, alpha=0.8, label=names[resp])
     axes[0].set_xscale("log")
+    plain_log_ticks(axes[0].xaxis, {1e-12: "$10^{-12}$", 1e-9: "$10^{-9}$", 1e-6: "$10^{-6}$", 1e-3: ".001",
+                                    0.05: ".05", 1.0: "1"})
     axes[0].axvline(0.05, color="0.3", ls="--", lw=1)
     axes[0].set_xlabel("Fisher exact p\n(log scale)")
     axes[0].set_title("Evidence of a difference", fontsize=10)
@@ -54,7 +56,7 @@ def plot_detectable_difference(curves: pd.DataFrame):
         ls, lab = styles[method]
         ax.plot(g.base_rate, g.difference, ls, color="0.2", label=lab)
     ax.set_xlabel("share with the theme in the concordant group")
-    ax.set_ylabel("difference needed for 80 % power")
+    ax.set_ylabel("difference needed for 80% power")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(frameon=False, fontsize="small")

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from ..stats.benchmarks import interpretation_scales
-from .style import FIG_WIDTH, PALETTE
+from .style import FIG_WIDTH, PALETTE, plain_log_ticks
 
 __all__ = ["plot_kappas_with_bands", "plot_halfwidth", "plot_simulated_kappas"]
 
@@ -57,7 +57,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
             ax.plot(line.x + dx, line.kappa, "o-", color=colours[resp], label=f"{resp} interviews", zorder=3)
             over = d[d.checkpoint.astype(str) == "overall"]
             ax.plot(over.x + dx, over.kappa, "D", color=colours[resp], zorder=3)
-        ax.set_xticks(range(4), ["25 %", "50 %", "75 %", "overall"])
+        ax.set_xticks(range(4), ["25%", "50%", "75%", "overall"])
         ax.set_xlim(-0.4, 3.5)
         ax.set_ylim(*ylim)
         ax.set_title(_SCALE_TITLES.get(scale, scale), fontsize=9)
@@ -93,8 +93,9 @@ def plot_halfwidth(curves: pd.DataFrame, target: float = 0.10, analytic: pd.Data
             ax.plot(a.n_units, a.halfwidth, "--", color=col, lw=1, label=f"prevalence {p:.2f}, 2 raters (formula)")
     ax.axhline(target, color=PALETTE["highlight"], lw=1)
     ax.set_xscale("log")
+    plain_log_ticks(ax.xaxis, {n: f"{n:,}" for n in (10, 20, 50, 100, 200, 500, 1000, 2000, 5000)})
     ax.set_xlabel("number of units coded by every rater (log scale)")
-    ax.set_ylabel("half-width of 95 % interval")
+    ax.set_ylabel("half-width of 95% interval")
     ax.legend(fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

@@ -7,7 +7,7 @@ from typing import Any
 import matplotlib as mpl
 import seaborn as sns
 
-__all__ = ["setup", "styler_text", "PALETTE", "FIG_WIDTH", "MIN_FONT_PT"]
+__all__ = ["setup", "styler_text", "plain_log_ticks", "PALETTE", "FIG_WIDTH", "MIN_FONT_PT"]
 
 #: Widest figure, in inches: 7 in is 672 CSS px, within the room a figure gets in the 1280 px layout,
 #: so figures are shown at their natural size and a font of MIN_FONT_PT points reads as 10.7 CSS px.
@@ -34,6 +34,16 @@ PALETTE = {
     "highlight": "#d95f02", "reconstructed": "#b35806",
     "codebook_fill": "#9ecae1", "codebook": "#3182bd",
 }
+
+
+def plain_log_ticks(axis: Any, labels: dict[float, str]) -> None:
+    """Label a log-scaled ``axis`` (``ax.xaxis``) at the values of ``labels`` that lie in its range, with those words
+    ("1,000" and ".05", not "10³" and "5×10⁻²"), and no minor labels: a reader of the book reads numbers, not powers."""
+    low, high = sorted(axis.get_view_interval())
+    shown = {v: t for v, t in labels.items() if low <= v <= high}
+    axis.set_major_locator(mpl.ticker.FixedLocator(list(shown)))
+    axis.set_major_formatter(mpl.ticker.FixedFormatter(list(shown.values())))
+    axis.set_minor_formatter(mpl.ticker.NullFormatter())
 
 
 def setup(dpi: int = 110) -> None:

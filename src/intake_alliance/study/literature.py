@@ -12,14 +12,62 @@ from __future__ import annotations
 import math
 import pandas as pd
 from .. import data
+from .vocabulary import in_words, words
 from ..stats.effect_sizes import convert_interval, d_to_r, r_to_d
 
-__all__ = ["literature_table", "evidence_on_common_scale", "variance_shares"]
+__all__ = ["literature_table", "overview", "sessions_in_words", "evidence_on_common_scale", "variance_shares"]
 
 
 def literature_table(root=None) -> pd.DataFrame:
     """Return ``data/published/literature.csv``, checked against its schema, indexed by ``finding_id``."""
     return data.load("literature", root=root).set_index("finding_id")
+
+
+def _number(value: float, decimals: int | None = None) -> str:
+    text = f"{float(value):g}" if decimals is None else f"{float(value):.{decimals}f}"
+    return text.replace("-", "\u2212")
+
+
+def _result(row: pd.Series) -> str:
+    """A finding's published number in words: "r = 0.278, 95% CI 0.256 to 0.299", "Times as likely: 2"."""
+    if pd.isna(row.result_value):
+        return ""
+    kind = str(row.result_kind)
+    value = _number(row.result_value)
+    text = (f"{kind} = " if kind in ("r", "d") else f"{words(kind)}: ") + value
+    if not (pd.isna(row.ci_low) or pd.isna(row.ci_high)):  # the limits with the value's decimals
+        places = len(value.partition(".")[2])
+        text += (f", {round(100 * float(row.ci_level))}% CI {_number(row.ci_low, places)} to "
+                 f"{_number(row.ci_high, places)}")
+    return text
+
+
+def _participants(row: pd.Series) -> str:
+    if pd.isna(row.n_total):
+        return ""
+    n = int(row.n_total)
+    shown = f"{n:,}".replace(",", "\u202f") if n >= 10_000 else str(n)
+    return (words(row.n_total_qualifier) + " " if isinstance(row.n_total_qualifier, str) else "") + shown
+
+
+def sessions_in_words(value: object) -> str:
+    """The sessions a study rated, as a list reads: "3;12;20;40" → "3, 12, 20 and 40"; "1" → "1"; empty → ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    parts = [p.strip() for p in str(value).split(";") if p.strip()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else ""
+
+
+def overview(lit: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return one row per finding, for reading: ``finding_label``, ``study_key``, ``evidence_type`` (in words),
+    ``k_studies``, ``participants`` and ``result`` (the published number with its interval, in words; empty
+    where a finding has no single number)."""
+    lit = literature_table() if lit is None else lit
+    return pd.DataFrame({
+        "finding_label": lit.finding_label, "study_key": lit.study_key,
+        "evidence_type": in_words(lit.evidence_type), "k_studies": lit.k_studies,
+        "participants": lit.apply(_participants, axis=1), "result": lit.apply(_result, axis=1),
+    }).reset_index(drop=True)
 
 
 def evidence_on_common_scale(lit: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 from .. import data
 from ..stats.agreement import cohen_kappa
+from .vocabulary import vocabulary
 
 __all__ = ["comparison_table", "SHEET_COLUMNS", "themes", "answer_key", "example_sheet", "SEPARATORS", "sniff_separator", "read_sheet",
            "SheetScore", "score_sheet", "scorer_data", "session_plan", "theme_labels"]
@@ -94,6 +95,7 @@ def scorer_data() -> dict[str, Any]:
     return {
         "max_bytes": MAX_SHEET_BYTES,
         "themes": themes()[["key", "label", "valence"]].to_dict("records"),
+        "coders": {c: vocabulary()[c] for c in ("example_careful", "example_confused")},
         "key": key[["vignette_id", "primary_theme", "secondary_theme"]].to_dict("records"),
     }
 

@@ -27,6 +27,7 @@ import pandas as pd
 from .. import data
 from ..paths import ROOT
 from ..stats import CONVENTION_WORDS
+from ..stats.percentages import NEARBY
 
 __all__ = ["TERMS", "HEADINGS", "words", "in_words", "vocabulary", "author_year_label", "citation_labels"]
 
@@ -69,8 +70,8 @@ TERMS: dict[str, str] = {
     "comparison": "Comparison",
     "kappa": "Kappa",
     "kappa_se": "SE of kappa",
-    "kappa_low": "Kappa, 95 % CI from",
-    "kappa_upp": "Kappa, 95 % CI to",
+    "kappa_low": "Kappa, 95% CI from",
+    "kappa_upp": "Kappa, 95% CI to",
     # interpretation scales of a kappa (stats.interpretation_scales: scale)
     "landis_koch": "Landis and Koch (1977)",
     "mchugh": "McHugh (2012)",
@@ -98,6 +99,7 @@ TERMS: dict[str, str] = {
     "share_of_variance": "Share of variance",
     "times_as_likely": "Times as likely",
     "iat_mean": "Mean IAT score",
+    "more_than": "more than",
     "observer": "Observers",
     "both": "Client and therapist",
     # plural keys and lower-case categories of the tables (units, parts, settings, interval methods)
@@ -196,7 +198,7 @@ HEADINGS: dict[str, str] = {
     'n_interviews': 'Interviews',
     'n_reference': 'In the key',
     'n_units': 'Units',
-    'n_within_10_of_stated': 'n within 10 of the stated n',
+    'nearby_n': f'Nearby n that fit (within {NEARBY} of the stated n)',
     'outer_min': 'Fewest (any roster)',
     'outer_max': 'Most (any roster)',
     'roster_min': 'Fewest (assumed roster)',
