@@ -12,8 +12,9 @@ book page (issue 16):
 ``svg_text_overlap`` pairs of unrotated text boxes that overlap inside an SVG figure, laid out at the displayed width
 ``raster_figures``   PNG or JPEG figures on the page (the logo aside)
 ``open_solutions``   solution content visible while its box is closed
-``identifiers``      data keys (``snake_case``) and BibTeX keys read as words: visible text outside code formatting,
-                     with words split by ``<wbr>`` or soft hyphens joined back
+``identifiers``      data keys (``snake_case``) and BibTeX keys read as words: text outside code formatting that is
+                     visible or folded away (closed solutions, collapsed outputs), with words split by ``<wbr>`` or
+                     soft hyphens joined back
 ``raw_values``       ``NaN``, ``<NA>``, ``dtype:``, ``object at 0x`` or ``1.2e-08``-style strings in the visible text,
                      and tables printed by pandas as they come (class ``dataframe``, not through reader_table)
 ``raw_python``       printed Python values in any output, closed solutions included: tuples, ``True``/``False``/``None``,
@@ -141,14 +142,16 @@ _MEASURE_JS = r"""async () => {
     const open = box.tagName === 'DETAILS' ? box.open : !box.classList.contains('toggle-hidden') && box.querySelector('.toggle-details__container, .admonition-title + *') && visible(box.querySelector('.admonition-title + *'));
     if (open) solutions.push(box.id || 'solution');
   }
-  // data keys and BibTeX keys read as words: visible text outside code formatting, with the pieces a <wbr> or a
-  // soft hyphen splits joined back (text nodes are gathered per block element)
+  // data keys and BibTeX keys read as words: text outside code formatting that is visible or folded away (a closed
+  // solution, a collapsed output), with the pieces a <wbr> or a soft hyphen splits joined back (text nodes are
+  // gathered per block element)
+  const folded = (el) => el.closest('details, .solution, .toggle-hidden, .dropdown');
   const skip = 'code, pre, kbd, samp, script, style, .cell_input, mjx-container, .MathJax, svg, .headerlink';
   const blocks = new Map();
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
-    if (!el || el.closest(skip) || !visible(el)) continue;
+    if (!el || el.closest(skip) || !(visible(el) || folded(el))) continue;
     const block = el.closest('p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, caption, summary, div') || article;
     blocks.set(block, (blocks.get(block) || '') + n.nodeValue);
   }
