@@ -309,22 +309,32 @@
     if (Math.abs(kap.pe - 1) <= 1e-8 + 1e-5) { // numpy.isclose(pe, 1)
       throw new SheetError("sheet: kappa is undefined because both codings use one and the same theme throughout");
     }
+    const n = items.length;
     const perTheme = labels.map((key, i) => {
       const nRef = confusion[i].reduce((s, v) => s + v, 0);
       const nCod = confusion.reduce((s, row) => s + row[i], 0);
       const nAgr = confusion[i][i];
+      // Cohen's kappa of "this theme or another" (a 2 x 2 table), as score_sheet computes it
+      const binary = [[nAgr, nRef - nAgr], [nCod - nAgr, n - nRef - nCod + nAgr]];
+      const pe = ((nRef * nCod) + (n - nRef) * (n - nCod)) / (n * n);
       return {
         theme: key, label: data.themes[i].label, n_reference: nRef, n_coded: nCod, n_agree: nAgr,
         pct_of_reference: nRef > 0 ? (100 * nAgr) / nRef : NaN,
         specific_agreement: nRef + nCod > 0 ? (2 * nAgr) / (nRef + nCod) : NaN,
+        kappa: Math.abs(pe - 1) <= 1e-12 ? NaN : cohenKappa(binary).kappa,
+        prevalence: (nRef + nCod) / (2 * n),
       };
     });
+    // the vignettes where the codes differ, in the themes' order of the reference code, then by vignette
+    const disagreements = items.filter((it) => !it.agree)
+      .map((it) => ({ vignette_id: it.vignette_id, reference: it.reference, coded: it.coded }))
+      .sort((x, y) => (at.get(x.reference) - at.get(y.reference)) || (x.vignette_id < y.vignette_id ? -1 : x.vignette_id > y.vignette_id ? 1 : 0));
     const nAgree = items.filter((it) => it.agree).length;
     return {
       coder: sheet.coder, reference: otherById === null ? "key" : against.coder, n: items.length,
       n_agree: nAgree, percent_agreement: (100 * nAgree) / items.length,
       kappa: kap.kappa, kappa_se: kap.se, kappa_low: kap.low, kappa_upp: kap.upp,
-      items, per_theme: perTheme, confusion, labels,
+      items, per_theme: perTheme, confusion, labels, disagreements,
     };
   }
 
@@ -359,10 +369,9 @@
   function render(out, score, data) {
     // a coder is named in words where the book has words for it (the example sheets), else as the sheet says
     const who = (coder) => (data.coders && data.coders[coder]) || coder;
-    const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
     const coder = who(score.coder);
     const reference = score.reference === "key" ? "the answer key" : `${who(score.reference)}'s sheet`;
-    const summary = table(`${capital(coder)} compared with ${reference}`,
+    const summary = table(`${capitalise(coder)} compared with ${reference}`,
       ["Vignettes", "Agreed", "Agreement", "Cohen's kappa", "95% interval"],
       [el("tr", { "data-summary": "" },
         num(score.n, 0), num(score.n_agree, 0),
@@ -371,11 +380,15 @@
         el("td", { class: "score-interval", "data-low": String(score.kappa_low), "data-upp": String(score.kappa_upp) },
           Number.isFinite(score.kappa_low)
             ? `${fixed(score.kappa_low, 3)} to ${fixed(score.kappa_upp, 3)}` : "\u2013"))]);
-    const perTheme = table("Agreement per theme",
-      ["Theme", "In the reference", "Coded", "Agreed", "Share of the reference found", "Specific agreement"],
+    const perTheme = table("Agreement per theme (Found: the share of the reference's vignettes with the theme that "
+      + "were also coded with it; Prevalence: the theme's share of all codes given)",
+      ["Theme", "Reference", "Coded", "Agreed", "Found", "Specific agreement", "Kappa", "Prevalence"],
       score.per_theme.map((t) => el("tr", { "data-theme": t.theme },
         el("th", { scope: "row" }, t.label), num(t.n_reference, 0), num(t.n_coded, 0), num(t.n_agree, 0),
-        num(t.pct_of_reference, 1, "%"), num(t.specific_agreement, 3))));
+        num(t.pct_of_reference, 1, "%"), num(t.specific_agreement, 3), num(t.kappa, 3),
+        num(100 * t.prevalence, 1, "%"))));
+    const themeLabel = new Map(data.themes.map((t) => [t.key, t.label]));
+    const disagreements = disagreementList(score, reference, coder, themeLabel, data);
     // columns numbered as the rows, so that the matrix fits a column and a phone (theme names would not)
     const labels = data.themes.map((t, i) => `${i + 1}. ${t.label}`);
     const confusion = table(`Confusion matrix: rows are the themes of ${reference}, columns those of ${coder}, `
@@ -385,7 +398,75 @@
         el("th", { scope: "row" }, labels[i]),
         ...row.map((v, j) => Object.assign(num(v, 0), { className: i === j ? "diagonal" : "" })))),
       "scorer-confusion");
-    out.replaceChildren(summary, perTheme, confusion);
+    const print = el("button", { type: "button", class: "scorer-button scorer-print" }, "Print this result");
+    print.addEventListener("click", () => printResult(out, `${capitalise(coder)} compared with ${reference}`));
+    out.replaceChildren(summary, disagreements, perTheme, confusion, print);
+  }
+
+  // One pair's result on a page of its own, ready to print or save as PDF: the tables as shown, every vignette
+  // of the disagreement list with its text written out, and the date.
+  function printResult(out, title) {
+    const copy = out.cloneNode(true);
+    copy.querySelectorAll("button").forEach((n) => n.remove());
+    copy.querySelectorAll("label.scorer-sort").forEach((n) => n.replaceWith(el("p", { class: "scorer-caption" }, "Disagreements")));
+    copy.querySelectorAll("details").forEach((d) => {
+      const text = d.querySelector("p");
+      d.replaceWith(el("span", {}, text ? text.textContent : ""));
+    });
+    const win = window.open("", "_blank");
+    if (!win) return;
+    const doc = win.document;
+    doc.open();
+    doc.write("<!doctype html><html lang='en'><head><meta charset='utf-8'><title></title><style>"
+      + "body{font:11pt/1.4 system-ui,sans-serif;margin:1.5cm;color:#111}table{border-collapse:collapse;margin:0 0 1em}"
+      + "th,td{border-bottom:1px solid #bbb;padding:.2em .5em;text-align:left;vertical-align:top}"
+      + ".scorer-caption{font-weight:600;margin:1em 0 .3em}tr{break-inside:avoid}</style></head><body></body></html>");
+    doc.close();
+    doc.title = `Coding lab: ${title}`;
+    doc.body.append(el("h1", {}, `Coding lab: ${title}`),
+      el("p", {}, `Scored in the browser on ${new Date().toISOString().slice(0, 10)}.`));
+    doc.body.append(...Array.from(copy.childNodes).map((n) => doc.importNode(n, true)));
+    win.focus();
+    win.print();
+  }
+
+  // Every vignette where the codes differ, with both codes and the vignette's text on demand; sortable by theme.
+  function disagreementList(score, reference, coder, themeLabel, data) {
+    const rows = score.disagreements;
+    const box = el("div", { class: "scorer-disagreements" });
+    if (!rows.length) {
+      box.append(el("p", { class: "scorer-caption" }, `No disagreements: ${coder} and ${reference} agree on every vignette.`));
+      return box;
+    }
+    const order = new Map(data.themes.map((t, i) => [t.key, i]));
+    const byId = (x, y) => (x.vignette_id < y.vignette_id ? -1 : x.vignette_id > y.vignette_id ? 1 : 0);
+    const sorts = {
+      reference: (x, y) => (order.get(x.reference) - order.get(y.reference)) || byId(x, y),
+      coded: (x, y) => (order.get(x.coded) - order.get(y.coded)) || byId(x, y),
+      vignette: byId,
+    };
+    const select = el("select", { "aria-label": "Order of the disagreements" },
+      el("option", { value: "reference" }, `by the theme of ${reference}`),
+      el("option", { value: "coded" }, `by the theme ${coder} coded`),
+      el("option", { value: "vignette" }, "by vignette"));
+    const holder = el("div", {});
+    const draw = () => {
+      const sorted = rows.slice().sort(sorts[select.value]);
+      holder.replaceChildren(table(`${sorted.length} disagreement${sorted.length === 1 ? "" : "s"} of ${score.n} vignettes`,
+        ["Vignette", reference === "the answer key" ? "The key" : `${capitalise(reference)}`, capitalise(coder), "Text"],
+        sorted.map((d) => el("tr", { "data-disagreement": d.vignette_id },
+          el("th", { scope: "row" }, d.vignette_id), el("td", {}, themeLabel.get(d.reference)),
+          el("td", {}, themeLabel.get(d.coded)),
+          el("td", {}, el("details", {}, el("summary", {}, "Read"), el("p", {}, (data.vignettes || {})[d.vignette_id] || "")))))));
+    };
+    select.addEventListener("change", draw);
+    draw();
+    box.append(el("label", { class: "scorer-sort" }, "Disagreements, ordered ", select), holder);
+    return box;
+  }
+
+  function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
   function showError(out, message) {

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import ROOT
 from test_browser import browser  # noqa: F401  (the Chromium fixture)
+from intake_alliance import data
 from intake_alliance.study import teaching
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -57,9 +58,11 @@ def _shown(page, mode: str) -> dict:
       });
       const confusion = Array.from(out.querySelectorAll('tr[data-reference]')).map(
         (tr) => Array.from(tr.querySelectorAll('td')).map(v));
+      const disagreements = Array.from(out.querySelectorAll('tr[data-disagreement]')).map(
+        (tr) => [tr.dataset.disagreement, tr.children[1].textContent, tr.children[2].textContent]);
       return {percent: v(summary.querySelector('.score-percent')), kappa: v(summary.querySelector('.score-kappa')),
               low: Number(interval.dataset.low), upp: Number(interval.dataset.upp), perTheme, confusion,
-              text: out.textContent};
+              disagreements, text: out.textContent};
     }""", root)
 
 
@@ -75,9 +78,14 @@ def _assert_same(shown: dict, score: teaching.SheetScore) -> None:
         assert round(got, 3) == round(want, 3), (got, want)
     for row in score.per_theme.itertuples():
         got = shown["perTheme"][row.theme]
-        want = [row.n_reference, row.n_coded, row.n_agree, row.pct_of_reference, row.specific_agreement]
+        want = [row.n_reference, row.n_coded, row.n_agree, row.pct_of_reference, row.specific_agreement,
+                row.kappa, 100 * row.prevalence]
         np.testing.assert_allclose(got, want, atol=5e-4, equal_nan=True)
     np.testing.assert_array_equal(np.array(shown["confusion"]), score.confusion.to_numpy())
+    # the same disagreements, in the same order (the reference code's theme, then the vignette)
+    label = dict(zip(teaching.themes().key, teaching.themes().label))
+    assert shown["disagreements"] == [[d.vignette_id, label[d.reference], label[d.coded]]
+                                      for d in score.disagreements.itertuples()]
 
 
 def _score_in_page(page, name: str, payload: bytes) -> dict:
@@ -102,6 +110,48 @@ def test_two_sheets_compare_as_in_python(lab) -> None:
     _assert_same(shown, teaching.score_sheet(SHEETS / "sheet_confused.csv", against=SHEETS / "sheet_careful.csv"))
     assert "the careful example coder" in shown["text"] and "The confused example coder" in shown["text"]
     assert "example_careful" not in shown["text"]  # coders of the example sheets are named in words
+
+
+def test_a_hand_made_pair_lists_exactly_the_changed_vignettes(lab, tmp_path: Path) -> None:
+    """Sheet A codes every vignette with the key's primary theme; sheet B changes three of them. The
+    disagreements are those three, known by construction, in the page and in Python."""
+    key = teaching.answer_key()
+    themes = list(teaching.themes().key)
+    changed = {"V04": "anger", "V17": "trust", "V09": "understood"}
+    changed = {v: (t if t != key.set_index("vignette_id").at[v, "primary_theme"] else themes[0]) for v, t in changed.items()}
+    a = "vignette_id,theme,coder,note\n" + "".join(f"{v},{t},ana,\n" for v, t in zip(key.vignette_id, key.primary_theme))
+    b = "vignette_id,theme,coder,note\n" + "".join(f"{v},{changed.get(v, t)},ben,\n"
+                                                    for v, t in zip(key.vignette_id, key.primary_theme))
+    (tmp_path / "a.csv").write_text(a)
+    (tmp_path / "b.csv").write_text(b)
+    score = teaching.score_sheet(tmp_path / "b.csv", against=tmp_path / "a.csv")
+    assert sorted(score.disagreements.vignette_id) == sorted(changed)
+    assert dict(zip(score.disagreements.vignette_id, score.disagreements.coded)) == changed
+    _clear(lab, "pair")
+    _choose(lab, ".sheet-scorer[data-mode=pair] input[type=file] >> nth=0", "b.csv", b.encode())
+    _choose(lab, ".sheet-scorer[data-mode=pair] input[type=file] >> nth=1", "a.csv", a.encode())
+    _assert_same(_shown(lab, "pair"), score)
+    # re-ordered by vignette on request
+    lab.select_option(".sheet-scorer[data-mode=pair] .scorer-sort select", "vignette")
+    shown = lab.eval_on_selector_all(".sheet-scorer[data-mode=pair] tr[data-disagreement]",
+                                     "rows => rows.map(r => r.dataset.disagreement)")
+    assert shown == sorted(changed)
+
+
+def test_one_result_prints_on_a_page_of_its_own(lab) -> None:
+    """The printable summary: the result's tables and every disagreement with its vignette written out."""
+    _score_in_page(lab, "sheet_confused.csv", (SHEETS / "sheet_confused.csv").read_bytes())
+    with lab.expect_popup() as popup:
+        lab.click(".sheet-scorer[data-mode=key] .scorer-print")
+    page = popup.value
+    text = page.inner_text("body")
+    score = teaching.score_sheet(SHEETS / "sheet_confused.csv")
+    first = score.disagreements.vignette_id.iloc[0]
+    vignette = data.load("vignettes").set_index("vignette_id").at[first, "text"]
+    assert "The confused example coder compared with the answer key" in page.title()
+    assert vignette[:60] in text and "Agreement per theme" in text and "Read" not in text
+    assert page.locator("tr[data-disagreement]").count() == len(score.disagreements)
+    page.close()
 
 
 def test_pasted_sheet_scores_like_the_file(lab) -> None:

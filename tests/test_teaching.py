@@ -84,7 +84,7 @@ def test_per_theme_table_is_tidy_and_hand_checked() -> None:
     res = teaching.score_sheet(sheet(CODER_B, "B"), sheet(CODER_A, "A"), key=TINY_KEY)
     pt = res.per_theme.set_index("theme")
     assert list(res.per_theme.columns) == ["theme", "label", "valence", "n_reference", "n_coded", "n_agree",
-                                           "pct_of_reference", "specific_agreement"]
+                                           "pct_of_reference", "specific_agreement", "kappa", "prevalence"]
     assert len(pt) == 8
     # understood: A used it 4 times, B 4 times, both on 3 vignettes -> 2*3/(4+4) = 0.75
     assert pt.loc["understood", ["n_reference", "n_coded", "n_agree"]].tolist() == [4, 4, 3]
@@ -412,3 +412,17 @@ def test_rows_left_empty_by_a_spreadsheet_are_ignored(tmp_path: Path) -> None:
     text = (ROOT / "data" / "teaching" / "sheet_careful.csv").read_text()
     (tmp_path / "s.csv").write_text(text + ",,,\n,,,\n")
     assert teaching.read_sheet(tmp_path / "s.csv").equals(teaching.read_sheet(ROOT / "data" / "teaching" / "sheet_careful.csv"))
+
+
+def test_per_theme_kappa_and_disagreements_by_hand() -> None:
+    """The confused example against the key: for 'understood' both codings use it 3 times out of 30 and never on
+    the same vignette, so p_o = 24/30, p_e = (3/30)^2 + (27/30)^2 = 0.82 and kappa = (0.8 - 0.82) / 0.18 = -1/9;
+    its prevalence is (3 + 3) / 60. The disagreements are exactly the vignettes that do not agree."""
+    score = teaching.score_sheet(teaching.example_sheet("sheet_confused"))
+    row = score.per_theme.set_index("theme").loc["understood"]
+    assert (row.n_reference, row.n_coded, row.n_agree) == (3, 3, 0)
+    assert row.kappa == pytest.approx(-1 / 9) and row.prevalence == pytest.approx(0.1)
+    assert set(score.disagreements.vignette_id) == set(score.items.vignette_id[~score.items.agree])
+    order = {t: i for i, t in enumerate(teaching.themes().key)}
+    keys = [(order[r], v) for v, r in zip(score.disagreements.vignette_id, score.disagreements.reference)]
+    assert keys == sorted(keys)

@@ -240,6 +240,18 @@ def _shot_name(path: str, width: int, mode: str) -> str:
     return path.replace("/", "__").removesuffix(".html") + f"_{width}" + ("" if mode == "light" else f"_{mode}") + ".png"
 
 
+# The coding lab's scorer shows its tables only once a sheet is scored: paste the confused example sheet (linked
+# from the page) into the answer-key form and score it, so that every measure sees the result a student sees.
+_FILL_SCORER_JS = r"""async () => {
+  const form = document.querySelector('.sheet-scorer[data-mode=key]');
+  const link = document.querySelector('a[href$="sheet_confused.csv"]');
+  if (!form || !link) return false;
+  form.querySelector('textarea').value = await (await fetch(link.href)).text();
+  form.querySelector('button').click();
+  return true;
+}"""
+
+
 def _visit(browser, origin: str, path: str, width: int, mode: str, shots: Path):
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=mode,
                                   service_workers="block")
@@ -248,6 +260,8 @@ def _visit(browser, origin: str, path: str, width: int, mode: str, shots: Path):
     page.goto(f"{origin}/{path}", wait_until="load")
     page.wait_for_load_state("networkidle")
     page.evaluate(_DECODE_JS)
+    if page.evaluate(_FILL_SCORER_JS):  # the lab: measure the scorer's result as a student sees it
+        page.wait_for_selector(".sheet-scorer[data-mode=key] .scorer-output table")
     page.screenshot(path=str(shots / _shot_name(path, width, mode)), full_page=True)
     return context, page
 

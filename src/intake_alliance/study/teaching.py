@@ -96,6 +96,7 @@ def scorer_data() -> dict[str, Any]:
         "max_bytes": MAX_SHEET_BYTES,
         "themes": themes()[["key", "label", "valence"]].to_dict("records"),
         "coders": {c: vocabulary()[c] for c in ("example_careful", "example_confused")},
+        "vignettes": dict(zip(*data.load("vignettes")[["vignette_id", "text"]].to_numpy().T)),
         "key": key[["vignette_id", "primary_theme", "secondary_theme"]].to_dict("records"),
     }
 
@@ -355,8 +356,13 @@ class SheetScore:
     per_theme
         Tidy table, one row per theme: ``n_reference`` (vignettes whose reference
         label is the theme), ``n_coded`` (vignettes the coder gave the theme),
-        ``n_agree`` (both), ``pct_of_reference`` (100 * n_agree / n_reference) and
-        ``specific_agreement`` (2 * n_agree / (n_reference + n_coded)).
+        ``n_agree`` (both), ``pct_of_reference`` (100 * n_agree / n_reference),
+        ``specific_agreement`` (2 * n_agree / (n_reference + n_coded)), ``kappa`` (Cohen's kappa of
+        "this theme or another" between the two codings; NaN when neither or both use it throughout)
+        and ``prevalence`` ((n_reference + n_coded) / (2 n), the theme's share of all codes given).
+    disagreements
+        The vignettes where the codes differ: ``vignette_id, reference, coded``, in the themes' order of
+        the reference code, then by vignette; what a pair discusses first.
     confusion
         Counts, rows = reference theme, columns = coded theme, all eight themes.
     percent_agreement
@@ -376,6 +382,7 @@ class SheetScore:
     kappa_se: float
     kappa_low: float
     kappa_upp: float
+    disagreements: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -385,6 +392,7 @@ class SheetScore:
             "percent_agreement": self.percent_agreement, "kappa": self.kappa, "kappa_se": self.kappa_se,
             "kappa_low": self.kappa_low, "kappa_upp": self.kappa_upp,
             "per_theme": self.per_theme, "confusion": self.confusion, "items": self.items,
+            "disagreements": self.disagreements,
         }
 
     def summary(self) -> pd.Series:
@@ -490,8 +498,16 @@ def score_sheet(sheet: str | Path | pd.DataFrame, against: str | Path | pd.DataF
             "specific_agreement": np.where(n_ref + n_cod > 0, 2.0 * n_agr / np.maximum(n_ref + n_cod, 1), np.nan),
         })
     n = len(items)
+    per_theme["kappa"] = [float(cohen_kappa(np.column_stack([items["reference"] == th, items["coded"] == th]),
+                                            categories=[False, True]).at[0, "estimate"]) for th in labels]
+    per_theme["prevalence"] = (n_ref + n_cod) / (2.0 * n)
+    order = {th: i for i, th in enumerate(labels)}
+    disagreements = (items.loc[~items["agree"], ["vignette_id", "reference", "coded"]]
+                     .assign(_order=lambda d: d["reference"].map(order))
+                     .sort_values(["_order", "vignette_id"], kind="stable").drop(columns="_order")
+                     .reset_index(drop=True))
     return SheetScore(
         coder=coded_sheet.attrs["coder"], reference=reference_name, n=n, items=items.reset_index(drop=True),
         per_theme=per_theme, confusion=conf, percent_agreement=100.0 * float(items["agree"].sum()) / n,
-        notes=notes, **kap,
+        disagreements=disagreements, notes=notes, **kap,
     )
