@@ -40,7 +40,7 @@ def test_check_detects_a_broken_dataset(recon: pd.DataFrame) -> None:
     i = broken.index[(broken.respondent == "client") & (broken.trust == 1)][0]
     broken.loc[i, "trust"] = 0
     checks = rc.check_reconstruction(broken).set_index("check")
-    assert not checks.at["client count trust", "ok"]
+    assert not checks.at["Client interviews with trust", "ok"]
 
 
 def test_sd_attainability_by_hand() -> None:

@@ -38,7 +38,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from .. import data
-from ..stats.rounding import RoundingInterval, rounding_interval
+from ..stats.rounding import CONVENTION_WORDS, RoundingInterval, rounding_interval
 from .vocabulary import words
 
 __all__ = [
@@ -568,28 +568,34 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
 
     rv = data.reported()
     n_conc, n_disc = int(rv.at["dyads_concordant", "value"]), int(rv.at["dyads_discordant", "value"])
-    add("dyads", df.dyad_id.nunique(), n_conc + n_disc)
-    add("concordant dyads", df.drop_duplicates("dyad_id").concordant.sum(), n_conc)
-    add("discordant dyads", (~df.drop_duplicates("dyad_id").concordant).sum(), n_disc)
-    add("therapists", df.therapist_id.nunique(), int(rv.at["therapists_ashkenazi_included", "value"]))
+    add("Dyads", df.dyad_id.nunique(), n_conc + n_disc)
+    add("Concordant dyads", df.drop_duplicates("dyad_id").concordant.sum(), n_conc)
+    add("Discordant dyads", (~df.drop_duplicates("dyad_id").concordant).sum(), n_disc)
+    add("Therapists", df.therapist_id.nunique(), int(rv.at["therapists_ashkenazi_included", "value"]))
     loads = tr.groupby("therapist_id").size()
-    add("caseload 1 to 5", f"{loads.min()}..{loads.max()}", "within 1..5", bool(loads.between(1, 5).all()))
-    add("therapist interviews", len(tr), n_conc + n_disc)
-    add("coded client interviews", len(cl), t.n_client_interviews)
+    lo, hi = 1, int(rv.at["therapist_max_interviews", "value"])  # an analysed therapist saw at least one client
+    add("Interviews per therapist", f"{loads.min()} to {loads.max()}", f"between {lo} and {hi}",
+        bool(loads.between(lo, hi).all()))
+    add("Therapist interviews", len(tr), n_conc + n_disc)
+    add("Coded client interviews", len(cl), t.n_client_interviews)
     for th in t.themes:
-        add(f"client count {th}", int(cl[th].sum()), t.client_n[th])
-        add(f"therapist-interview count {th}", int(tr[th].sum()), t.therapist_interview_n[th])
-        add(f"therapist count {th}", int(tr.groupby("therapist_id")[th].max().sum()), t.therapist_n[th])
-    for name, sub, sd in (("client SD", cl, t.client_sd), ("therapist SD", tr, t.therapist_sd)):
+        theme = words(th).lower()
+        add(f"Client interviews with {theme}", int(cl[th].sum()), t.client_n[th])
+        add(f"Therapist interviews with {theme}", int(tr[th].sum()), t.therapist_interview_n[th])
+        add(f"Therapists with {theme}", int(tr.groupby("therapist_id")[th].max().sum()), t.therapist_n[th])
+    rule = CONVENTION_WORDS[convention]
+    for name, sub, sd in (("Themes per client interview, SD", cl, t.client_sd),
+                          ("Themes per therapist interview, SD", tr, t.therapist_sd)):
         k = sub[list(t.themes)].sum(axis=1)
         q = int((k * k).sum())
         var = Fraction(q * len(k) - int(k.sum()) ** 2, len(k) * (len(k) - ddof))
         ok = _interval(sd, convention).contains_square_root(var)
-        add(f"{name} ({convention})", f"{float(var) ** 0.5:.4f}", sd, ok)
-    for name, sub, mean in (("client mean", cl, t.client_mean), ("therapist mean", tr, t.therapist_mean)):
+        add(f"{name} ({rule})", f"{float(var) ** 0.5:.4f}", sd, ok)
+    for name, sub, mean in (("Themes per client interview, mean", cl, t.client_mean),
+                            ("Themes per therapist interview, mean", tr, t.therapist_mean)):
         k = sub[list(t.themes)].sum(axis=1)
         exact = Fraction(int(k.sum()), len(k))
-        add(f"{name} ({convention})", f"{float(exact):.4f}", mean, exact in _interval(mean, convention))
+        add(f"{name} ({rule})", f"{float(exact):.4f}", mean, exact in _interval(mean, convention))
     for _, s in t.statements.iterrows():
         sub = cl if s.respondent == "client" else tr
         mz = int(sub.loc[sub.client_group == "Mizrahi", s.theme].sum())
@@ -599,8 +605,12 @@ def check_reconstruction(df: pd.DataFrame, targets: Targets | None = None, conve
         ok = {"both_groups": mz >= 1 and ak >= 1, "mainly_ashkenazi": ak > mz, "mainly_mizrahi": mz > ak,
               "only_mizrahi": ak == 0 and mz >= 1, "only_ashkenazi": mz == 0 and ak >= 1,
               "higher_rate_ashkenazi": ak * n_mz > mz * n_ak, "higher_rate_mizrahi": mz * n_ak > ak * n_mz}[s.kind]
-        add(f"Statement {s.statement_id} ({words(s.respondent).lower()}, {words(s.theme).lower()})",
-            f"Mizrahi {mz}, Ashkenazi {ak}", s.kind, ok)
+        # a statement about rates is checked on shares, so the shares are shown with the counts
+        rates = s.kind.startswith("higher_rate")
+        got = (f"Mizrahi {mz} of {n_mz} ({100 * mz / n_mz:.0f}%), Ashkenazi {ak} of {n_ak} ({100 * ak / n_ak:.0f}%)"
+               if rates and n_mz and n_ak else f"Mizrahi {mz}, Ashkenazi {ak}")
+        who = "client interviews" if s.respondent == "client" else words(s.respondent).lower()
+        add(f"Statement {s.statement_id} ({who}, {words(s.theme).lower()})", got, s.kind, ok)
     return pd.DataFrame(checks)
 
 
