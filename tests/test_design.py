@@ -47,7 +47,7 @@ def test_non_integer_count_is_refused() -> None:
 
 def test_flow_gaps_table() -> None:
     gaps = design.flow_gaps().set_index("check")
-    assert gaps.at["invited - agreed = itemised declines", "gap"] == 31
+    assert gaps.at["invited − agreed = itemised declines", "gap"] == 31
     assert bool(gaps.at["itemised reasons add up to the declines", "adds_up"])
 
 

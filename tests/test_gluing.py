@@ -46,3 +46,41 @@ def test_count_of_reads_as_prose_at_the_edges() -> None:
     for bad in ((57, 56), (-1, 56), (0, 0), (True, 2)):
         with pytest.raises(ValueError, match="count_of"):
             count_of(*bad, "pairs")
+
+
+def test_fmt_tiny_keeps_small_p_values_apart() -> None:
+    from intake_alliance.book.gluing import fmt_tiny
+
+    assert fmt_tiny(1.084313e-08) == "1.1 \u00d7 10\u207b\u2078"
+    assert fmt_tiny(2.5e-12) == "2.5 \u00d7 10\u207b\u00b9\u00b2"
+    assert fmt_tiny(0.0039644) == ".004" and fmt_tiny(1.0) == "1.000"
+    assert fmt_tiny(9.96e-4, digits=3) == "9.96 \u00d7 10\u207b\u2074"
+    for bad in (0.0, -1e-9, 1.5):
+        with pytest.raises(ValueError, match="x"):
+            fmt_tiny(bad)
+
+
+def test_none_or_and_count_of_without_a_verb() -> None:
+    from intake_alliance.book.gluing import count_of, none_or
+
+    assert none_or(0) == "none" and none_or(3) == "3"
+    with pytest.raises(ValueError, match="none_or"):
+        none_or(-1)
+    assert count_of(12, 12, "coefficients", verb=None) == "all 12 coefficients"
+    assert count_of(0, 12, "coefficients", verb=None) == "none of the 12 coefficients"
+
+
+def test_fmt_range_collapses_equal_ends() -> None:
+    from intake_alliance.book.gluing import fmt_range
+
+    assert fmt_range(0.934, 1.121, 2) == "0.93 to 1.12"
+    assert fmt_range(0.999, 1.004, 2) == "1.00" and fmt_range(37, 37, 0) == "37"
+
+
+def test_glued_sentences_take_the_minus_sign() -> None:
+    from intake_alliance.book.gluing import _HYPHEN_MINUS
+
+    fix = lambda s: _HYPHEN_MINUS.sub("\u2212", s)  # noqa: E731
+    assert fix("differs by -0.39 points (CI -0.57 to -.21)") == "differs by \u22120.39 points (CI \u22120.57 to \u2212.21)"
+    for kept in ("2026-12-07", "V01-V05", "well-known", "1-2 sessions", "- 3 themes"):
+        assert fix(kept) == kept

@@ -14,12 +14,13 @@ tell a reproduction from a quotation:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import data
 from ..stats.rounding import fmt_number
 
-__all__ = ["Text", "glue", "count_of", "glue_verdict", "VERDICT_PREFIX", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
+__all__ = ["Text", "glue", "count_of", "none_or", "fmt_range", "fmt_tiny", "glue_verdict", "VERDICT_PREFIX", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
            "PUBLISHED_PREFIX"]
 
 PUBLISHED_PREFIX = "pub_"
@@ -42,6 +43,11 @@ class Text(str):
         return str.__repr__(self)
 
 
+#: a hyphen that is a minus sign: before a digit, and not after a letter, digit or point ("-0.39", "(-0.01"),
+#: so "2026-12-07" and "V01-V05" keep theirs
+_HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=\.?\d)")
+
+
 def glue(name: str, value: Any, display: bool = False) -> None:
     """Glue ``value`` under ``name`` (thin wrapper so notebooks import one module).
 
@@ -50,25 +56,56 @@ def glue(name: str, value: Any, display: bool = False) -> None:
     """
     from myst_nb import glue as _glue
 
-    if isinstance(value, str) and not isinstance(value, Text):
-        value = Text(value)
+    if isinstance(value, str):  # a negative number in a sentence takes the minus sign, not a hyphen
+        value = Text(_HYPHEN_MINUS.sub("\u2212", value))
     _glue(name, value, display=display)
 
 
-def count_of(k: int, n: int, noun: str, verb: tuple[str, str] = ("is", "are")) -> str:
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def fmt_tiny(x: float, digits: int = 2) -> str:
+    """A small positive number a reader can compare with another: "1.1 × 10⁻⁸" (``digits`` significant
+    figures), where APA's "< .001" would make two different p-values look the same; .001 and above as
+    :func:`fmt_p` writes them."""
+    if not 0 < x <= 1:
+        raise ValueError(f"x: expected a number in (0, 1], got {x!r}")
+    if x >= 0.001:
+        return fmt_p(x)
+    mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
+    return f"{mantissa} \u00d7 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def count_of(k: int, n: int, noun: str, verb: tuple[str, str] | None = ("is", "are")) -> str:
     """``k`` of ``n`` things as a sentence says it, with the verb agreeing: "none of the 56 pairs is",
-    "1 of the 56 pairs is", "12 of the 56 pairs are", "all 56 pairs are" (``noun`` is the plural).
+    "1 of the 56 pairs is", "12 of the 56 pairs are", "all 56 pairs are" (``noun`` is the plural);
+    ``verb=None`` leaves the verb out ("all 12 coefficients").
 
     A template sentence ("0 of 56 pairs are") reads like a program's output; this one reads like prose.
     """
     if isinstance(k, bool) or isinstance(n, bool) or not 0 <= int(k) <= int(n) or int(n) < 1:
         raise ValueError(f"count_of: need 0 <= k <= n and n >= 1, got k={k!r}, n={n!r}")
     k, n = int(k), int(n)
+    one, many = ("", "") if verb is None else (" " + verb[0], " " + verb[1])
     if k == 0:
-        return f"none of the {n} {noun} {verb[0]}"
+        return f"none of the {n} {noun}{one}"
     if k == n:
-        return f"all {n} {noun} {verb[1]}" if n > 1 else f"the only one of the {noun} {verb[0]}"
-    return f"{k} of the {n} {noun} {verb[0] if k == 1 else verb[1]}"
+        return f"all {n} {noun}{many}" if n > 1 else f"the only one of the {noun}{one}"
+    return f"{k} of the {n} {noun}{one if k == 1 else many}"
+
+
+def fmt_range(low: float, high: float, decimals: int) -> str:
+    """A range as a reader writes it: "0.93 to 1.12", and one number when both ends print alike ("1.00", never
+    "1.00 to 1.00")."""
+    a, b = fmt_number(low, decimals), fmt_number(high, decimals)
+    return a if a == b else f"{a} to {b}"
+
+
+def none_or(k: int) -> str:
+    """A count where a sentence puts a number before its verb: "none" for 0 ("none would do so"), else the digits."""
+    if isinstance(k, bool) or int(k) != k or k < 0:
+        raise ValueError(f"none_or: expected a count, got {k!r}")
+    return "none" if k == 0 else str(int(k))
 
 
 def glue_verdict(key: str) -> str:

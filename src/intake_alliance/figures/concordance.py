@@ -30,8 +30,8 @@ def plot_evidence_intervals(intervals: pd.DataFrame, labels: dict[str, str] | No
         axes[1].hlines(y, g.rd_ci_low, g.rd_ci_high, color=col, lw=1.2, alpha=0.7)
         axes[1].hlines(y, g.rd_min, g.rd_max, color=col, lw=5, alpha=0.8, label=names[resp])
     axes[0].set_xscale("log")
-    plain_log_ticks(axes[0].xaxis, {1e-12: "$10^{-12}$", 1e-9: "$10^{-9}$", 1e-6: "$10^{-6}$", 1e-3: ".001",
-                                    0.05: ".05", 1.0: "1"})
+    # no ".001": a decade and a half from ".05", the two labels would touch
+    plain_log_ticks(axes[0].xaxis, {1e-12: "$10^{-12}$", 1e-9: "$10^{-9}$", 1e-6: "$10^{-6}$", 0.05: ".05", 1.0: "1"})
     axes[0].axvline(0.05, color="0.3", ls="--", lw=1)
     axes[0].set_xlabel("Fisher exact p\n(log scale)")
     axes[0].set_title("Evidence of a difference", fontsize=10)

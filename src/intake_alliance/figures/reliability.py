@@ -31,7 +31,7 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
     scales : sequence of str
         Benchmark scales of :func:`intake_alliance.stats.interpretation_scales`.
     """
-    need = {"checkpoint", "respondent", "kappa", "kappa_reported"}
+    need = {"checkpoint", "respondent", "kappa", "kappa_reported", "share_coded_pct"}
     if not need <= set(checkpoints.columns):
         raise ValueError(f"`checkpoints` must have the columns {sorted(need)}.")
     bands = interpretation_scales()
@@ -41,6 +41,9 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
     colours = {"therapist": PALETTE["therapist"], "client": PALETTE["client"]}
     order = ["1", "2", "3", "overall"]
     cp = checkpoints.assign(x=checkpoints.checkpoint.astype(str).map({v: i for i, v in enumerate(order)}))
+    # the share of interviews coded by each checkpoint, from the data (the paper's 25, 50 and 75%)
+    shares = cp[cp.checkpoint.astype(str) != "overall"].drop_duplicates("checkpoint").sort_values("x")
+    ticks = [f"{float(v):g}%" for v in shares.share_coded_pct] + ["overall"]
     fig, axes = plt.subplots(1, len(scales), figsize=(FIG_WIDTH, 3.8), sharey=True)
     axes = np.atleast_1d(axes)
     for ax, scale in zip(axes, scales):
@@ -57,13 +60,14 @@ def plot_kappas_with_bands(checkpoints: pd.DataFrame, scales: Sequence[str] = ("
             ax.plot(line.x + dx, line.kappa, "o-", color=colours[resp], label=f"{resp} interviews", zorder=3)
             over = d[d.checkpoint.astype(str) == "overall"]
             ax.plot(over.x + dx, over.kappa, "D", color=colours[resp], zorder=3)
-        ax.set_xticks(range(4), ["25%", "50%", "75%", "overall"])
+        ax.set_xticks(range(4), ticks)
         ax.set_xlim(-0.4, 3.5)
         ax.set_ylim(*ylim)
         ax.set_title(_SCALE_TITLES.get(scale, scale), fontsize=9)
-        ax.set_xlabel("checkpoint (share coded)")
+        ax.set_xlabel("")
     axes[0].set_ylabel("published kappa")
     axes[0].legend(frameon=True, fontsize=8, loc="lower left")
+    fig.supxlabel("checkpoint (share of interviews coded by then)", fontsize=10)
     fig.tight_layout()
     return fig
 
