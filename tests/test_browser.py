@@ -237,7 +237,7 @@ def page_measures(browser, site) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("measure", ["code_inputs", "wide_tables", "small_svg_text", "raster_figures",
-                                     "open_solutions", "raw_values", "identifiers", "axe_serious", "table_contrast",
+                                     "open_solutions", "raw_values", "identifiers", "template_text", "hyphen_minus", "axe_serious", "table_contrast",
                                      "sideways_390"])
 def test_every_page_reads_like_a_book(page_measures: pd.DataFrame, measure: str) -> None:
     bad = page_measures[page_measures[measure] > 0]
@@ -283,7 +283,10 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
         "<table><tr><td>therapist_<wbr>female_pct</td><td>nakash2021qualitative</td>"
         "<td><code>client_age_min</code></td></tr></table>"
         # a key folded away in a collapsed output still counts: a reader who opens it reads it
-        "<details><summary>Show the output</summary><p>checked as clients_declined_unwell</p></details>" + boxes + python + "<img src='overlap.svg' alt='two labels'>"
+        "<details><summary>Show the output</summary><p>checked as clients_declined_unwell</p></details>"
+        # four template sentences and one hyphen for a minus; dates, ids and true minus signs are fine
+        "<p>Here 0 of 56 pairs are fixed, for 8 of the 8 themes; the number of gaps is 0. It ranges 1.00 to 1.00, "
+        "CI -0.57 to 0.2, on 2026-12-07, vignettes V01-V05, a kappa of \u22120.11, 3 to 30 and 2 of 3.</p>" + boxes + python + "<img src='overlap.svg' alt='two labels'>"
         "</main></body></html>",
         encoding="utf-8")
     (html / "notebooks" / "fig.png").write_bytes((ROOT / "images" / "favicon.svg").read_bytes())
@@ -301,6 +304,7 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
     # with a shadow and a sticky first column is listed but not counted
     assert row.scroll_cue_390 == 2, row.details
     assert row.raw_python == 3 and row.svg_text_overlap == 1, row.details
+    assert row.template_text == 4 and row.hyphen_minus == 1, row.details
     assert row.code_in_prose == 2, row.details  # the function and the library; the file name and the exercise are fine  # False, the tuple, the long float
     assert row.raw_values >= 4 and row.axe_serious >= 1 and row.sideways_390 == 1
     found = json.loads(row.details)

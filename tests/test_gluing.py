@@ -51,10 +51,10 @@ def test_count_of_reads_as_prose_at_the_edges() -> None:
 def test_fmt_tiny_keeps_small_p_values_apart() -> None:
     from intake_alliance.book.gluing import fmt_tiny
 
-    assert fmt_tiny(1.084313e-08) == "1.1 \u00d7 10\u207b\u2078"
-    assert fmt_tiny(2.5e-12) == "2.5 \u00d7 10\u207b\u00b9\u00b2"
+    assert fmt_tiny(1.084313e-08) == "1.1\u202f\u00d7\u202f10\u207b\u2078"
+    assert fmt_tiny(2.5e-12) == "2.5\u202f\u00d7\u202f10\u207b\u00b9\u00b2"
     assert fmt_tiny(0.0039644) == ".004" and fmt_tiny(1.0) == "1.000"
-    assert fmt_tiny(9.96e-4, digits=3) == "9.96 \u00d7 10\u207b\u2074"
+    assert fmt_tiny(9.96e-4, digits=3) == "9.96\u202f\u00d7\u202f10\u207b\u2074"
     for bad in (0.0, -1e-9, 1.5):
         with pytest.raises(ValueError, match="x"):
             fmt_tiny(bad)

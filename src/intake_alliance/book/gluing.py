@@ -73,7 +73,7 @@ def fmt_tiny(x: float, digits: int = 2) -> str:
     if x >= 0.001:
         return fmt_p(x)
     mantissa, exponent = f"{x:.{digits - 1}e}".split("e")
-    return f"{mantissa} \u00d7 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return f"{mantissa}\u202f\u00d7\u202f10{str(int(exponent)).translate(_SUPERSCRIPT)}"  # never broken
 
 
 def count_of(k: int, n: int, noun: str, verb: tuple[str, str] | None = ("is", "are")) -> str:

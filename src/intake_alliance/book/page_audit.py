@@ -15,6 +15,10 @@ book page (issue 16):
 ``identifiers``      data keys (``snake_case``) and BibTeX keys read as words: text outside code formatting that is
                      visible or folded away (closed solutions, collapsed outputs), with words split by ``<wbr>`` or
                      soft hyphens joined back
+``template_text``    sentences that read as a filled-in template: "0 of 56", "8 of the 8", "is 0", "1.00 to 1.00"
+                     (visible or folded-away text, as for ``identifiers``)
+``hyphen_minus``     a hyphen standing for a minus sign before a number in text ("CI -0.57"; tables and glued
+                     sentences write U+2212)
 ``raw_values``       ``NaN``, ``<NA>``, ``dtype:``, ``object at 0x`` or ``1.2e-08``-style strings in the visible text,
                      and tables printed by pandas as they come (class ``dataframe``, not through reader_table)
 ``raw_python``       printed Python values in any output, closed solutions included: tuples, ``True``/``False``/``None``,
@@ -48,7 +52,8 @@ __all__ = ["MEASURES", "measure_site", "AXE", "CHROMIUM"]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 MEASURES = ("code_inputs", "code_in_prose", "wide_tables", "small_svg_text", "svg_text_overlap", "raster_figures", "open_solutions",
-            "raw_values", "raw_python", "identifiers", "axe_serious", "table_contrast", "sideways_390", "scroll_cue_390")
+            "raw_values", "raw_python", "identifiers", "template_text", "hyphen_minus", "axe_serious", "table_contrast",
+            "sideways_390", "scroll_cue_390")
 
 _HELPERS_JS = r"""
   const scrollBox = (el, stop) => {
@@ -155,6 +160,18 @@ _MEASURE_JS = r"""async () => {
     const block = el.closest('p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, caption, summary, div') || article;
     blocks.set(block, (blocks.get(block) || '') + n.nodeValue);
   }
+  // sentences that read as a filled-in template ("0 of 56 pairs", "8 of the 8 themes", "is 0.", "1.00 to 1.00")
+  // and a hyphen standing for a minus sign ("CI -0.57"), in the same text
+  const template = [], hyphens = [];
+  for (const text of blocks.values()) {
+    const plain = text.replace(/\u00ad/g, '').replace(/\s+/g, ' ');
+    for (const m of plain.matchAll(/(?<![\d.,])0 of (?:the )?\d+\b|\b(\d+) of (?:the )?\1\b(?![.,]\d)|\b(?:is|are) 0(?![.,]?\d)|(?<![\d.])(\d+(?:\.\d+)?) to \2(?![\d.]*\d)/g)) {
+      template.push(plain.slice(Math.max(0, m.index - 25), m.index + m[0].length + 10).trim());
+    }
+    for (const m of plain.matchAll(/(?<![\w.\-\u2013])-\.?\d/g)) {
+      hyphens.push(plain.slice(Math.max(0, m.index - 20), m.index + 12).trim());
+    }
+  }
   const identifiers = new Set();
   for (const text of blocks.values()) {
     const plain = text.replace(/\u00ad/g, '').replace(/\bhttps?:\/\/\S+/g, ' ');  // addresses are not words
@@ -178,7 +195,7 @@ _MEASURE_JS = r"""async () => {
     .filter(t => /^(intake_alliance|stats|study|figures|book|data)\.\w|^(statsmodels|scipy|pingouin|sklearn|krippendorff)\b|^\w+\(.*\)$|^test_\w+/.test(t));
   return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster, code_in_prose: plumbing,
           open_solutions: solutions, raw_values: raw, raw_python: python, identifiers: Array.from(identifiers).sort(),
-          svg_text_overlap: await svgOverlaps(article)};
+          svg_text_overlap: await svgOverlaps(article), template_text: template, hyphen_minus: hyphens};
 }"""
 
 _MEASURE_JS = _MEASURE_JS.replace("%HELPERS%", _HELPERS_JS)
