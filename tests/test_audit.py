@@ -861,3 +861,8 @@ def test_nearby_denominators_by_enumeration() -> None:
     res = percent_check("50%", 7)
     assert res.nearby(3) == tuple(m for m in range(4, 11) if fits(m)) == (4, 6, 8, 10)
     assert res.nearby() == tuple(m for m in range(1, 20) if fits(m) and abs(m - 7) <= 12)
+
+
+def test_every_kind_of_explanation_has_a_row_label() -> None:
+    assert audit.EXPLANATION_LABELS.keys() == audit.EXPLANATION_KINDS.keys()
+    assert all(label[0].isupper() for label in audit.EXPLANATION_LABELS.values())

@@ -281,7 +281,7 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
         "<div style='width:700px'>wide</div><button aria-label='Go'>Search</button>"
         # keys read as words: one split by <wbr>, one BibTeX key; the same key in code formatting is not counted
         "<table><tr><td>therapist_<wbr>female_pct</td><td>nakash2021qualitative</td>"
-        "<td><code>client_age_min</code></td></tr></table>"
+        "<td><code>client_age_min</code></td></tr></table><p>as n_raters says</p>"
         # a key folded away in a collapsed output still counts: a reader who opens it reads it
         "<details><summary>Show the output</summary><p>checked as clients_declined_unwell</p></details>"
         # four template sentences and one hyphen for a minus; dates, ids and true minus signs are fine
@@ -309,7 +309,7 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
     assert row.raw_values >= 4 and row.axe_serious >= 1 and row.sideways_390 == 1
     found = json.loads(row.details)
     seen = set(found["identifiers"])  # the wide table's column_number_N cells count too
-    assert {"nakash2021qualitative", "therapist_female_pct", "clients_declined_unwell"} <= seen, seen
+    assert {"nakash2021qualitative", "therapist_female_pct", "clients_declined_unwell", "n_raters"} <= seen, seen
     assert "client_age_min" not in seen, seen
     assert row.table_contrast >= 1 and "contrast_dark" in found and "contrast_light" not in found, found
     for suffix in ("_1280", "_1280_dark", "_390"):

@@ -38,6 +38,8 @@ def test_key_columns_stay_keys_in_code_beside_the_words() -> None:
     df = pd.DataFrame({"key": ["therapist_female_pct"], "label": ["Female therapists"]})
     html = _html(reader_table(df, {"label": "Printed number", "key": "Data key"}, name="t", keys=["key"]))
     assert "<code>therapist_female_pct</code>" in html.replace("<wbr>", "")
+    short = _html(reader_table(pd.DataFrame({"key": ["n_clinics"]}), {"key": "Data key"}, name="t", keys=["key"]))
+    assert "<code>n_clinics</code>" in short.replace("<wbr>", "")  # one letter before the underscore
     assert html.index("Printed number") < html.index("Data key")
 
 

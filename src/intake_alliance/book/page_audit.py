@@ -175,7 +175,7 @@ _MEASURE_JS = r"""async () => {
   const identifiers = new Set();
   for (const text of blocks.values()) {
     const plain = text.replace(/\u00ad/g, '').replace(/\bhttps?:\/\/\S+/g, ' ');  // addresses are not words
-    for (const m of plain.matchAll(/(?<![\w.\/-])([a-z]{2,}[a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+\d{4}[a-z]+)(?![\w\/-])/g)) {
+    for (const m of plain.matchAll(/(?<![\w.\/-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+\d{4}[a-z]+)(?![\w\/-])/g)) {
       identifiers.add(m[1]);
     }
   }

@@ -97,7 +97,7 @@ def _formatter(decimals: int, p_value: bool = False, percent: bool = False) -> C
     return fmt
 
 
-_KEY = re.compile(r"\b[a-z]{2,}[a-z0-9]*(?:_[a-z0-9]+)+\b")
+_KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # n_clinics too: one letter before the underscore
 
 
 def _code(value: Any) -> str:

@@ -17,7 +17,8 @@ from ..stats.percentages import NEARBY, percent_check, percent_ratio, percent_to
 from ..stats.rounding import CONVENTION_WORDS, decimals_of, parse_reported
 from .vocabulary import words
 
-__all__ = ["audit_reported_values", "verdict_register", "VERDICTS", "verdict_counts", "EXPLANATION_KINDS", "EXPLANATION_CAUSES"]
+__all__ = ["audit_reported_values", "verdict_register", "VERDICTS", "verdict_counts", "EXPLANATION_KINDS", "EXPLANATION_LABELS",
+           "EXPLANATION_CAUSES"]
 
 #: Scale limits used by GRIM/GRIMMER for each mean (from the printed ranges or the design).
 _SCALES = {
@@ -326,6 +327,24 @@ EXPLANATION_KINDS = {
     "another sample": ("the caseload figures describe neither sample the paper names (perhaps all recorded intakes "
                        "or another stage of the larger study)"),
     "unexplained": "unexplained",
+}
+
+#: Each kind of explanation as a table row names it (the kinds themselves are short keys).
+EXPLANATION_LABELS = {
+    "implied total": "A share printed without its total",
+    "truncation": "Digits cut off instead of rounded, or a slip in the last digit",
+    "truncation or population SD": "Digits cut off, or the population SD",
+    "other rule": "Another rounding rule, or another denominator",
+    "not pooled Fleiss' kappa": "A coefficient other than Fleiss' kappa of the pooled codings",
+    "typo": "A typing slip in the percentage",
+    "round numbers": "Percentages rounded to round numbers in prose",
+    "subsample": "Fewer respondents (missing answers)",
+    "subsample with truncation": "Fewer respondents, digits cut off",
+    "subsample with another rule": "Fewer respondents, rounded up",
+    "subsample or another sample": "Fewer respondents, or another sample",
+    "different denominator": "Another denominator",
+    "another sample": "Figures from another sample",
+    "unexplained": "Unexplained",
 }
 
 #: The cause each kind of explanation points to; the chapter lists the causes in this order.
