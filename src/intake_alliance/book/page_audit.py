@@ -39,6 +39,7 @@ axe-core is vendored in ``tests/vendor/axe-core`` so that nothing needs the netw
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -102,7 +103,7 @@ _HELPERS_JS = r"""
 """
 
 # Runs in the page at 1280 px; returns the counts that do not need axe.
-_MEASURE_JS = r"""async () => {
+_MEASURE_JS = r"""async (publicNames) => {
   const visible = (el) => el.checkVisibility ? el.checkVisibility({checkVisibilityCSS: true}) : el.offsetParent !== null;
   const article = document.querySelector('.bd-article') || document.body;
   %HELPERS%
@@ -188,11 +189,13 @@ _MEASURE_JS = r"""async () => {
   const python = (pythonText.match(/\('[^'\n]*',\s*\)|\('[^'\n]*'(?:,\s*'[^'\n]*')+\)|\b(?:True|False|None)\b|\b\d+\.\d{7,}\b|\barray\(|\bnp\.\w+\(|\{'[^'\n]*':|\bName: \w+, dtype/g) || [])
     .map(m => m.slice(0, 30));
   // the package's functions and modules, or the libraries behind them, named in prose meant for readers
-  // (exercises and solutions may ask the reader to call a function; file names are provenance, not plumbing)
+  // (exercises, solutions and a dropdown for Python users may ask the reader to call a function; file names are
+  // provenance, not plumbing)
   const plumbing = Array.from(article.querySelectorAll('p code, li code'))
-    .filter(c => !c.closest('.exercise, .solution, .cell_output, pre, table'))
+    .filter(c => !c.closest('.exercise, .solution, .sd-dropdown, .cell_output, pre, table'))
     .map(c => c.textContent.trim())
-    .filter(t => /^(intake_alliance|stats|study|figures|book|data)\.\w|^(statsmodels|scipy|pingouin|sklearn|krippendorff)\b|^\w+\(.*\)$|^test_\w+/.test(t));
+    .filter(t => /^(intake_alliance|stats|study|figures|book|data)\.\w|^(statsmodels|scipy|pingouin|sklearn|krippendorff)\b|^\w+\(.*\)$|^test_\w+/.test(t)
+                 || publicNames.includes(t) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(t));  // a package name, a CamelCase class
   return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster, code_in_prose: plumbing,
           open_solutions: solutions, raw_values: raw, raw_python: python, identifiers: Array.from(identifiers).sort(),
           svg_text_overlap: await svgOverlaps(article), template_text: template, hyphen_minus: hyphens};
@@ -311,6 +314,22 @@ def measure_site(html_dir: str | Path, screenshots: str | Path | None = None, pa
                 own.close()
 
 
+@functools.lru_cache(maxsize=1)
+def _public_names() -> list[str]:
+    """Every name the package exports (the ``__all__`` of each module): in reader prose they are plumbing."""
+    import importlib
+    import pkgutil
+
+    import intake_alliance
+
+    names: set[str] = set()
+    for info in pkgutil.walk_packages(intake_alliance.__path__, "intake_alliance."):
+        if info.name.endswith("__main__"):
+            continue
+        names |= set(getattr(importlib.import_module(info.name), "__all__", ()))
+    return sorted(names)
+
+
 def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> dict:
     """One visit per page: light at 1280 px, then the same page switched to dark, then narrowed to 390 px.
 
@@ -322,7 +341,7 @@ def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> di
     row: dict = {"page": path}
     context, page = _visit(browser, origin, path, 1280, "light", shots)
     try:
-        found = page.evaluate(_MEASURE_JS)
+        found = page.evaluate(_MEASURE_JS, _public_names())
         for key, value in found.items():
             row[key] = value if isinstance(value, int) else len(value)
             if value and not isinstance(value, int):
