@@ -328,7 +328,7 @@
     // the vignettes where the codes differ, in the themes' order of the reference code, then by vignette
     const disagreements = items.filter((it) => !it.agree)
       .map((it) => ({ vignette_id: it.vignette_id, reference: it.reference, coded: it.coded }))
-      .sort((x, y) => (at.get(x.reference) - at.get(y.reference)) || (x.vignette_id < y.vignette_id ? -1 : x.vignette_id > y.vignette_id ? 1 : 0));
+      .sort((x, y) => (at.get(x.reference) - at.get(y.reference)) || byVignette(x, y));
     const nAgree = items.filter((it) => it.agree).length;
     return {
       coder: sheet.coder, reference: otherById === null ? "key" : against.coder, n: items.length,
@@ -439,11 +439,10 @@
       return box;
     }
     const order = new Map(data.themes.map((t, i) => [t.key, i]));
-    const byId = (x, y) => (x.vignette_id < y.vignette_id ? -1 : x.vignette_id > y.vignette_id ? 1 : 0);
     const sorts = {
-      reference: (x, y) => (order.get(x.reference) - order.get(y.reference)) || byId(x, y),
-      coded: (x, y) => (order.get(x.coded) - order.get(y.coded)) || byId(x, y),
-      vignette: byId,
+      reference: (x, y) => (order.get(x.reference) - order.get(y.reference)) || byVignette(x, y),
+      coded: (x, y) => (order.get(x.coded) - order.get(y.coded)) || byVignette(x, y),
+      vignette: byVignette,
     };
     const select = el("select", { "aria-label": "Order of the disagreements" },
       el("option", { value: "reference" }, `by the theme of ${reference}`),
@@ -463,6 +462,11 @@
     draw();
     box.append(el("label", { class: "scorer-sort" }, "Disagreements, ordered ", select), holder);
     return box;
+  }
+
+  // two rows in the order of their vignette ids ("V01" before "V02")
+  function byVignette(x, y) {
+    return x.vignette_id < y.vignette_id ? -1 : x.vignette_id > y.vignette_id ? 1 : 0;
   }
 
   function capitalise(text) {
