@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -13,7 +14,9 @@ from pypdf import PdfReader
 from conftest import ROOT
 from intake_alliance import data
 from intake_alliance.book import handouts
-from intake_alliance.book.guide import EXERCISE_LABEL, exercise_names, plain_labels, plan_markdown
+from intake_alliance.book.guide import (CHAPTER, EXERCISE_LABEL, as_plain, chapters, exercises, objectives_markdown, plain_markdown,
+                                       plan_markdown, referenced_exercises)
+from intake_alliance.paths import chapter_numbers
 from intake_alliance.study import teaching
 
 
@@ -65,28 +68,38 @@ def _labels_in_notebooks() -> set[str]:
 
 def test_plans_and_guide_name_only_existing_exercises() -> None:
     known = _labels_in_notebooks()
-    named = set(EXERCISE_LABEL.findall(" ".join(teaching.session_plan().materials)))
+    named = set(EXERCISE_LABEL.findall(" ".join([*teaching.session_plan().materials,
+                                                 *data.load("learning_objectives").practised_in])))
     assert named and named <= known, named - known
+    assert {ex.label for ex in referenced_exercises()} == named
     guide = (ROOT / "notebooks" / "instructor_guide.ipynb").read_text()
     refs = set(re.findall(r"\{ref\}`([\w-]+)`", guide))
     assert refs and refs <= known, refs - known
 
 
 def test_each_learning_objective_links_to_practice() -> None:
-    import json
-
-    nb = json.loads((ROOT / "notebooks" / "instructor_guide.ipynb").read_text())
-    text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    objectives = re.search(r"## Learning objectives\n(.*?)\n## ", text, re.S).group(1)
-    items = re.findall(r"^\d\. (.*)$", objectives, re.M)
+    items = re.findall(r"^\d\. (.*)$", objectives_markdown().data, re.M)
     assert len(items) == 5
     for item in items:
-        assert "*Practised in*" in item and ("{ref}`" in item or "#" in item), item
+        assert "*Practised in*" in item and re.search(r"\{ref\}`|\]\(\d\d_\w+\.ipynb\)", item), item
+
+
+def test_chapters_are_named_by_the_numbers_of_the_navigation() -> None:
+    numbers = chapter_numbers()
+    assert numbers["01_study_design"] == 1 and numbers["07_coding_lab"] == 7 and numbers["instructor_guide"] == 8
+    assert as_plain("chapter:07_coding_lab") == f"chapter 7 ({chapters()['07_coding_lab'][1]})"
+    assert as_plain("ex-lab-rule") == f"exercise {exercises()['ex-lab-rule'].number}, “{exercises()['ex-lab-rule'].title}”"
+    with pytest.raises(ValueError, match="chapter:99_nothing names no numbered chapter"):
+        as_plain("chapter:99_nothing")
+    # the teaching files name chapters by notebook, never by a number that could drift from the navigation
+    for text in [*teaching.session_plan().what_happens, *teaching.session_plan().materials,
+                 *data.load("learning_objectives").practised_in]:
+        assert not re.search(r"\bchapter \d", text), text
 
 
 def test_plan_markdown_links_exercises_and_refuses_unknown_plans() -> None:
     md = plan_markdown("90 minutes").data
-    assert "{ref}`ex-lab-rule`" in md and "{ref}`ex-design-3`" in md
+    assert "{ref}`ex-lab-rule`" in md and "{ref}`ex-design-3`" in md and "[chapter 7](07_coding_lab.ipynb)" in md
     assert md.count("\n") == len(teaching.session_plan().query("plan == '90 minutes'")) + 2
     with pytest.raises(ValueError, match="plan_name: '60 minutes' is not a plan"):
         plan_markdown("60 minutes")
@@ -141,11 +154,47 @@ def test_instructor_key_holds_the_key_the_plans_and_the_prompts(key_pdf: bytes) 
     for vid in key[key.ambiguous].vignette_id:
         assert _squash(f"{vid} ambiguous") in text
     for row in teaching.session_plan().itertuples():
-        assert _squash(plain_labels(row.what_happens)) in text
+        assert _squash(as_plain(row.what_happens)) in text
     for row in data.load("discussion_prompts").itertuples():
         assert _squash(row.title) in text and _squash(row.prompt) in text
+    for row in data.load("learning_objectives").itertuples():
+        assert _squash(f"{row.objective}. {row.title}") in text and _squash(row.description) in text
+        assert _squash(as_plain(row.practised_in)) in text
+    for row in handouts.materials().itertuples():
+        assert _squash(row.what) in text
+    for ex in referenced_exercises():
+        assert _squash(ex.title) in text and _squash(plain_markdown(ex.text)) in text, ex.label
     # exercise labels are printed as the site names them ("exercise 3"), never as "ex-design-3"
     assert EXERCISE_LABEL.search(text) is None
+    assert not re.search(r"chapter:|chapter0\d", text)
+    # no address set: a line to fill in; with one: the address
+    assert _squash(handouts.NO_ADDRESS) in text
+    assert "https://example.org/book/" in PdfReader(io.BytesIO(handouts.instructor_key("https://example.org/book"))).pages[0].extract_text()
+
+
+def _fill(page) -> float:
+    """How much of a page's text area holds text: from the top margin to the lowest line, footer left out."""
+    ys = []
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: ys.append(tm[5]) if text.strip() else None)
+    height = float(page.mediabox.height)
+    body = [y for y in ys if y > 20 * 72 / 25.4]  # the footer sits 12 mm above the bottom edge
+    return (height - 16 * 72 / 25.4 - min(body)) / (height - 34 * 72 / 25.4) if body else 0.0
+
+
+@pytest.mark.parametrize("which", ["packet", "key_pdf"])
+def test_no_handout_page_is_left_mostly_empty(which: str, request: pytest.FixtureRequest) -> None:
+    pages = PdfReader(io.BytesIO(request.getfixturevalue(which))).pages
+    fills = [round(_fill(page), 2) for page in pages]
+    assert all(fill >= 1 / 3 for fill in fills[:-1]), fills
+
+
+def test_a_table_that_fits_on_a_page_is_not_split() -> None:
+    key = PdfReader(io.BytesIO(handouts.instructor_key())).pages
+    holding = [i for i, page in enumerate(key) if "Session plan: one class" in page.extract_text()]
+    assert len(holding) == 1
+    page = key[holding[0]].extract_text()
+    last_step = teaching.session_plan().query("plan == '90 minutes'").iloc[-1]
+    assert _squash(last_step.activity) in _squash(page), "the 90-minute plan runs over a page"
 
 
 def test_handouts_are_the_same_bytes_every_time(packet: bytes, key_pdf: bytes) -> None:
@@ -186,20 +235,31 @@ def test_exercise_names_are_the_ones_the_site_shows(built_book: Path) -> None:
     guide = (built_book / "notebooks" / "instructor_guide.html").read_text()
     shown = dict(re.findall(r'href="[\w.]+#([\w-]+)"><span class="std std-numref">(Exercise \d+)</span>', guide))
     assert len(shown) >= 5
-    names = exercise_names()
+    found = exercises()
     for label, text in shown.items():
-        assert names[label] == text.lower(), label
+        assert f"Exercise {found[label].number}" == text, label
+    # and the numbers the chapters show in their exercise boxes, with the titles
+    for ex in found.values():
+        page = (built_book / "notebooks" / f"{ex.page}.html").read_text()
+        box = re.search(rf'id="{ex.label}".*?<p class="admonition-title">(.*?)</p>', page, re.S)
+        assert box and f"Exercise {ex.number}" in box.group(1) and html.escape(ex.title, quote=False) in box.group(1), \
+            (ex.label, box and box.group(1))
+
+
+@pytest.mark.slow
+def test_chapter_numbers_are_the_ones_the_navigation_shows(built_book: Path) -> None:
+    page = (built_book / "intro.html").read_text()
+    for stem, (number, title) in chapters().items():
+        assert re.search(rf'href="notebooks/{stem}.html">{number}\. {re.escape(html.escape(title, quote=False))}</a>', page), stem
 
 
 @pytest.mark.slow
 def test_guide_page_shows_both_plans_the_key_and_the_content_note(built_book: Path) -> None:
-    import html
-
     page = html.unescape((built_book / "notebooks" / "instructor_guide.html").read_text())
-    # exercise labels (ex-design-3) show as links titled "Exercise 3"
-    text = re.sub(r"Exercise\d+", "", _squash(re.sub(r"<[^>]+>", "", page)))
+    # exercise labels (ex-design-3) show as links titled "Exercise 3", chapters as links reading "chapter 7"
+    text = re.sub(r"Exercise\d+|chapter\d+", "", _squash(re.sub(r"<[^>]+>", "", page)))
     for row in teaching.session_plan().itertuples():
-        assert _squash(EXERCISE_LABEL.sub("", row.what_happens)) in text
+        assert _squash(CHAPTER.sub("", EXERCISE_LABEL.sub("", row.what_happens))) in text
     for rationale in teaching.answer_key().rationale:
         assert _squash(rationale) in text
     assert _squash(handouts.CONTENT_NOTE) in text

@@ -11,10 +11,31 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["ROOT", "toc_entries", "toc_files"]
+__all__ = ["ROOT", "chapter_numbers", "toc_entries", "toc_files"]
 
 #: The repository: the folder that holds ``_config.yml``, ``_toc.yml``, ``data/`` and ``src/``.
 ROOT: Path = Path(__file__).resolve().parents[2]
+
+
+def _toc(root: str | Path) -> dict:
+    path = Path(root) / "_toc.yml"
+    if not path.is_file():
+        raise FileNotFoundError(f"no _toc.yml in {Path(root)}")
+    toc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(toc, dict) or not isinstance(toc.get("root"), str):
+        raise ValueError(f"{path}: expected a mapping with a 'root' page")
+    return toc
+
+
+def chapter_numbers(root: str | Path = ROOT) -> dict[str, int]:
+    """Return ``{file stem: chapter number}`` for the chapters of the ``numbered`` parts of ``_toc.yml``.
+
+    The numbers run on through the parts, as the site shows them (``use_multitoc_numbering``):
+    ``{"01_study_design": 1, ..., "instructor_guide": 8}``.
+    """
+    stems = [Path(chapter["file"]).name for part in _toc(root).get("parts", []) if part.get("numbered")
+             for chapter in part.get("chapters", [])]
+    return {stem: number for number, stem in enumerate(stems, start=1)}
 
 
 def toc_entries(root: str | Path = ROOT) -> list[str]:
@@ -23,12 +44,7 @@ def toc_entries(root: str | Path = ROOT) -> list[str]:
     Raises ``FileNotFoundError`` when there is no ``_toc.yml`` and ``ValueError``
     when it is not a mapping with a ``root`` page.
     """
-    path = Path(root) / "_toc.yml"
-    if not path.is_file():
-        raise FileNotFoundError(f"no _toc.yml in {Path(root)}")
-    toc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(toc, dict) or not isinstance(toc.get("root"), str):
-        raise ValueError(f"{path}: expected a mapping with a 'root' page")
+    toc = _toc(root)
     names: list[str] = []
 
     def walk(node) -> None:

@@ -1,59 +1,177 @@
-"""The instructor guide's tables, written as MyST so that exercise labels become links.
+"""The teaching material's references to chapters and exercises, for the site (MyST) and for paper (plain text).
 
-``data/teaching/session_plan.csv`` names the exercises of a step by their labels (``ex-lab-rule``);
-:func:`plan_markdown` turns each into a ``{ref}`` role, so that Sphinx links it and fails the build when
-a label does not exist. The same rows are printed, without links, in the instructor key
-(:mod:`intake_alliance.book.handouts`).
+``data/teaching/session_plan.csv`` and ``learning_objectives.csv`` name a chapter as ``chapter:07_coding_lab``
+(its notebook) and an exercise by its label (``ex-lab-rule``). On the site (:func:`as_myst`) a chapter becomes
+a link that reads "chapter 7" and an exercise a ``{ref}`` role, so that Sphinx links it and fails the build
+when a label does not exist. In the instructor key (:func:`as_plain`) they become "chapter 7 (Coding lab: ...)"
+and "exercise 20, “A decision rule …”", with the numbers the site shows: chapters as ``_toc.yml`` numbers
+them (:func:`~intake_alliance.paths.chapter_numbers`), exercises counted through the book.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 from IPython.display import Markdown
 
 from .. import data
-from ..paths import toc_files
+from ..paths import ROOT, chapter_numbers, toc_files
 from ..study import teaching
 
-__all__ = ["EXERCISE_LABEL", "exercise_names", "plain_labels", "plan_markdown", "prompts_markdown"]
+__all__ = ["CHAPTER", "EXERCISE_LABEL", "Exercise", "as_myst", "as_plain", "chapters", "exercises",
+           "objectives_markdown", "plain_markdown", "plan_markdown", "prompts_markdown", "referenced_exercises"]
 
 #: Exercise labels as the chapters write them: ex-design-3, ex-lab-rule, ch02-ex3, lit-ex-convert.
 EXERCISE_LABEL = re.compile(r"\b((?:lit-)?ex(?:-(?:[a-z]+|\d+))+|ch\d\d-ex\d+)\b")
+#: A chapter named in the teaching files by its notebook: chapter:07_coding_lab.
+CHAPTER = re.compile(r"\bchapter:([\w-]+)")
+
+_EXERCISE = re.compile(r"(`{3,})\{exercise(?:-start)?\}([^\n]*)\n((?:[ \t]*:[\w-]+:[^\n]*\n)*)(.*?)\n\1",
+                       re.S)
+_SOLUTION = re.compile(r"(`{3,})\{solution\} ([\w-]+)\n(?:[ \t]*:[\w-]+:[^\n]*\n)*(.*?)\n\1", re.S)
 
 
-_EXERCISE = re.compile(r"\{exercise(?:-start)?\}[^\n]*\n(?:[ \t]*:[\w-]+:[^\n]*\n)*?[ \t]*:label: ([\w-]+)")
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the book: its number as the site shows it, title, chapter and text (MyST)."""
+
+    label: str
+    number: int
+    title: str
+    page: str
+    text: str
+    solution: str | None  # the written solution, or None when the solution computes its answer in code
+
+    @property
+    def name(self) -> str:
+        return f"exercise {self.number}, “{self.title}”" if self.title else f"exercise {self.number}"
 
 
-def exercise_names() -> dict[str, str]:
-    """Return ``{label: "exercise N"}`` for every exercise, numbered through the book in the order of
-    ``_toc.yml``, as the site numbers them (sphinx-exercise counts across pages)."""
-    labels = []
-    for page in toc_files():
-        if page.suffix == ".ipynb":
-            cells = json.loads(page.read_text(encoding="utf-8"))["cells"]
-            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-        else:
-            text = page.read_text(encoding="utf-8")
-        labels += _EXERCISE.findall(text)
-    return {label: f"exercise {number}" for number, label in enumerate(labels, start=1)}
+def _markdown(page: Path) -> str:
+    if page.suffix != ".ipynb":
+        return page.read_text(encoding="utf-8")
+    cells = json.loads(page.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
 
 
-def plain_labels(text: str, names: dict[str, str] | None = None) -> str:
-    """``text`` with each exercise label replaced by its name ("chapter 07, ex-lab-rule" -> "chapter 07, exercise 1")."""
-    names = exercise_names() if names is None else names
-    return EXERCISE_LABEL.sub(lambda m: names[m.group(1)], str(text))
+@lru_cache(maxsize=None)
+def _pages(root: Path) -> tuple[tuple[str, str], ...]:
+    return tuple((page.stem, _markdown(page)) for page in toc_files(root))
+
+
+def chapters(root: str | Path = ROOT) -> dict[str, tuple[int, str]]:
+    """Return ``{notebook: (number, title)}`` for the numbered chapters, the title from the page's heading."""
+    texts = dict(_pages(Path(root)))
+    out = {}
+    for stem, number in chapter_numbers(root).items():
+        heading = re.search(r"^# (.+)$", texts[stem], re.M)
+        if heading is None:
+            raise ValueError(f"notebooks/{stem}: the page has no title heading ('# ...')")
+        out[stem] = (number, heading.group(1).strip())
+    return out
+
+
+def exercises(root: str | Path = ROOT) -> dict[str, Exercise]:
+    """Return every exercise by label, numbered through the book in the order of ``_toc.yml``, as the site
+    numbers them (sphinx-exercise counts across pages)."""
+    found: list[tuple[str, str, str, str]] = []
+    solutions: dict[str, str] = {}
+    for stem, text in _pages(Path(root)):
+        for m in _EXERCISE.finditer(text):
+            label = re.search(r":label: ([\w-]+)", m.group(3))
+            if label is None:
+                raise ValueError(f"{stem}: an exercise without a :label: ({m.group(4)[:60]!r}...)")
+            found.append((label.group(1), m.group(2).strip(), stem, m.group(4).strip()))
+        solutions.update({m.group(2): m.group(3).strip() for m in _SOLUTION.finditer(text)})
+    return {label: Exercise(label, number, title, stem, body, solutions.get(label))
+            for number, (label, title, stem, body) in enumerate(found, start=1)}
 
 
 #: a file a class downloads, named in a plan's materials: shown in code formatting, as a file name
 _FILE = re.compile(r"\b[\w-]+\.(?:csv|pdf|qdpx)\b")
 
 
-def _cell(text: str) -> str:
+def _chapter(stem: str, known: dict) -> tuple[int, str]:
+    if stem not in known:
+        raise ValueError(f"chapter:{stem} names no numbered chapter of _toc.yml (they are {sorted(known)})")
+    return known[stem]
+
+
+def as_myst(text: str) -> str:
+    """``text`` for a MyST page: chapters as links reading "chapter N", exercises as ``{ref}`` roles, file
+    names in code formatting."""
+    known = chapters()
     text = _FILE.sub(lambda m: f"`{m.group(0)}`", str(text).replace("|", "\\|"))
+    text = CHAPTER.sub(lambda m: f"[chapter {_chapter(m.group(1), known)[0]}]({m.group(1)}.ipynb)", text)
     return EXERCISE_LABEL.sub(r"{ref}`\1`", text)
+
+
+def as_plain(text: str) -> str:
+    """``text`` for paper: "chapter 7 (Coding lab: ...)" and "exercise 20, “A decision rule …”"."""
+    known, found = chapters(), exercises()
+
+    def exercise(m: re.Match) -> str:
+        if m.group(1) not in found:
+            raise ValueError(f"{m.group(1)!r} is no exercise label of the book")
+        return found[m.group(1)].name
+
+    text = CHAPTER.sub(lambda m: "chapter {} ({})".format(*_chapter(m.group(1), known)), str(text))
+    return EXERCISE_LABEL.sub(exercise, text)
+
+
+_ROLE_WITH_TEXT = re.compile(r"\{(?:ref|doc)\}`([^`<]+?)\s*<[^`]+>`")
+
+
+@lru_cache(maxsize=None)
+def _bibliography(path: Path) -> dict:
+    import latexcodec  # noqa: F401  (registers the "ulatex" codec; comes with pybtex)
+    from pybtex.database import parse_file
+
+    return dict(parse_file(str(path)).entries)
+
+
+def _citation(keys: str) -> str:
+    """``{cite:p}`a,b``` as paper prints it: (Braun & Clarke, 2006; Hook et al., 2013)."""
+    entries, out = _bibliography(ROOT / "references.bib"), []
+    for key in (k.strip() for k in keys.split(",")):
+        if key not in entries:
+            raise ValueError(f"references.bib has no entry {key!r}")
+        names = [codecs.decode(" ".join(p.last_names), "ulatex").replace("{", "").replace("}", "")
+                 for p in entries[key].persons["author"]]
+        who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
+        out.append(f"{who}, {entries[key].fields['year']}")
+    return "(" + "; ".join(out) + ")"
+
+
+def plain_markdown(text: str) -> str:
+    """An exercise's MyST text as plain text for paper; a glued number cannot be printed there."""
+    if re.search(r"\{glue[^}]*\}", text):
+        raise ValueError(f"this text glues numbers, which the instructor key cannot print: {text[:80]!r}")
+    text = re.sub(r"\{cite:p\}`([^`]+)`", lambda m: _citation(m.group(1)), text)
+    text = _ROLE_WITH_TEXT.sub(r"\1", text)
+    text = re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*", lambda m: m.group(1) or m.group(2), text)
+    return re.sub(r"`([^`]+)`", r"\1", text).replace("\n", " ")
+
+
+def referenced_exercises() -> list[Exercise]:
+    """The exercises that the session plans and the learning objectives name, in the book's order."""
+    texts = [*teaching.session_plan().what_happens, *teaching.session_plan().materials,
+             *data.load("learning_objectives").practised_in]
+    labels = {label for text in texts for label in EXERCISE_LABEL.findall(text)}
+    return [ex for ex in exercises().values() if ex.label in labels]
+
+
+def objectives_markdown() -> Markdown:
+    """The learning objectives as a numbered MyST list."""
+    rows = data.load("learning_objectives").sort_values("objective")
+    return Markdown("\n".join(f"{row.objective}. **{row.title}.** {row.description} *Practised in* "
+                              f"{as_myst(row.practised_in)}." for row in rows.itertuples()) + "\n")
 
 
 def plan_markdown(plan_name: str) -> Markdown:
@@ -67,8 +185,8 @@ def plan_markdown(plan_name: str) -> Markdown:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in plan.itertuples(index=False):
         cells = ([str(row.session)] if several else []) + [
-            f"{row.start}–{row.end}", f"**{_cell(row.activity)}.** {_cell(row.what_happens)}",
-            f"objective {', '.join(row.objectives.split())}; {_cell(row.materials)}"]
+            f"{row.start}–{row.end}", f"**{as_myst(row.activity)}.** {as_myst(row.what_happens)}",
+            f"objective {', '.join(row.objectives.split())}; {as_myst(row.materials)}"]
         lines.append("| " + " | ".join(cells) + " |")
     return Markdown("\n".join(lines) + "\n")
 

@@ -18,6 +18,7 @@ import datetime as dt
 import importlib.util
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -26,9 +27,10 @@ from fpdf.fonts import FontFace
 
 from .. import data
 from ..study import teaching, teaching_qdpx
-from .guide import exercise_names, plain_labels
+from .guide import as_plain, chapters, plain_markdown, referenced_exercises
 
-__all__ = ["CONTENT_NOTE", "DOWNLOADS", "PROJECTS", "student_packet", "instructor_key", "write_downloads"]
+__all__ = ["CONTENT_NOTE", "DOWNLOADS", "NO_ADDRESS", "PROJECTS", "instructor_key", "materials", "student_packet",
+           "write_downloads"]
 
 #: Read before the vignettes, on the lab page, in the instructor guide and in the packet.
 CONTENT_NOTE = (
@@ -58,13 +60,23 @@ _STEPS = (
     "Read the codebook, including what each theme excludes: it names the neighbouring theme a passage "
     "should not be given.",
     "Code every vignette with exactly one theme, alone, without the answer key. Write the theme's key "
-    "(for example understood) in the sheet; use the note column for a word on hard choices.",
-    "Score your sheet: type it into the blank CSV sheet (any spreadsheet program) and choose it in the "
-    "book's coding lab page (Teaching, then Coding lab, in the book's menu; your instructor gives you the "
-    "book's address), which shows your agreement with the key at once, in your browser.",
-    "Compare with a classmate: choose both sheets in the second form of the lab page and look at where "
-    "you part ways.",
+    "(for example understood) in the coding sheet at the end of this packet; use the note column for a word on "
+    "hard choices.",
+    "Score your sheet: when your instructor shows the answer key, tick each row that agrees with it (for a "
+    "vignette marked ambiguous in the key, either of its two themes counts) and write the count at the foot of "
+    "the sheet. Agreement is that count out of the number of vignettes.",
+    "Compare with a classmate: copy each other's themes into the partner column, tick the rows where you agree, "
+    "and list the vignettes where you differ. Pick the disagreement you find most interesting.",
+    "Check with the scorer (optional): type your themes into the blank CSV sheet and choose it in the book's "
+    "coding lab page, which shows your agreement, Cohen's kappa and every disagreement, in your browser.",
 )
+
+#: Printed when the build sets no web address for the book (html.baseurl in _config.yml).
+NO_ADDRESS = "(no web address was set when this copy was built: ask your instructor and write it here) " + "_" * 30
+
+
+def _address(site_url: str | None) -> str:
+    return site_url.rstrip("/") + "/" if site_url else NO_ADDRESS
 
 
 def _font_dir() -> Path:
@@ -96,21 +108,20 @@ class _Handout(FPDF):
         self.cell(0, 5, f"{self.handout_title} · invented teaching material · page {self.page_no()} of {{nb}}",
                   align="C")
 
-    def keep(self, *blocks: tuple[str, float, str]) -> None:
-        """Start a new page unless the (text, size, style) blocks fit together on this one."""
-        height = 0.0
-        for text, size, style in blocks:
-            self.set_font("DejaVu", style, size)
-            lines = self.multi_cell(0, size * 0.5, text, dry_run=True, output="LINES")
-            height += len(lines) * size * 0.5 + 1.5
-        if self.will_page_break(height):
+    def together(self, draw: Callable[[], None]) -> None:
+        """Run ``draw`` on a new page unless what it draws fits on this one; a block taller than a page starts
+        here and breaks."""
+        page, y = self.page, self.y
+        with self.offset_rendering() as trial:
+            draw()
+            height = (self.page - page) * self.eph + self.y - y
+        if trial.page_break_triggered and y > self.t_margin + 1 and height <= self.eph:
             self.add_page()
+        draw()
 
     def block(self, title: str, title_size: float, body: str, body_size: float) -> None:
         """A bold title and its paragraph, moved together to the next page when they do not fit on this one."""
-        self.keep((title, title_size, "B"), (body, body_size, ""))
-        self.para(title, title_size, "B")
-        self.para(body, body_size)
+        self.together(lambda: (self.para(title, title_size, "B"), self.para(body, body_size)))
 
     def heading(self, text: str, size: int = 14) -> None:
         self.ln(2)
@@ -124,23 +135,29 @@ class _Handout(FPDF):
         self.ln(1.5)
 
     def grid(self, frame: pd.DataFrame, widths: tuple[float, ...], *, size: float = 8.5,
-             line_height: float | None = None, shade: list[bool] | None = None) -> None:
-        """A table with a repeated heading row; rows flagged in ``shade`` get a grey background."""
-        self.set_font("DejaVu", "", size)
-        grey = FontFace(fill_color=(230, 230, 230))
-        with self.table(col_widths=widths, text_align="LEFT", line_height=line_height or size * 0.5,
-                        headings_style=FontFace(emphasis="BOLD"), repeat_headings=1, padding=1.2) as table:
-            table.row(list(frame.columns))
-            for i, values in enumerate(frame.itertuples(index=False)):
-                table.row([str(v) for v in values], style=grey if shade and shade[i] else None)
-        self.ln(3)
+             line_height: float | None = None, shade: list[bool] | None = None, title: str | None = None) -> None:
+        """A table with a repeated heading row, kept on one page when it fits on one (with its ``title``);
+        rows flagged in ``shade`` get a grey background."""
+        def draw() -> None:
+            if title:
+                self.heading(title, 12)
+            self.set_font("DejaVu", "", size)
+            grey = FontFace(fill_color=(230, 230, 230))
+            with self.table(col_widths=widths, text_align="LEFT", line_height=line_height or size * 0.5,
+                            headings_style=FontFace(emphasis="BOLD"), repeat_headings=1, padding=1.2) as table:
+                table.row(list(frame.columns))
+                for i, values in enumerate(frame.itertuples(index=False)):
+                    table.row([str(v) for v in values], style=grey if shade and shade[i] else None)
+            self.ln(3)
+
+        self.together(draw)
 
 
-def student_packet() -> bytes:
-    """Return the student packet as PDF bytes."""
+def _packet(site_url: str | None) -> _Handout:
     pdf = _Handout("Coding lab: student packet")
     pdf.heading("Coding lab: student packet", 18)
     pdf.para("Working alliance at the intake: an executable compendium", 10, "I")
+    pdf.para("The book and its coding lab page: " + _address(site_url), 9.5)
     vignettes = data.load("vignettes")
     codebook = data.load("codebook")
     pdf.para(f"You will code {len(vignettes)} short statements made just after a first meeting at a mental-health "
@@ -156,52 +173,91 @@ def student_packet() -> bytes:
     for row in codebook.itertuples(index=False):
         pdf.block(f"{labels[row.theme]} (key: {row.theme})", 10.5,
                   f"{row.short_definition} Includes: {row.includes} Excludes: {row.excludes}", 9)
-    pdf.add_page()
     pdf.heading("Vignettes", 14)
     pdf.para("Content note: " + CONTENT_NOTE, 9.5, "B")
     for row in vignettes.itertuples(index=False):
         pdf.block(f"{row.vignette_id} ({row.speaker})", 10, row.text, 10)
     pdf.add_page()
     pdf.heading("Coding sheet", 14)
-    pdf.para("Name: ______________________________      Date: ______________", 10)
-    pdf.para("Theme keys: " + ", ".join(codebook.theme), 9, "I")
-    blank = pd.DataFrame({"vignette": vignettes.vignette_id, "theme (one key)": "", "note": ""})
-    pdf.grid(blank, (20, 55, 99), size=10, line_height=4.8)
-    return bytes(pdf.output())
+    pdf.para("Name: ______________________________      Partner: ______________________________", 10)
+    pdf.para("Theme keys: " + ", ".join(codebook.theme) + ". Tick ✓ when the key (or your partner) has your "
+             "theme.", 9, "I")
+    blank = pd.DataFrame({"vignette": vignettes.vignette_id, "theme (one key)": "", "note": "", "✓ key": "",
+                          "partner's theme": "", "✓ partner": ""})
+    pdf.grid(blank, (18, 38, 46, 15, 36, 21), size=9.5, line_height=4.1)
+    n = len(vignettes)
+    pdf.para(f"Agreement with the key: ____ of {n} = ____%", 10, "B")
+    pdf.para(f"Agreement with my partner: ____ of {n} = ____%", 10, "B")
+    pdf.para("The disagreement we chose, and why: ______________________________________________________", 10)
+    return pdf
+
+
+def student_packet(site_url: str | None = None) -> bytes:
+    """Return the student packet as PDF bytes; ``site_url`` is the book's web address (a blank when None)."""
+    return bytes(_packet(site_url).output())
 
 
 def _plan_frame(plan: pd.DataFrame) -> pd.DataFrame:
-    names = exercise_names()
-    frame = pd.DataFrame({"session": plan.session.astype(str), "minutes": plan.start.astype(str) + "-" + plan.end.astype(str),
-                          "step": plan.activity + ". " + plan.what_happens.map(lambda t: plain_labels(t, names)),
+    frame = pd.DataFrame({"session": plan.session.astype(str),
+                          "minutes": plan.start.astype(str) + "–" + plan.end.astype(str),
+                          "step": plan.activity + ". " + plan.what_happens.map(as_plain),
                           "objectives; materials": plan.objectives.str.replace(" ", ", ") + "; "
-                          + plan.materials.map(lambda t: plain_labels(t, names))})
+                          + plan.materials.map(as_plain)})
     return frame if plan.session.nunique() > 1 else frame.drop(columns="session")
 
 
-def instructor_key() -> bytes:
-    """Return the instructor key as PDF bytes."""
+def materials(site_url: str | None = None) -> pd.DataFrame:
+    """What a class needs, for whom, and how many pages to print (counted from the handouts themselves)."""
+    packet = _packet(site_url).pages_count
+    return pd.DataFrame([
+        ("Student packet: steps, content note, codebook, vignettes, coding sheet", "student_packet.pdf",
+         "each student", f"{packet} pages each; single-sided, so that the coding sheet can lie beside the "
+         "vignettes"),
+        ("Instructor key", "instructor_key.pdf", "the instructor",
+         "one copy; its answer key is read out or projected at the scoring step"),
+        ("A screen or projector with a browser and the book's site", "", "the room",
+         "for the study in brief, the scorer as a check of the hand count, and the plenary"),
+        ("A device with a browser (laptop, tablet or phone)", "", "each pair, optional",
+         "for the scorer; nothing is installed and nothing is uploaded. In the two-session plan each student "
+         "scores at home"),
+        ("Board or flip chart", "", "the room", "for the disagreements in the plenary"),
+    ], columns=["what", "file", "for whom", "copies and pages"])
+
+
+def instructor_key(site_url: str | None = None) -> bytes:
+    """Return the instructor key as PDF bytes; ``site_url`` is the book's web address (a blank when None)."""
     pdf = _Handout("Coding lab: instructor key")
     pdf.heading("Coding lab: instructor key", 18)
+    pdf.para("Working alliance at the intake: an executable compendium", 10, "I")
     pdf.para("For instructors: do not hand this out before the students have finished coding.", 10, "B")
+    pdf.para("The book, its coding lab page and its instructor guide: " + _address(site_url), 9.5)
+    pdf.para("This key holds everything a class needs besides the student packet: the learning objectives, the "
+             "materials, both session plans, the answer key with its rationales, the pairs of themes to watch, the "
+             "discussion prompts and the text of every exercise the plans name. The class needs no statistics "
+             "beyond percentages; the lab page adds Cohen's kappa and the list of disagreements.", 9.5)
+    pdf.heading("Learning objectives", 14)
+    for row in data.load("learning_objectives").sort_values("objective").itertuples(index=False):
+        pdf.block(f"{row.objective}. {row.title}", 10.5,
+                  f"{row.description} Practised in {as_plain(row.practised_in)}.", 9.5)
+    pdf.grid(materials(site_url), (58, 34, 26, 56), size=8.5, title="Materials and printing")
     plans = teaching.session_plan()
     for _, plan in plans.groupby("plan", sort=False):
         minutes = plan.groupby("session").minutes.sum()
         if len(minutes) == 1:
-            pdf.heading(f"Session plan: one class of {int(minutes.iloc[0])} minutes", 12)
-            pdf.grid(_plan_frame(plan), (18, 108, 48), size=8.5)
+            title, widths = f"Session plan: one class of {int(minutes.iloc[0])} minutes", (18, 108, 48)
         else:
             lengths = sorted({int(m) for m in minutes})
             each = f"{lengths[0]} minutes" if len(lengths) == 1 else " and ".join(map(str, minutes)) + " minutes"
-            pdf.heading(f"Session plan: {len(minutes)} sessions of {each}", 12)
-            pdf.grid(_plan_frame(plan), (16, 18, 94, 46), size=8.5)
+            title, widths = f"Session plan: {len(minutes)} sessions of {each}", (16, 18, 94, 46)
+        pdf.grid(_plan_frame(plan), widths, size=8.5, title=title)
     pdf.add_page()
     pdf.heading("Answer key", 14)
     key = teaching.answer_key()
     labels = teaching.theme_labels()
     n_amb = int(key.ambiguous.sum())
-    pdf.para(f"{n_amb} vignettes were written to sit between two themes (shaded, marked 'ambiguous'): the "
-             "scorer accepts either theme for them. All other vignettes have one intended theme.", 9.5)
+    pdf.para(f"{n_amb} vignettes were written to sit between two themes (shaded, marked 'ambiguous'): either "
+             "theme counts as agreement for them, by hand and in the scorer. All other vignettes have one intended "
+             "theme.", 9.5)
     frame = pd.DataFrame({
         "vignette": key.vignette_id + key.ambiguous.map({True: " ambiguous", False: ""}),
         "intended theme": key.primary_theme.map(labels),
@@ -209,18 +265,27 @@ def instructor_key() -> bytes:
         "why": key.rationale,
     })
     pdf.grid(frame, (24, 34, 30, 86), size=8, shade=list(key.ambiguous))
-    pdf.heading("Pairs of themes to watch", 12)
     pairs = key[key.ambiguous]
-    for row in pairs.itertuples(index=False):
+    pdf.together(lambda: (pdf.heading("Pairs of themes to watch", 12), [
         pdf.para(f"{row.vignette_id}: {labels[row.primary_theme]} or {labels[row.secondary_theme]}.", 9.5)
-    pdf.heading("Discussion prompts", 12)
+        for row in pairs.itertuples(index=False)]))
+    pdf.heading("Discussion prompts", 14)
     for row in data.load("discussion_prompts").sort_values("order").itertuples(index=False):
         pdf.block(f"{row.order}. {row.title}", 10, row.prompt, 9.5)
+    chapter_of = chapters()
+    for i, ex in enumerate(referenced_exercises()):
+        number, title = chapter_of[ex.page]
+        solution = (f"A worked answer: {plain_markdown(ex.solution)}" if ex.solution else
+                    "The worked answer computes its numbers; it is printed under the exercise in the book.")
+        name, body = f"{ex.name[0].upper()}{ex.name[1:]} (chapter {number}, {title})", plain_markdown(ex.text)
+        pdf.together(lambda: ((pdf.heading("The exercises the plans name", 14) if i == 0 else None),
+                              pdf.para(name, 10, "B"), pdf.para(body + "\n" + solution, 9)))
     return bytes(pdf.output())
 
 
-def write_downloads(folder: str | Path) -> list[Path]:
-    """Write the two handouts and the two REFI-QDA projects, and copy the lab's CSV files into ``folder``.
+def write_downloads(folder: str | Path, site_url: str | None = None) -> list[Path]:
+    """Write the two handouts and the two REFI-QDA projects, and copy the lab's CSV files into ``folder``;
+    ``site_url`` is the book's web address that the handouts print.
 
     Returns the paths written.
     """
@@ -229,7 +294,7 @@ def write_downloads(folder: str | Path) -> list[Path]:
     written = []
     for name, make in (("student_packet.pdf", student_packet), ("instructor_key.pdf", instructor_key)):
         path = folder / name
-        path.write_bytes(make())
+        path.write_bytes(make(site_url))
         written.append(path)
     for name, write in PROJECTS.items():
         written.append(Path(write(folder / name)))
