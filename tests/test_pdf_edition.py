@@ -8,6 +8,7 @@ the page edge would lose it), the same bytes on a second print, and the site lin
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import unicodedata
@@ -104,3 +105,152 @@ def test_the_site_links_the_pdf_once_it_exists(edition, printed: Path, built_boo
     assert 'href="book.pdf"' in intro
     assert (site / "book.pdf").read_bytes() == edition[0].read_bytes()
     assert not (built_book / "book.pdf").exists(), "the session's site was changed"
+
+
+# ------------------------------------------------------------------------------------------- a book on paper
+
+def _outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, page counted from 1) of every outline entry, in order."""
+    out = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def _bare(title: str) -> str:
+    """A chapter title without its number ("2. Coding reliability" -> "Coding reliability")."""
+    return re.sub(r"^\d+\.\s+", "", title)
+
+
+def _contents(reader: PdfReader) -> dict[str, int]:
+    """The printed contents: {title without its chapter number: page}, read from the pages after the title page."""
+    entries = {}
+    for page in reader.pages[1:4]:
+        for line in page.extract_text().splitlines():
+            m = re.match(r"(.+?)\s+(\d+)$", line.strip())
+            if m and not line.strip().isdigit():
+                entries[_bare(unicodedata.normalize("NFKC", m.group(1)).strip())] = int(m.group(2))
+    return entries
+
+
+def test_the_first_page_is_a_title_page(edition) -> None:
+    from intake_alliance.book.citing import apa, citation_metadata
+
+    pdf, _ = edition
+    first = _squash(PdfReader(pdf).pages[0].extract_text())
+    meta = citation_metadata()
+    book, article = apa(meta)
+    for part in (meta["title"], article, f"Version{meta['version']},builton1January2026", "Licences", book):
+        assert _squash(part) in first, part
+
+
+def test_the_contents_give_each_chapter_the_page_the_outline_gives(edition, built_book: Path) -> None:
+    pdf, _ = edition
+    reader = PdfReader(pdf)
+    contents = _contents(reader)
+    outline = {_bare(title): page for _, title, page in _outline(reader)}
+    chapters = _titles(built_book)[1:]  # the introduction is listed as such
+    assert "Introduction" in contents
+    for title in chapters:
+        assert title in contents, (title, sorted(contents)[:20])
+        assert contents[title] == outline[title], title
+    assert len(contents) >= 60, "the contents list the sections too"
+
+
+def test_the_outline_is_the_headings_of_the_book(edition, built_book: Path) -> None:
+    pdf, _ = edition
+    entries = _outline(PdfReader(pdf))
+    titles = [_bare(t) for _, t, _ in entries]
+    assert "Contents" in titles
+    for title in _titles(built_book)[1:]:
+        assert titles.count(title) == 1, title
+    for title in titles:
+        half = len(title) // 2
+        assert not (len(title) % 2 == 0 and title[:half] == title[half:]), f"doubled: {title!r}"
+    # each entry is the text of a heading: words keep their spaces ("who was analysed", not "wasanalysed")
+    headings = set()
+    for page in [built_book / "intro.html", *(built_book / "notebooks").glob("*.html")]:
+        for inner in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", page.read_text(encoding="utf-8"), re.S):
+            headings.add(_bare(" ".join(html.unescape(re.sub(r"<[^>]+>|#", "", inner)).split())))
+    import yaml
+
+    parts = {part["caption"] for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]}
+    loose = [t for t in titles if t not in headings | parts | {"Contents"}]
+    assert not loose, loose
+
+
+def test_cross_references_print_the_page_they_lead_to(edition, printed: Path) -> None:
+    from intake_alliance.book.pdf import destination_pages
+    from intake_alliance.book.sphinx.pdf_edition import DATA_ID
+
+    pdf, text = edition
+    page = printed / "_build" / "pdf" / "site" / "_build" / "singlehtml" / "intro.html"
+    shown = json.loads(re.search(rf'id="{DATA_ID}">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
+                       .group(1))["pages"]
+    found = destination_pages(pdf)
+    assert shown and all(found[k] == v for k, v in shown.items())
+    assert len(re.findall(r"\(p\.\d+\)", text)) >= 40
+    # one by hand: the introduction's pointer to the audit chapter prints the page the chapter starts on
+    reader = PdfReader(pdf)
+    audit = next(p for _, t, p in _outline(reader) if t.startswith("6. "))
+    assert f"(p.{audit})" in _squash(reader.pages[3].extract_text() + reader.pages[4].extract_text())
+
+
+def test_internal_links_reach_a_page(edition) -> None:
+    pdf, _ = edition
+    reader = PdfReader(pdf)
+    names = reader.named_destinations
+    links = [a.get_object() for p in reader.pages for a in (p.get("/Annots") or [])
+             if a.get_object().get("/Subtype") == "/Link" and "/Dest" in a.get_object()]
+    assert len(links) >= 150
+    for link in links:
+        assert str(link["/Dest"]) in names, link["/Dest"]
+
+
+def _fill(page) -> float:
+    """Share of the text area from the top margin down to the lowest text (figures are not seen)."""
+    ys = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            ys.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    height, mm = float(page.mediabox.height), 72 / 25.4
+    body = [y for y in ys if y > 22 * mm]  # the page number sits in the bottom margin
+    return (height - 16 * mm - min(body)) / (height - 34 * mm) if body else 0.0
+
+
+def test_no_page_is_mostly_empty_except_at_a_chapter_end(edition) -> None:
+    pdf, _ = edition
+    reader = PdfReader(pdf)
+    starts = {page for depth, _, page in _outline(reader) if depth <= 1} | {2, 3}
+    empty = [i + 1 for i, page in enumerate(reader.pages[:-1]) if _fill(page) < 1 / 3 and i + 2 not in starts
+             and not page.images]
+    assert not empty, f"pages more than two-thirds empty in mid-chapter: {empty}"
+
+
+def test_no_empty_frames_in_print(printed: Path, edition) -> None:
+    from playwright.sync_api import sync_playwright
+
+    page_path = printed / "_build" / "pdf" / "site" / "_build" / "singlehtml" / "intro.html"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        page = browser.new_page()
+        page.emulate_media(media="print")
+        page.goto(page_path.as_uri())
+        page.wait_for_function("document.documentElement.dataset.pdfEditionReady === '1'")
+        empty = page.evaluate("""() => Array.from(document.querySelectorAll(
+            'article pre, article div.highlight, article div.cell_input, article .sd-card, article details'))
+          .filter((e) => { const r = e.getBoundingClientRect(); return r.height > 4 && getComputedStyle(e).display !== 'none'
+                           && !(e.innerText || '').trim() && !e.querySelector('img, svg, table'); })
+          .map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().height) + 'px')""")
+        browser.close()
+    assert not empty, empty

@@ -5,12 +5,20 @@ styles of :mod:`intake_alliance.book.sphinx.pdf_edition`, printed by the Debian 
 tests use, headless and with every host name unresolvable (the book needs no network). The notebooks
 are not executed again: the single-page build reads the cache that ``make book`` filled.
 
-Chromium stamps the print time into the file; it is replaced by ``SOURCE_DATE_EPOCH`` (the same number
-of bytes, so the PDF's cross-reference table stays valid), which makes two builds byte-identical.
+Paper cannot follow a link, so the page prints until its page numbers settle: the first print finds the page
+of every link target (the PDF's named destinations), the next one prints them in the contents and after each
+cross-reference ("(p. 12)"), and a third runs only when a number moved the layout. The outline that Chromium
+makes from the headings loses the spaces where a heading wraps and repeats some titles; its entries get the
+headings' own text back (pypdf), in the same order and with the same targets.
+
+Chromium stamps the print time into the file; pypdf replaces it by ``SOURCE_DATE_EPOCH`` when it writes the
+outline, which makes two builds byte-identical.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import re
 import shutil
@@ -19,13 +27,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import unquote
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 
 from ..paths import ROOT, toc_files
 from .execution import run_sphinx
 from .page_audit import CHROMIUM
-from .sphinx.pdf_edition import PDF_IN_BUILD
+from .sphinx.pdf_edition import DATA_ID, PDF_IN_BUILD, data_script
 
-__all__ = ["build_pdf", "PdfFailed"]
+__all__ = ["build_pdf", "destination_pages", "PdfFailed"]
 
 
 class PdfFailed(RuntimeError):
@@ -67,14 +79,85 @@ def _print(page: Path, pdf: Path, chromium: Path, timeout: int = 600) -> None:
         raise PdfFailed(f"Chromium did not print {page.name} (exit {proc.returncode}): {proc.stderr[-2000:]}")
 
 
-def _fix_dates(pdf: Path) -> None:
+#: Prints before the page numbers must have settled (each number printed moves the text by a few characters).
+MAX_PRINTS = 4
+
+
+def destination_pages(pdf: Path) -> dict[str, int]:
+    """Return ``{element id: page number, counted from 1}`` for every named destination (link target) of ``pdf``."""
+    reader = PdfReader(pdf)
+    return {unquote(str(name).lstrip("/")): reader.get_destination_page_number(dest) + 1
+            for name, dest in reader.named_destinations.items()}
+
+
+def _set_pages(page: Path, pages: dict[str, int]) -> None:
+    text = page.read_text(encoding="utf-8")
+    pattern = rf'<script type="application/json" id="{DATA_ID}">(.*?)</script>'
+    found = re.search(pattern, text, re.S)
+    site = json.loads(found.group(1)).get("site", "") if found else ""
+    new, n = re.subn(pattern, lambda _: data_script(pages, site), text, count=1, flags=re.S)
+    if n != 1:
+        raise PdfFailed(f"{page}: no {DATA_ID} script to hand the page numbers to")
+    page.write_text(new, encoding="utf-8")
+
+
+def _print_until_settled(page: Path, pdf: Path, chromium: Path) -> int:
+    """Print until the page numbers the page shows are those of the PDF; return the number of prints."""
+    pages: dict[str, int] = {}
+    for n in range(1, MAX_PRINTS + 1):
+        _set_pages(page, pages)
+        _print(page, pdf, chromium)
+        found = destination_pages(pdf)
+        if found == pages:
+            return n
+        pages = found
+    raise PdfFailed(f"the page numbers still moved after {MAX_PRINTS} prints")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", html.unescape(text)).casefold()
+
+
+def _headings(page: Path) -> list[str]:
+    """The text of every heading of the printed page, in order (hidden ones too: matching skips them)."""
+    out = []
+    for m in re.finditer(r"<h([1-6])\b[^>]*>(.*?)</h\1>", page.read_text(encoding="utf-8"), re.S):
+        inner = re.sub(r'<a class="headerlink".*?</a>', "", m.group(2), flags=re.S)
+        out.append(" ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).split()))
+    return out
+
+
+def _clean_outline(pdf: Path, page: Path) -> None:
+    """Give each outline entry the text of its heading (raise when an entry matches no heading) and the PDF the
+    build's date."""
+    headings = [(h, _squash(h)) for h in _headings(page)]
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    outlines = writer.root_object.get("/Outlines")
+    entries = []
+
+    def walk(node) -> None:
+        while node is not None:
+            item = node.get_object()
+            entries.append(item)
+            walk(item.get("/First"))
+            node = item.get("/Next")
+
+    walk(outlines.get_object().get("/First") if outlines is not None else None)
+    at = 0
+    for item in entries:
+        title = _squash(str(item["/Title"]))
+        while at < len(headings) and not (headings[at][1] and headings[at][1] in title):
+            at += 1
+        if at == len(headings):
+            raise PdfFailed(f"{pdf}: the outline entry {str(item['/Title'])!r} matches no heading of the page")
+        item[NameObject("/Title")] = TextStringObject(headings[at][0])
+        at += 1
+    # Chromium stamps the print time; the build's date (SOURCE_DATE_EPOCH) makes two builds byte-identical
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "1767225600"))
-    fixed = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch)).encode()
-    raw = pdf.read_bytes()
-    new = re.sub(rb"D:\d{14}[+\-Z]\d{2}'\d{2}'", fixed, raw)
-    if len(new) != len(raw):
-        raise PdfFailed(f"{pdf}: the print date could not be replaced in place")
-    pdf.write_bytes(new)
+    stamp = time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))
+    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp})
+    with pdf.open("wb") as out:
+        writer.write(out)
 
 
 def _check_math(pdf: Path) -> None:
@@ -112,9 +195,9 @@ def build_pdf(out: str | Path | None = None, root: str | Path = ROOT, chromium: 
     page = _single_page(root, out)
     built = time.perf_counter()
     pdf = out / "_build" / PDF_IN_BUILD
-    _print(page, pdf, chromium)
-    _fix_dates(pdf)
+    prints = _print_until_settled(page, pdf, chromium)
+    _clean_outline(pdf, page)
     _check_math(pdf)
     print(f"build-pdf: {pdf} ({pdf.stat().st_size / 1e6:.1f} MB); single page {built - start:.0f} s, "
-          f"print {time.perf_counter() - built:.0f} s", flush=True)
+          f"{prints} prints until the page numbers settled {time.perf_counter() - built:.0f} s", flush=True)
     return pdf

@@ -10,7 +10,12 @@ For the ``singlehtml`` builder (:mod:`intake_alliance.book.pdf`):
   on a new page) is added to that page only.
 * The single page loses the part captions of ``_toc.yml``; they are written back above each part.
 * The check mark emoji of the execution-status table, which no print font has, becomes a plain one.
-* Links that would point into the build folder of the machine that printed it become plain text.
+* A title page (the book, its authors and version, the article it accompanies, the build date, the licences,
+  the site's address and how to cite, all read from ``CITATION.cff`` and the configuration) and an empty
+  contents list open the page. ``print_edition.js`` fills the contents and gives every cross-reference the
+  page of its target, from the page numbers in the page's ``pdf-edition-data`` script (written there by
+  :mod:`intake_alliance.book.pdf` between prints); it also turns links that would point into the build folder
+  of the printing machine into text that names the file.
 
 For the ``html`` builder: when ``_build/pdf/book.pdf`` exists beside the site being built, it is copied
 into the site as ``book.pdf`` and the tag ``pdf_edition`` is set, which shows the intro's link to it.
@@ -18,7 +23,10 @@ into the site as ``book.pdf`` and the tag ``pdf_edition`` is set, which shows th
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -27,22 +35,45 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 CSS = Path(__file__).with_name("print_edition.css")
+JS = Path(__file__).with_name("print_edition.js")
+#: The JSON script element whose ``pages`` the print script reads; build_pdf rewrites it between prints.
+DATA_ID = "pdf-edition-data"
 #: Where the PDF is written (relative to the build's output folder, _build/) and where the site offers it.
 PDF_IN_BUILD = Path("pdf") / "book.pdf"
 PDF_IN_SITE = "book.pdf"
 _WRAPPER = '<div class="toctree-wrapper compound">'
-#: Links that only work inside the build folder (downloads, full-size figures, data: URIs) would become
-#: file:// links to the machine that printed the PDF; they are kept as plain text. Links within the book
-#: (#anchors) and to the web stay.
-_UNLINK = """<script>
-window.addEventListener("load", () => {
-  document.querySelectorAll("a[href]").forEach((a) => {
-    const href = a.getAttribute("href");
-    if (!/^(#|https?:|mailto:)/.test(href)) a.removeAttribute("href");
-  });
-});
-</script>
-"""
+_PRINT_TITLE = '<div id="jb-print-docs-body" class="onlyprint">'
+_LICENCE_ROLES = {"MIT": "code", "CC-BY-4.0": "text and figures"}
+
+
+def _title_page(app: Sphinx) -> str:
+    """The title page and the (empty) contents list, as HTML."""
+    from ..citing import apa, citation_metadata
+
+    meta = citation_metadata()
+    book, article = apa(meta)
+    when = dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "1767225600")), tz=dt.timezone.utc)
+    authors = "; ".join(a.get("name") or f"{a['given-names']} {a['family-names']}" for a in meta["authors"])
+    licences = "; ".join(f"{name} ({_LICENCE_ROLES[name]})" if name in _LICENCE_ROLES else name
+                         for name in meta.get("license", []))
+    site = app.config.html_baseurl or ""
+    facts = [("The article", article), ("Version", f"{meta['version']}, built on {when:%-d %B %Y}"),
+             ("Licences", licences),
+             ("On the web", site or "no web address was set when this copy was built (html.baseurl in "
+                                    "_config.yml); the site offers the coding lab and the files named in the text"),
+             ("How to cite", book + " Please cite the article too.")]
+    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts)
+    return (f'<section class="pdf-title-page" aria-label="Title page"><p class="pdf-title">'
+            f'{html.escape(meta["title"])}</p><p class="pdf-authors">{html.escape(authors)}</p>'
+            f'<dl class="pdf-facts">{rows}</dl></section>'
+            '<section class="pdf-contents"><h2>Contents</h2><ol></ol></section>')
+
+
+def data_script(pages: dict[str, int], site: str = "") -> str:
+    """The script element that hands the page numbers of the previous print, and the site's address, to
+    ``print_edition.js``."""
+    payload = json.dumps({"pages": pages, "site": site}, sort_keys=True).replace("</", "<\\/")
+    return f'<script type="application/json" id="{DATA_ID}">{payload}</script>'
 
 
 def _pdf_beside(app: Sphinx) -> Path:
@@ -77,9 +108,10 @@ def _part_captions(app: Sphinx) -> list[str]:
 
 
 def _finish_single_page(app: Sphinx) -> None:
-    dst = Path(app.outdir) / "_static" / CSS.name
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(CSS, dst)
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    for source in (CSS, JS):
+        shutil.copyfile(source, static / source.name)
     page = Path(app.outdir) / f"{app.config.root_doc}.html"
     text = page.read_text(encoding="utf-8").replace("\u2705", "\u2714")
     captions = _part_captions(app)
@@ -91,7 +123,12 @@ def _finish_single_page(app: Sphinx) -> None:
     for caption, rest in zip(captions, pieces[1:]):
         title = f'\n<h2 class="pdf-part-title">{html.escape(caption)}</h2>' if caption else ""
         out.append(_WRAPPER + title + rest)
-    page.write_text("".join(out).replace("</body>", _UNLINK + "</body>", 1), encoding="utf-8")
+    text = "".join(out)
+    if text.count(_PRINT_TITLE) != 1:
+        raise RuntimeError("pdf_edition: the theme's print title was not found once on the single page")
+    text = text.replace(_PRINT_TITLE, _title_page(app) + _PRINT_TITLE, 1)
+    script = f'{data_script({}, app.config.html_baseurl or "")}\n<script src="_static/{JS.name}"></script>\n'
+    page.write_text(text.replace("</body>", script + "</body>", 1), encoding="utf-8")
 
 
 def _finish(app: Sphinx, exc: Exception | None) -> None:
