@@ -47,14 +47,17 @@ class PdfFailed(RuntimeError):
 def _single_page(root: Path, out: Path) -> Path:
     """Build the single page in ``out/_build/pdf/site`` with a copy of the book's notebook cache.
 
-    It keeps its own ``.doctrees``, so that the site's next incremental build never starts from an
-    environment pickled by another builder; the cache is copied, not shared, for the same reason.
+    It has its own ``.doctrees``, so that the site's next incremental build never starts from an environment
+    pickled by another builder, and starts it afresh each time; the cache is copied, not shared.
     """
     work = out / "_build" / PDF_IN_BUILD.parent / "site"
     cache = out / "_build" / ".jupyter_cache"
     if not cache.is_dir():
         raise PdfFailed(f"no executed notebooks in {cache}: run make book (build-book) first")
-    shutil.rmtree(work / "_build" / ".jupyter_cache", ignore_errors=True)
+    # Sphinx would keep the pages it read last time: the notebooks' sources have not changed when only the
+    # package or data/ did, so it would print the outputs of an older build. Each print reads every page.
+    for stale in (".jupyter_cache", ".doctrees"):
+        shutil.rmtree(work / "_build" / stale, ignore_errors=True)
     shutil.copytree(cache, work / "_build" / ".jupyter_cache")
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "singlehtml",
            "-W", "-n", "--keep-going", "--path-output", str(work)]
