@@ -164,6 +164,14 @@ def test_instructor_key_holds_the_key_the_plans_and_the_prompts(key_pdf: bytes) 
         assert _squash(row.what) in text
     for ex in referenced_exercises():
         assert _squash(ex.title) in text and _squash(plain_markdown(ex.text)) in text, ex.label
+    # the study in brief, from the paper's printed values, and the confused coder's disagreements for the plenary
+    printed = data.reported()["reported"]
+    for key in ("therapists_ashkenazi_included", "clients_mizrahi", "clients_ashkenazi", "kappa_client_overall"):
+        assert _squash(printed[key]) in text, key
+    confused = teaching.score_sheet(data.data_dir() / "teaching" / "sheet_confused.csv")
+    labels = teaching.theme_labels()
+    for row in confused.disagreements.itertuples():
+        assert _squash(f"{row.vignette_id}{labels[row.reference]}{labels[row.coded]}") in text, row.vignette_id
     # exercise labels are printed as the site names them ("exercise 3"), never as "ex-design-3"
     assert EXERCISE_LABEL.search(text) is None
     assert not re.search(r"chapter:|chapter0\d", text)

@@ -26,6 +26,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from .. import data
+from ..stats import fmt_number
 from ..study import teaching, teaching_qdpx
 from .guide import as_plain, chapters, plain_markdown, referenced_exercises
 
@@ -67,8 +68,9 @@ _STEPS = (
     "the sheet. Agreement is that count out of the number of vignettes.",
     "Compare with a classmate: copy each other's themes into the partner column, tick the rows where you agree, "
     "and list the vignettes where you differ. Pick the disagreement you find most interesting.",
-    "Check with the scorer (optional): type your themes into the blank CSV sheet and choose it in the book's "
-    "coding lab page, which shows your agreement, Cohen's kappa and every disagreement, in your browser.",
+    "Check with the scorer (optional): type your themes into coding_sheet_blank.csv (from the downloads folder of "
+    "the book's site, address above) in any spreadsheet program and choose it in the book's coding lab page, which "
+    "shows your agreement, Cohen's kappa and every disagreement, in your browser.",
 )
 
 #: Printed when the build sets no web address for the book (html.baseurl in _config.yml).
@@ -135,12 +137,15 @@ class _Handout(FPDF):
         self.ln(1.5)
 
     def grid(self, frame: pd.DataFrame, widths: tuple[float, ...], *, size: float = 8.5,
-             line_height: float | None = None, shade: list[bool] | None = None, title: str | None = None) -> None:
-        """A table with a repeated heading row, kept on one page when it fits on one (with its ``title``);
-        rows flagged in ``shade`` get a grey background."""
+             line_height: float | None = None, shade: list[bool] | None = None, title: str | None = None,
+             before: Callable[[], None] | None = None) -> None:
+        """A table with a repeated heading row, kept on one page when it fits on one (with its ``title`` and
+        what ``before`` draws); rows flagged in ``shade`` get a grey background."""
         def draw() -> None:
             if title:
                 self.heading(title, 12)
+            if before:
+                before()
             self.set_font("DejaVu", "", size)
             grey = FontFace(fill_color=(230, 230, 230))
             with self.table(col_widths=widths, text_align="LEFT", line_height=line_height or size * 0.5,
@@ -184,7 +189,7 @@ def _packet(site_url: str | None) -> _Handout:
              "theme.", 9, "I")
     blank = pd.DataFrame({"vignette": vignettes.vignette_id, "theme (one key)": "", "note": "", "✓ key": "",
                           "partner's theme": "", "✓ partner": ""})
-    pdf.grid(blank, (18, 38, 46, 15, 36, 21), size=9.5, line_height=4.1)
+    pdf.grid(blank, (21, 37, 45, 15, 35, 21), size=9.5, line_height=4.1)
     n = len(vignettes)
     pdf.para(f"Agreement with the key: ____ of {n} = ____%", 10, "B")
     pdf.para(f"Agreement with my partner: ____ of {n} = ____%", 10, "B")
@@ -206,15 +211,18 @@ def _plan_frame(plan: pd.DataFrame) -> pd.DataFrame:
     return frame if plan.session.nunique() > 1 else frame.drop(columns="session")
 
 
-def materials(site_url: str | None = None) -> pd.DataFrame:
-    """What a class needs, for whom, and how many pages to print (counted from the handouts themselves)."""
+def materials(site_url: str | None = None, key_pages: int | None = None) -> pd.DataFrame:
+    """What a class needs, for whom, and how many pages to print (counted from the handouts themselves; the key,
+    which holds this table, is laid out once with a two-digit guess to count its own pages)."""
     packet = _packet(site_url).pages_count
+    key = key_pages if key_pages is not None else _key(site_url, 99).pages_count
     return pd.DataFrame([
         ("Student packet: steps, content note, codebook, vignettes, coding sheet", "student_packet.pdf",
-         "each student", f"{packet} pages each; single-sided, so that the coding sheet can lie beside the "
-         "vignettes"),
+         "each student", f"{packet} pages each, single-sided, so that the coding sheet (the last page) can lie beside "
+         "the vignettes; a few spare copies of the last page"),
         ("Instructor key", "instructor_key.pdf", "the instructor",
-         "one copy; its answer key is read out or projected at the scoring step"),
+         f"one copy of {key} pages; its answer key starts on a page of its own, to read out or project at the "
+         "scoring step"),
         ("A screen or projector with a browser and the book's site", "", "the room",
          "for the study in brief, the scorer as a check of the hand count, and the plenary"),
         ("A device with a browser (laptop, tablet or phone)", "", "each pair, optional",
@@ -226,6 +234,46 @@ def materials(site_url: str | None = None) -> pd.DataFrame:
 
 def instructor_key(site_url: str | None = None) -> bytes:
     """Return the instructor key as PDF bytes; ``site_url`` is the book's web address (a blank when None)."""
+    return bytes(_key(site_url, _key(site_url, 99).pages_count).output())
+
+
+def _study_in_brief() -> str:
+    """The study in a paragraph, from the paper's printed values (data/published)."""
+    v = data.reported()["reported"]
+    return (f"The study (Nakash et al., 2021) asked whether the working alliance formed at a first meeting in a public "
+            f"mental-health clinic in Israel differs when client and therapist come from the same group (a concordant "
+            f"dyad: Ashkenazi therapist and client) or not (a discordant dyad: Ashkenazi therapist, Mizrahi client). "
+            f"Right after the intake, in {v['n_clinics']} clinics, research assistants interviewed "
+            f"{v['therapists_ashkenazi_included']} Ashkenazi therapists and their clients, {v['clients_mizrahi']} "
+            f"Mizrahi and {v['clients_ashkenazi']} Ashkenazi. {v['n_raters'].capitalize()} coders analysed the "
+            f"transcripts thematically and checked their agreement with kappa ({v['kappa_therapist_overall']} for "
+            f"therapist and {v['kappa_client_overall']} for client interviews). The descriptions fell into "
+            f"{v['n_themes']} themes, {v['n_positive_themes']} positive and {v['n_negative_themes']} negative, the "
+            "themes of the codebook in the student packet. Positive descriptions dominated in both kinds of dyad; the "
+            "differences are of nuance, such as Mizrahi clients leaning on non-verbal cues to judge whether they were "
+            "understood. The design cannot separate the client's group from discordance itself: every therapist was "
+            "Ashkenazi.")
+
+
+def _example_coders(pdf: "_Handout") -> None:
+    """The two example sheets scored against the key, with the confused coder's disagreements, for the plenary."""
+    labels = teaching.theme_labels()
+    folder = data.data_dir() / "teaching"
+    scores = {name: teaching.score_sheet(folder / f"sheet_{name}.csv") for name in ("careful", "confused")}
+    lines = [f"The {name} coder agrees with the key on {s.n - len(s.disagreements)} of {s.n} vignettes "
+             f"({s.percent_agreement:.0f}%), Cohen's kappa {fmt_number(s.kappa, 2)}." for name, s in scores.items()]
+    confused = scores["confused"].disagreements
+    table = pd.DataFrame({"vignette": confused.vignette_id, "key": confused.reference.map(labels),
+                          "confused coder": confused.coded.map(labels)})
+
+    def draw() -> None:
+        pdf.heading("The two example coders", 14)
+        pdf.para("For the plenary: the lab page shows both invented example sheets scored against the key. "
+                 + " ".join(lines) + " The confused coder's disagreements, to set beside the class's:", 9.5)
+    pdf.grid(table, (24, 75, 75), size=8.5, before=draw)
+
+
+def _key(site_url: str | None, key_pages: int) -> "_Handout":
     pdf = _Handout("Coding lab: instructor key")
     pdf.heading("Coding lab: instructor key", 18)
     pdf.para("Working alliance at the intake: an executable compendium", 10, "I")
@@ -239,7 +287,9 @@ def instructor_key(site_url: str | None = None) -> bytes:
     for row in data.load("learning_objectives").sort_values("objective").itertuples(index=False):
         pdf.block(f"{row.objective}. {row.title}", 10.5,
                   f"{row.description} Practised in {as_plain(row.practised_in)}.", 9.5)
-    pdf.grid(materials(site_url), (58, 34, 26, 56), size=8.5, title="Materials and printing")
+    pdf.heading("The study in brief", 14)
+    pdf.para(_study_in_brief(), 9.5)
+    pdf.grid(materials(site_url, key_pages), (58, 34, 26, 56), size=8.5, title="Materials and printing")
     plans = teaching.session_plan()
     for _, plan in plans.groupby("plan", sort=False):
         minutes = plan.groupby("session").minutes.sum()
@@ -269,6 +319,8 @@ def instructor_key(site_url: str | None = None) -> bytes:
     pdf.together(lambda: (pdf.heading("Pairs of themes to watch", 12), [
         pdf.para(f"{row.vignette_id}: {labels[row.primary_theme]} or {labels[row.secondary_theme]}.", 9.5)
         for row in pairs.itertuples(index=False)]))
+    _example_coders(pdf)
+    pdf.add_page()
     pdf.heading("Discussion prompts", 14)
     for row in data.load("discussion_prompts").sort_values("order").itertuples(index=False):
         pdf.block(f"{row.order}. {row.title}", 10, row.prompt, 9.5)
@@ -280,7 +332,7 @@ def instructor_key(site_url: str | None = None) -> bytes:
         name, body = f"{ex.name[0].upper()}{ex.name[1:]} (chapter {number}, {title})", plain_markdown(ex.text)
         pdf.together(lambda: ((pdf.heading("The exercises the plans name", 14) if i == 0 else None),
                               pdf.para(name, 10, "B"), pdf.para(body + "\n" + solution, 9)))
-    return bytes(pdf.output())
+    return pdf
 
 
 def write_downloads(folder: str | Path, site_url: str | None = None) -> list[Path]:
