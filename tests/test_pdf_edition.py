@@ -147,7 +147,7 @@ def test_the_first_page_is_a_title_page(edition) -> None:
     first = _squash(PdfReader(pdf).pages[0].extract_text())
     meta = citation_metadata()
     book, article = apa(meta)
-    for part in (meta["title"], article, f"Version{meta['version']},builton1January2026", "Licences", book):
+    for part in (meta["title"], article, f"Version{meta['version']},builtfromthesourcesof", "(commit", "Licences", book):
         assert _squash(part) in first, part
 
 
@@ -254,3 +254,16 @@ def test_no_empty_frames_in_print(printed: Path, edition) -> None:
           .map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().height) + 'px')""")
         browser.close()
     assert not empty, empty
+
+
+#: Words that only make sense on a screen; the PDF prints the print-only variant instead (``.print-only``).
+SCREEN_ONLY = re.compile(r"\b(?:click|copy button|hidden until|open them|in this page|web version|scorer (?:above|"
+                         r"below)|open it below)\b", re.I)
+
+
+def test_no_screen_only_instructions_on_paper(edition) -> None:
+    pdf, _ = edition
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    found = sorted({m.group(0) for m in SCREEN_ONLY.finditer(" ".join(text.split()))})
+    # headings such as "Score your sheet in this page" name a section of the site; they are allowed once each
+    assert not [f for f in found if f.lower() != "in this page"], found

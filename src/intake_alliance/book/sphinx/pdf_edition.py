@@ -26,8 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -46,21 +46,36 @@ _PRINT_TITLE = '<div id="jb-print-docs-body" class="onlyprint">'
 _LICENCE_ROLES = {"MIT": "code", "CC-BY-4.0": "text and figures"}
 
 
+def _sources() -> str:
+    """Which sources were built: the commit and its date, and whether the working tree had changes."""
+    from ...paths import ROOT
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=30)
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    commit, when = git("rev-parse", "--short=10", "HEAD"), git("log", "-1", "--format=%ct")
+    if not commit or not when:
+        return "built from sources without version-control information"
+    day = dt.datetime.fromtimestamp(int(when), tz=dt.timezone.utc)
+    changed = " with local changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return f"built from the sources of {day:%-d %B %Y} (commit {commit}{changed})"
+
+
 def _title_page(app: Sphinx) -> str:
     """The title page and the (empty) contents list, as HTML."""
     from ..citing import apa, citation_metadata
 
     meta = citation_metadata()
     book, article = apa(meta)
-    when = dt.datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "1767225600")), tz=dt.timezone.utc)
     authors = "; ".join(a.get("name") or f"{a['given-names']} {a['family-names']}" for a in meta["authors"])
     licences = "; ".join(f"{name} ({_LICENCE_ROLES[name]})" if name in _LICENCE_ROLES else name
                          for name in meta.get("license", []))
     site = app.config.html_baseurl or ""
-    facts = [("The article", article), ("Version", f"{meta['version']}, built on {when:%-d %B %Y}"),
+    facts = [("The article", article), ("Version", f"{meta['version']}, {_sources()}"),
              ("Licences", licences),
-             ("On the web", site or "no web address was set when this copy was built (html.baseurl in "
-                                    "_config.yml); the site offers the coding lab and the files named in the text"),
+             ("On the web", site or "this copy was printed without the address of the book's site, which holds the "
+                                    "coding lab and the files named in the text; ask whoever gave you this copy"),
              ("How to cite", book + " Please cite the article too.")]
     rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts)
     return (f'<section class="pdf-title-page" aria-label="Title page"><p class="pdf-title">'
