@@ -229,6 +229,8 @@ def materials(site_url: str | None = None, key_pages: int | None = None) -> pd.D
          "for the scorer; nothing is installed and nothing is uploaded. In the two-session plan each student "
          "scores at home"),
         ("Board or flip chart", "", "the room", "for the disagreements in the plenary"),
+        ("Blank coding sheet as CSV, for the scorer", "coding_sheet_blank.csv", "each student, two-session plan",
+         "nothing to print: students download it from the site and type their themes at home"),
     ], columns=["what", "file", "for whom", "copies and pages"])
 
 

@@ -20,6 +20,12 @@ from ..study.teaching import scorer_data
 __all__ = ["scorer_form"]
 
 _ACCEPT = ".csv,.tsv,.txt,text/csv,text/plain"
+#: What paper shows in place of the form (once, under the first form of the page).
+_PRINT_NOTE = ('<p class="scorer-print-note">On paper, score a sheet by hand: tick each row that agrees with the answer '
+               'key and count the ticks, as the coding sheet of the student packet shows. On the book\'s site '
+               '(<span class="book-site-address">its address is on the title page</span>), a form here scores a sheet '
+               'in the browser and lists every disagreement; the sheets to try it with, coding_sheet_blank.csv, '
+               'sheet_careful.csv and sheet_confused.csv, are in the site\'s downloads folder.</p>')
 
 
 def _data_script(element_id: str) -> str:
@@ -54,9 +60,5 @@ def scorer_form(mode: Literal["key", "pair"]) -> HTML:
         + f'<div class="sheet-scorer" data-source="{html.escape(data_id)}" data-mode="{mode}">'
         + controls
         + '<div class="scorer-output" data-output aria-live="polite"></div></div>'
-        + '<p class="scorer-print-note">On paper, score a sheet by hand: tick each row that agrees with the answer key '
-          'and count the ticks, as the coding sheet of the student packet shows. On the book\'s site '
-          '(<span class="book-site-address">its address is on the title page</span>), a form here scores a sheet in '
-          'the browser and lists every disagreement; the sheets to try it with, coding_sheet_blank.csv, '
-          'sheet_careful.csv and sheet_confused.csv, are in the site\'s downloads folder.</p>'
+        + (_PRINT_NOTE if mode == "key" else "")
     )
