@@ -9,6 +9,7 @@ inflated a zip bomb or built a huge table would die instead of passing.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import resource
 import subprocess
@@ -36,13 +37,55 @@ def agreement(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=TIME_BUDGET, preexec_fn=_limit_memory, env=env)
 
 
-@pytest.mark.parametrize("name, build, expected", corpus(), ids=[c[0] for c in corpus()])
-def test_each_hostile_project_gets_one_line_or_an_answer(tmp_path: Path, name, build, expected) -> None:
-    path = build(tmp_path)
-    unit = ["--unit", "paragraph"] if name in ("empty_paragraphs", "many_paragraphs", "zero_length_on_line_break",
-                                               "pdf_selection_in_a_text") else []
-    out = tmp_path / "table.csv"
-    proc = agreement(str(path), *unit, "--out", str(out))
+#: Runs ``agreement`` once per argument list in one child (the imports are paid once, not once per case),
+#: under the same memory limit; each case's exit status and output are kept apart, and a case that raises
+#: anything other than a handled error is recorded with its traceback, so that it fails its own test.
+_BATCH = r"""
+import contextlib, io, json, sys, traceback
+from intake_alliance.__main__ import main
+out = []
+for argv in json.load(sys.stdin):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 2
+        except BaseException:
+            traceback.print_exc()
+            code = -1
+    out.append({"returncode": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()})
+json.dump(out, sys.__stdout__)
+"""
+
+
+def agreement_batch(cases: list[list[str]]) -> list[subprocess.CompletedProcess]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    argvs = [["agreement", *args, "--resamples", "0"] for args in cases]
+    proc = subprocess.run([sys.executable, "-c", _BATCH], input=json.dumps(argvs), capture_output=True, text=True,
+                          timeout=TIME_BUDGET * len(cases), preexec_fn=_limit_memory, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return [subprocess.CompletedProcess(argv, r["returncode"], r["stdout"], r["stderr"])
+            for argv, r in zip(argvs, json.loads(proc.stdout))]
+
+
+@pytest.fixture(scope="module")
+def corpus_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path, subprocess.CompletedProcess]]:
+    """Every corpus case built in its own folder and run through ``agreement`` (one child for all of them)."""
+    cases, args = [], []
+    for name, build, _ in corpus():
+        folder = tmp_path_factory.mktemp(name)
+        path, out = build(folder), folder / "table.csv"
+        unit = ["--unit", "paragraph"] if name in ("empty_paragraphs", "many_paragraphs", "zero_length_on_line_break",
+                                                   "pdf_selection_in_a_text") else []
+        cases.append((name, path, out))
+        args.append([str(path), *unit, "--out", str(out)])
+    return {name: (path, out, proc) for (name, path, out), proc in zip(cases, agreement_batch(args))}
+
+
+@pytest.mark.parametrize("name, expected", [(c[0], c[2]) for c in corpus()], ids=[c[0] for c in corpus()])
+def test_each_hostile_project_gets_one_line_or_an_answer(corpus_runs, name, expected) -> None:
+    path, out, proc = corpus_runs[name]
     if expected is None:
         assert proc.returncode == 0, proc.stderr
         return
@@ -51,6 +94,16 @@ def test_each_hostile_project_gets_one_line_or_an_answer(tmp_path: Path, name, b
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
     assert str(path) in lines[0] and expected in lines[0], lines[0]
     assert not out.exists()  # refused before anything was written
+
+
+def test_the_batch_keeps_each_case_apart(tmp_path: Path) -> None:
+    """The batch runner gives what one child per case gives: status, stdout and stderr of each run alone."""
+    build = dict((c[0], c[1]) for c in corpus())
+    good, bad = str(build["formula_code"](tmp_path)), str(build["duplicate_user"](tmp_path))
+    batch = agreement_batch([[bad], [good], [bad]])
+    alone = [agreement(bad), agreement(good)]
+    for got, want in zip(batch, [alone[0], alone[1], alone[0]]):
+        assert (got.returncode, got.stdout, got.stderr) == (want.returncode, want.stdout, want.stderr)
 
 
 def test_formula_cells_are_neutralised_in_the_csv(tmp_path: Path) -> None:
