@@ -10,7 +10,6 @@ them (:func:`~intake_alliance.paths.chapter_numbers`), exercises counted through
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from IPython.display import Markdown
 from .. import data
 from ..paths import ROOT, chapter_numbers, toc_files
 from ..study import teaching
+from ..study.vocabulary import citations
 
 __all__ = ["CHAPTER", "EXERCISE_LABEL", "Exercise", "as_myst", "as_plain", "chapters", "exercises",
            "objectives_markdown", "plain_markdown", "plan_markdown", "prompts_markdown", "referenced_exercises"]
@@ -128,25 +128,13 @@ def as_plain(text: str) -> str:
 _ROLE_WITH_TEXT = re.compile(r"\{(?:ref|doc)\}`([^`<]+?)\s*<[^`]+>`")
 
 
-@lru_cache(maxsize=None)
-def _bibliography(path: Path) -> dict:
-    import latexcodec  # noqa: F401  (registers the "ulatex" codec; comes with pybtex)
-    from pybtex.database import parse_file
-
-    return dict(parse_file(str(path)).entries)
-
-
 def _citation(keys: str) -> str:
     """``{cite:p}`a,b``` as paper prints it: (Braun & Clarke, 2006; Hook et al., 2013)."""
-    entries, out = _bibliography(ROOT / "references.bib"), []
-    for key in (k.strip() for k in keys.split(",")):
-        if key not in entries:
-            raise ValueError(f"references.bib has no entry {key!r}")
-        names = [codecs.decode(" ".join(p.last_names), "ulatex").replace("{", "").replace("}", "")
-                 for p in entries[key].persons["author"]]
-        who = names[0] if len(names) == 1 else " & ".join(names) if len(names) == 2 else f"{names[0]} et al."
-        out.append(f"{who}, {entries[key].fields['year']}")
-    return "(" + "; ".join(out) + ")"
+    known, wanted = citations(), [k.strip() for k in keys.split(",")]
+    missing = [k for k in wanted if k not in known]
+    if missing:
+        raise ValueError(f"references.bib has no entry {missing[0]!r}")
+    return "(" + "; ".join(known[k] for k in wanted) + ")"
 
 
 def plain_markdown(text: str) -> str:

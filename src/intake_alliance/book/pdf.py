@@ -95,13 +95,11 @@ def destination_pages(pdf: Path) -> dict[str, int]:
 
 def _set_pages(page: Path, pages: dict[str, int]) -> None:
     text = page.read_text(encoding="utf-8")
-    pattern = rf'<script type="application/json" id="{DATA_ID}">(.*?)</script>'
-    found = re.search(pattern, text, re.S)
-    site = json.loads(found.group(1)).get("site", "") if found else ""
-    new, n = re.subn(pattern, lambda _: data_script(pages, site), text, count=1, flags=re.S)
-    if n != 1:
+    found = re.search(rf'<script type="application/json" id="{DATA_ID}">(.*?)</script>', text, re.S)
+    if found is None:
         raise PdfFailed(f"{page}: no {DATA_ID} script to hand the page numbers to")
-    page.write_text(new, encoding="utf-8")
+    payload = {**json.loads(found.group(1)), "pages": pages}
+    page.write_text(text[:found.start()] + data_script(payload) + text[found.end():], encoding="utf-8")
 
 
 def _print_until_settled(page: Path, pdf: Path, chromium: Path) -> int:

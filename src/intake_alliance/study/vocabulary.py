@@ -29,7 +29,8 @@ from ..paths import ROOT
 from ..stats import CONVENTION_WORDS
 from ..stats.percentages import NEARBY
 
-__all__ = ["TERMS", "HEADINGS", "words", "in_words", "vocabulary", "author_year_label", "citation_labels"]
+__all__ = ["TERMS", "HEADINGS", "words", "in_words", "vocabulary", "author_year_label", "citation_labels",
+           "citations"]
 
 #: Words for the keys that are neither printed numbers nor themes, in the order of the data files.
 TERMS: dict[str, str] = {
@@ -304,7 +305,8 @@ def citation_labels(entries: Iterable) -> Iterator[str]:
 
 
 @functools.cache
-def _citations() -> dict[str, str]:
+def citations() -> dict[str, str]:
+    """``{BibTeX key: "Surname, year"}`` for every entry of ``references.bib``, as the book cites it."""
     from pybtex.database import parse_file
 
     entries = sorted(parse_file(str(ROOT / "references.bib")).entries.values(),
@@ -315,7 +317,7 @@ def _citations() -> dict[str, str]:
 @functools.cache
 def vocabulary() -> dict[str, str]:
     """Every key the book can show, with its words (printed numbers, themes, :data:`TERMS`, rounding rules)."""
-    out = dict(_citations())
+    out = dict(citations())
     out.update(TERMS)
     out.update(CONVENTION_WORDS)
     out.update(data.load("themes").set_index("key")["label"].to_dict())

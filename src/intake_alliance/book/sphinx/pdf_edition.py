@@ -84,10 +84,10 @@ def _title_page(app: Sphinx) -> str:
             '<section class="pdf-contents"><h2>Contents</h2><ol></ol></section>')
 
 
-def data_script(pages: dict[str, int], site: str = "") -> str:
-    """The script element that hands the page numbers of the previous print, and the site's address, to
-    ``print_edition.js``."""
-    payload = json.dumps({"pages": pages, "site": site}, sort_keys=True).replace("</", "<\\/")
+def data_script(payload: dict) -> str:
+    """The script element that hands ``print_edition.js`` its data: ``pages`` (the page numbers of the previous
+    print) and ``site`` (the site's address)."""
+    payload = json.dumps(payload, sort_keys=True).replace("</", "<\\/")
     return f'<script type="application/json" id="{DATA_ID}">{payload}</script>'
 
 
@@ -142,7 +142,8 @@ def _finish_single_page(app: Sphinx) -> None:
     if text.count(_PRINT_TITLE) != 1:
         raise RuntimeError("pdf_edition: the theme's print title was not found once on the single page")
     text = text.replace(_PRINT_TITLE, _title_page(app) + _PRINT_TITLE, 1)
-    script = f'{data_script({}, app.config.html_baseurl or "")}\n<script src="_static/{JS.name}"></script>\n'
+    script = data_script({"pages": {}, "site": app.config.html_baseurl or ""})
+    script += f'\n<script src="_static/{JS.name}"></script>\n'
     page.write_text(text.replace("</body>", script + "</body>", 1), encoding="utf-8")
 
 
