@@ -29,6 +29,59 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   mark();
   window.addEventListener("resize", mark);
+
+  // A number's card (book/sphinx/provenance.py) opens on hover, focus and tap by CSS alone; here it stays inside
+  // the window, and Escape closes it until the number is left.
+  // Placed against the window (no box of the page can clip it): below the number, or above when there is no
+  // room below, and never past either side.
+  const place = (wrap) => {
+    const card = wrap.querySelector(".num-prov-card");
+    const number = wrap.querySelector(".num-prov-value").getBoundingClientRect();
+    const width = document.documentElement.clientWidth, height = window.innerHeight;
+    card.classList.add("num-prov-placed");
+    const box = card.getBoundingClientRect();
+    const left = Math.max(8, Math.min(number.left, width - box.width - 8));
+    const below = number.bottom + 4, above = number.top - box.height - 4;
+    card.style.left = `${left}px`;
+    card.style.top = `${below + box.height <= height - 8 || above < 8 ? below : above}px`;
+  };
+  const openCards = () => document.querySelectorAll(".num-prov:hover, .num-prov:focus-within");
+  window.addEventListener("scroll", () => openCards().forEach(place), { passive: true });
+  window.addEventListener("resize", () => openCards().forEach(place));
+  document.querySelectorAll(".num-prov").forEach((wrap) => {
+    const open = () => { if (!wrap.classList.contains("num-prov-closed")) place(wrap); };
+    wrap.addEventListener("mouseenter", open);
+    wrap.addEventListener("focusin", open);
+    wrap.addEventListener("mouseleave", () => wrap.classList.remove("num-prov-closed"));
+    wrap.addEventListener("focusout", (event) => {
+      if (!wrap.contains(event.relatedTarget)) wrap.classList.remove("num-prov-closed");
+    });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const wrap = document.activeElement && document.activeElement.closest(".num-prov");
+    document.querySelectorAll(".num-prov:hover").forEach((w) => w.classList.add("num-prov-closed"));
+    if (wrap) {
+      wrap.classList.add("num-prov-closed");
+      wrap.querySelector(".num-prov-value").focus();
+    }
+  });
+
+  // The Numbers appendix: narrow a list by section, status or kind.
+  document.querySelectorAll("form.numbers-filter").forEach((form) => {
+    let table = form.nextElementSibling;
+    while (table && !table.querySelector("table")) table = table.nextElementSibling;
+    if (!table) return;
+    const rows = table.querySelectorAll("tbody tr");
+    const selects = form.querySelectorAll("select");
+    const apply = () => rows.forEach((row) => {
+      // a section takes its subsections with it ("Results" keeps "Results: Trust")
+      row.hidden = [...selects].some((s) => s.value && !row.cells[+s.dataset.column].innerText.trim().startsWith(s.value));
+    });
+    selects.forEach((s) => s.addEventListener("change", apply));
+    form.addEventListener("submit", (event) => event.preventDefault());
+    form.hidden = false;
+  });
 });
 
 // Accessible names and the reference list's roles are written into the pages at build time

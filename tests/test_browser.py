@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from intake_alliance.book.page_audit import MEASURES
 from intake_alliance.book.site import html_pages, serve
 from test_book import toc_files
 
@@ -236,9 +237,7 @@ def page_measures(browser, site) -> pd.DataFrame:
     return page_audit.measure_site(html, screenshots=SCREENSHOTS, browser=browser)
 
 
-@pytest.mark.parametrize("measure", ["code_inputs", "wide_tables", "small_svg_text", "raster_figures",
-                                     "open_solutions", "raw_values", "identifiers", "template_text", "hyphen_minus", "axe_serious", "table_contrast",
-                                     "sideways_390"])
+@pytest.mark.parametrize("measure", MEASURES)
 def test_every_page_reads_like_a_book(page_measures: pd.DataFrame, measure: str) -> None:
     bad = page_measures[page_measures[measure] > 0]
     assert bad.empty, {row.page: (row[measure], row.details) for _, row in bad.iterrows()}
@@ -297,7 +296,21 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
         "<text x='10' y='40' style='font: 14px sans-serif'>n = 112</text>"
         "<text x='30' y='44' style='font: 14px sans-serif'>Clients with a usable interview</text>"
         "<text x='10' y='90' style='font: 14px sans-serif'>apart</text></svg>", encoding="utf-8")
-    row = page_audit.measure_site(html, screenshots=tmp_path / "shots", browser=browser).iloc[0]
+    # glued numbers: one with no card, one whose number cannot take focus and has no card; a card that works but
+    # whose text is too faint, which axe finds only because it reads the cards shown
+    (html / "notebooks" / "cards.html").write_text(
+        "<!doctype html><html lang='en'><head><title>cards</title></head><body><main class='bd-article'>"
+        "<p>Glued <span class='pasted-text'>42</span>, <span class='num-prov'><span class='num-prov-value'>"
+        "<span class='pasted-text'>7</span></span></span> and <span class='num-prov'><span class='num-prov-value' "
+        "tabindex='0' aria-describedby='c1'><span class='pasted-text'>9</span></span><span class='num-prov-card' "
+        "id='c1' style='display:none;color:#e4e4e4;background:#fff'>faint card text</span></span>.</p>"
+        "</main></body></html>", encoding="utf-8")
+    rows = page_audit.measure_site(html, screenshots=tmp_path / "shots", browser=browser).set_index("page")
+    cards = rows.loc["notebooks/cards.html"]
+    assert cards.number_cards == 2 and cards.axe_serious >= 1, cards.details
+    assert sum(cards[m] for m in MEASURES) == cards.number_cards + cards.axe_serious, cards.details
+    row = rows.loc["notebooks/bad.html"]
+    assert row.number_cards == 0
     assert row.code_inputs == 1 and row.raster_figures == 1
     # wide at 1280: the 40-column table, both tables wider than their 300 px box and the clipped cell
     assert row.wide_tables == 4, row.details
@@ -314,4 +327,80 @@ def test_the_measures_can_fail(browser, tmp_path: Path) -> None:
     assert "client_age_min" not in seen, seen
     assert row.table_contrast >= 1 and "contrast_dark" in found and "contrast_light" not in found, found
     for suffix in ("_1280", "_1280_dark", "_390"):
-        assert (tmp_path / "shots" / f"notebooks__bad{suffix}.png").stat().st_size > 1000
+        assert (tmp_path / "shots" / f"notebooks__bad{suffix}.png").stat().st_size > 1000, suffix
+
+
+# --- the cards beside the numbers (issue 28) ---------------------------------------------------------------
+
+_CARD_BOX = """(wrap) => { const c = wrap.querySelector('.num-prov-card'); const r = c.getBoundingClientRect();
+  return {shown: getComputedStyle(c).display !== 'none', left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+          width: document.documentElement.clientWidth, height: window.innerHeight}; }"""
+
+
+def _inside_window(box: dict) -> bool:
+    return box["shown"] and box["left"] >= 0 and box["right"] <= box["width"] and box["top"] >= 0 \
+        and box["bottom"] <= box["height"]
+
+
+def test_a_number_card_opens_with_mouse_keyboard_and_touch(browser, site) -> None:
+    origin, _ = site
+    url = origin + "/notebooks/03_theme_frequencies.html"
+    # mouse, at 1280 px: the card opens on hover, inside the window, and closes when the pointer leaves
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wraps = page.locator(".num-prov")
+        assert wraps.count() > 20
+        wrap = wraps.nth(3)
+        assert not wrap.evaluate(_CARD_BOX)["shown"]
+        wrap.locator(".num-prov-value").hover()
+        assert _inside_window(wrap.evaluate(_CARD_BOX)), wrap.evaluate(_CARD_BOX)
+        page.mouse.move(1, 1)
+        assert not wrap.evaluate(_CARD_BOX)["shown"]
+        # keyboard: the numbers are in the tab order; the focused one shows its card, Tab moves into the card's
+        # links with the card still open, and Escape closes it while focus stays on the number
+        page.locator("article.bd-article h1").first.click()
+        for _ in range(400):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('num-prov-value')"):
+                break
+        else:
+            pytest.fail("no number is reachable with the Tab key")
+        focused = page.locator(".num-prov:focus-within")
+        assert _inside_window(focused.evaluate(_CARD_BOX))
+        described = page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
+                                  ".textContent")
+        assert "Computed by the book" in described or "Printed in the paper" in described, described
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('.num-prov-card') !== null")
+        assert focused.evaluate(_CARD_BOX)["shown"]
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.activeElement.classList.contains('num-prov-value')")
+        assert not page.locator(".num-prov:focus-within").evaluate(_CARD_BOX)["shown"]
+    finally:
+        context.close()
+    # touch, on a phone: a tap opens the card inside the narrow window, a tap elsewhere closes it
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wrap = page.locator(".num-prov").nth(8)
+        wrap.locator(".num-prov-value").tap()
+        assert _inside_window(wrap.evaluate(_CARD_BOX)), wrap.evaluate(_CARD_BOX)
+        page.locator("article.bd-article h1").first.tap()
+        assert not wrap.evaluate(_CARD_BOX)["shown"]
+    finally:
+        context.close()
+    # without scripts, the number is there and the card still opens (CSS alone)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wrap = page.locator(".num-prov").nth(3)
+        assert wrap.locator(".num-prov-value").inner_text().strip()
+        wrap.locator(".num-prov-value").hover()
+        assert wrap.evaluate(_CARD_BOX)["shown"]
+    finally:
+        context.close()

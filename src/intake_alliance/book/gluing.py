@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from .. import data
+from . import provenance
 from ..stats.rounding import fmt_number
 
 __all__ = ["Text", "glue", "count_of", "none_or", "fmt_range", "fmt_tiny", "glue_verdict", "VERDICT_PREFIX", "glue_computed", "prose_form", "glue_published", "glue_many_published", "fmt_number", "fmt_p",
@@ -48,17 +49,27 @@ class Text(str):
 _HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=\.?\d)")
 
 
-def glue(name: str, value: Any, display: bool = False) -> None:
-    """Glue ``value`` under ``name`` (thin wrapper so notebooks import one module).
+def glue(name: str, value: Any, display: bool = False, *, kind: str = "derived", key: str | None = None,
+         computed: Any = None) -> None:
+    """Glue ``value`` under ``name``, with the record of where it comes from (:func:`provenance.record`).
 
-    Returns nothing, so that a cell ending with a glue call shows no stray output
-    (the value itself, such as ``'therapists'``) on the page.
+    ``kind`` and ``key`` say what the value is (``glue_published``, ``glue_computed`` and ``glue_verdict`` set
+    them; any other glued value is ``derived``); ``computed`` is the number before formatting, when there is one.
+    Returns nothing, so that a cell ending with a glue call shows no stray output (the value itself, such as
+    ``'therapists'``) on the page. The mime bundle is myst-nb's own (``myst_nb.glue``), with the record added to
+    its metadata.
     """
-    from myst_nb import glue as _glue
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+    from myst_nb.ext.glue import GLUE_PREFIX
 
     if isinstance(value, str):  # a negative number in a sentence takes the minus sign, not a hyphen
         value = Text(_HYPHEN_MINUS.sub("\u2212", value))
-    _glue(name, value, display=display)
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    metadata[provenance.METADATA_KEY] = provenance.record(kind, key, computed)
+    ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
@@ -120,7 +131,7 @@ def glue_verdict(key: str) -> str:
     if key not in register.index:
         raise ValueError(f"`key`: {key!r} is not a row of reported_values.csv")
     verdict = str(register.at[key, "verdict"])
-    glue(VERDICT_PREFIX + key, verdict)
+    glue(VERDICT_PREFIX + key, verdict, kind="verdict", key=key)
     return verdict
 
 
@@ -151,7 +162,7 @@ def glue_computed(key: str, value: float) -> float:
     """Glue a computed ``value`` under reported key ``key`` (checked by ``verify``)."""
     if key not in data.reported().index:
         raise KeyError(f"key: {key!r} is not in data/published/reported_values.csv")
-    glue(key, float(value))
+    glue(key, float(value), kind="computed", key=key, computed=value)
     return float(value)
 
 
@@ -161,7 +172,7 @@ def glue_published(key: str) -> str:
     if key not in table.index:
         raise KeyError(f"key: {key!r} is not in data/published/reported_values.csv")
     text = prose_form(table.at[key, "reported"], float(table.at[key, "value"]))
-    glue(PUBLISHED_PREFIX + key, text)
+    glue(PUBLISHED_PREFIX + key, text, kind="printed", key=key)
     return text
 
 
@@ -174,5 +185,5 @@ def glue_many_published(keys: list[str]) -> dict[str, str]:
     out = {}
     for k in keys:
         out[k] = prose_form(table.at[k, "reported"], float(table.at[k, "value"]))
-        glue(PUBLISHED_PREFIX + k, out[k])
+        glue(PUBLISHED_PREFIX + k, out[k], kind="printed", key=k)
     return out

@@ -6,7 +6,8 @@ book page (issue 16):
 
 ``code_inputs``      code inputs a reader sees without opening anything (the coding lab's too)
 ``code_in_prose``    the package's functions or modules, their libraries or test names in code formatting in prose
-                     (exercises and solutions aside, where the reader is asked to call them)
+                     (exercises and solutions aside, where the reader is asked to call them, and the cards that
+                     say what computed a number)
 ``wide_tables``      tables wider than the box they scroll in (or the text column) at 1280 px, and clipped cells
 ``small_svg_text``   SVG figures whose smallest text is under 10 CSS px as displayed at 1280 px
 ``svg_text_overlap`` pairs of unrotated text boxes that overlap inside an SVG figure, laid out at the displayed width
@@ -26,6 +27,9 @@ book page (issue 16):
 ``axe_serious``      axe-core serious or critical violations (WCAG 2.0/2.1 A and AA), light and dark
 ``table_contrast``   table cells whose text has less than 4.5:1 contrast with what is behind it, light and dark
                      (computed directly: axe leaves cells over layered backgrounds "incomplete")
+``number_cards``     glued numbers without a working card (book/sphinx/provenance.py): a glued number with a digit outside
+                     a card, or a card whose number is not focusable or not described by a card with text;
+                     ``axe_serious`` runs with every card shown, so the cards' own text is checked in both modes
 ``sideways_390``     the page scrolls sideways at 390 px
 ``scroll_cue_390``   tables wider than their box at 390 px that do not scroll inside it with a shadow cue, their
                      first column kept in view and the box reachable by keyboard (each scrolling table and its cues
@@ -54,7 +58,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 MEASURES = ("code_inputs", "code_in_prose", "wide_tables", "small_svg_text", "svg_text_overlap", "raster_figures", "open_solutions",
             "raw_values", "raw_python", "identifiers", "template_text", "hyphen_minus", "axe_serious", "table_contrast",
-            "sideways_390", "scroll_cue_390")
+            "number_cards", "sideways_390", "scroll_cue_390")
 
 _HELPERS_JS = r"""
   const scrollBox = (el, stop) => {
@@ -190,13 +194,24 @@ _MEASURE_JS = r"""async (publicNames) => {
     .map(m => m.slice(0, 30));
   // the package's functions and modules, or the libraries behind them, named in prose meant for readers
   // (exercises, solutions and a dropdown for Python users may ask the reader to call a function; file names are
-  // provenance, not plumbing)
+  // provenance, not plumbing; so is a number's card, which a verifier opens to see what computed it)
   const plumbing = Array.from(article.querySelectorAll('p code, li code'))
-    .filter(c => !c.closest('.exercise, .solution, .sd-dropdown, .cell_output, pre, table'))
+    .filter(c => !c.closest('.exercise, .solution, .sd-dropdown, .cell_output, pre, table, .num-prov-card'))
     .map(c => c.textContent.trim())
     .filter(t => /^(intake_alliance|stats|study|figures|book|data)\.\w|^(statsmodels|scipy|pingouin|sklearn|krippendorff)\b|^\w+\(.*\)$|^test_\w+/.test(t)
                  || publicNames.includes(t) || /^[A-Z][a-z]+(?:[A-Z][a-z]+)+$/.test(t));  // a package name, a CamelCase class
-  return {code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster, code_in_prose: plumbing,
+  const cards = [];
+  for (const glued of article.querySelectorAll('span.pasted-text')) {
+    if (!glued.closest('.num-prov') && /\d/.test(glued.textContent)) cards.push('no card: ' + glued.textContent.slice(0, 30));
+  }
+  for (const wrap of article.querySelectorAll('.num-prov')) {
+    const value = wrap.querySelector(':scope > .num-prov-value');
+    const card = value && document.getElementById(value.getAttribute('aria-describedby') || '');
+    if (!value || value.tabIndex !== 0 || !card || !wrap.contains(card) || !card.textContent.trim()) {
+      cards.push('broken card: ' + wrap.textContent.slice(0, 30));
+    }
+  }
+  return {number_cards: cards, code_inputs: inputs.length, wide_tables: wide, small_svg_text: small, raster_figures: raster, code_in_prose: plumbing,
           open_solutions: solutions, raw_values: raw, raw_python: python, identifiers: Array.from(identifiers).sort(),
           svg_text_overlap: await svgOverlaps(article), template_text: template, hyphen_minus: hyphens};
 }"""
@@ -250,6 +265,13 @@ _AXE_JS = """async () => {
     .map(v => v.id + ' x' + v.nodes.length);
 }"""
 
+
+# every card of the page shown in the text (as a block where it stands), for axe; and back
+_CARDS_SHOWN = """() => {
+  const style = document.getElementById('audit-cards-shown') || Object.assign(document.createElement('style'), {
+    id: 'audit-cards-shown', textContent: '.num-prov-card { display: block !important; position: static !important; }'});
+  if ('%s' === 'add') document.head.appendChild(style); else style.remove();
+}"""
 
 # the book's theme follows the emulated colour scheme in its "auto" mode; a page without the theme has no mode
 _THEME_IS = "!document.documentElement.dataset.mode || document.documentElement.dataset.theme === '%s'"
@@ -358,8 +380,10 @@ def _measure_page(browser, origin: str, path: str, shots: Path, axe: bool) -> di
             row["table_contrast"] = row.get("table_contrast", 0) + len(low)
             if low:
                 details[f"contrast_{mode}"] = low[:5]
-            if axe:
+            if axe:  # with every number's card shown, so that axe reads the cards too
+                page.evaluate(_CARDS_SHOWN % "add")
                 bad = page.evaluate(_AXE_JS)
+                page.evaluate(_CARDS_SHOWN % "remove")
                 row["axe_serious"] = row.get("axe_serious", 0) + sum(int(b.rsplit("x", 1)[1]) for b in bad)
                 if bad:
                     details[f"axe_{mode}"] = bad

@@ -117,7 +117,8 @@ def _breakable(text: str) -> str:
 def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | None = None, *,
                  name: str, decimals: int | Mapping[str, int] = 2, p_values: Sequence[str] | None = None,
                  percent: Sequence[str] = (), index: bool | None = None, max_rows: int | None = None,
-                 flag: Sequence[bool] | pd.Series | None = None, keys: Sequence[str] = ()):
+                 flag: Sequence[bool] | pd.Series | None = None, keys: Sequence[str] = (),
+                 markup: Sequence[str] = ()):
     """Return a pandas Styler of ``df`` made for reading.
 
     Parameters
@@ -148,6 +149,9 @@ def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | 
         Columns of data keys that a reader needs to find a row in a file: shown as they are, in code
         formatting, beside the words. In every other column a key of the vocabulary
         (:mod:`intake_alliance.study.vocabulary`) is shown as its words.
+    markup
+        Columns whose cells are HTML the book wrote itself (links to the places a number appears), shown as
+        they are: never a column read from a file.
 
     Raises
     ------
@@ -176,17 +180,17 @@ def reader_table(df: pd.DataFrame, columns: Sequence[str] | Mapping[str, str] | 
         raise ValueError(f"`columns`: {unknown} not in the table (it has {list(table.columns)})")
     if max_rows is not None and len(table) > max_rows:
         raise ValueError(f"`df` has {len(table)} rows, more than max_rows={max_rows}")
-    unknown_keys = [c for c in keys if c not in labels]
+    unknown_keys = [c for c in [*keys, *markup] if c not in labels]
     if unknown_keys:
-        raise ValueError(f"`keys`: {unknown_keys} are not among the columns shown ({list(labels)})")
+        raise ValueError(f"`keys`/`markup`: {unknown_keys} are not among the columns shown ({list(labels)})")
     shown = table[list(labels)].copy()
     for c in shown.columns:
-        if c not in keys and not pd.api.types.is_numeric_dtype(shown[c]):
+        if c not in keys and c not in markup and not pd.api.types.is_numeric_dtype(shown[c]):
             shown[c] = in_words(shown[c])
     shown = shown.rename(columns=labels).reset_index(drop=True)
     places = decimals if isinstance(decimals, Mapping) else {}
     default = 2 if isinstance(decimals, Mapping) else decimals
-    formats = {labels[c]: _code if c in keys else _formatter(0 if _whole_numbers(table[c]) else places.get(c, default),
+    formats = {labels[c]: str if c in markup else _code if c in keys else _formatter(0 if _whole_numbers(table[c]) else places.get(c, default),
                                                               p_value=c in p_values, percent=c in percent)
                for c in labels}
     styler = (ReaderStyler(shown).format(formats).hide(axis="index").set_uuid(name)

@@ -17,6 +17,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pandas as pd
@@ -24,17 +25,19 @@ import pandas as pd
 from .. import data
 from ..paths import ROOT
 from .gluing import PUBLISHED_PREFIX, fmt_number
+from .provenance import METADATA_KEY
 
-__all__ = ["glued_values", "collect", "collect_from_build", "compare", "summary_line", "main"]
+__all__ = ["glued_values", "collect", "collect_from_build", "read_glued", "compare", "summary_line", "main"]
 
 _NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
 
 
 
 
-def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
-    """Return ``{name: text/plain}`` for every value glued in an executed notebook."""
-    out = {}
+def glued_values(nb: nbformat.NotebookNode, records: bool = False) -> dict[str, Any]:
+    """Return ``{name: text/plain}`` for every value glued in an executed notebook; with ``records``,
+    ``{name: (text/plain, the record of where it comes from or None)}`` (:mod:`intake_alliance.book.provenance`)."""
+    out: dict[str, Any] = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {})
@@ -43,7 +46,7 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
             # ("application/papermill.record/text/plain") when display=False
             plain = [v for k, v in output.get("data", {}).items() if k.endswith("text/plain")]
             if name is not None and plain:
-                out[name] = plain[0]
+                out[name] = (plain[0], meta.get(METADATA_KEY)) if records else plain[0]
     return out
 
 
@@ -80,10 +83,10 @@ def collect(paths: list[Path] | None = None, timeout: int | None = None, progres
 
 def _rows(notebooks: list[tuple[Path, nbformat.NotebookNode, float]]) -> pd.DataFrame:
     keys = set(data.reported().index)
-    rows = [{"key": name, "computed": text, "notebook": path.name, "seconds": seconds}
-            for path, nb, seconds in notebooks for name, text in glued_values(nb).items()
+    rows = [{"key": name, "computed": text, "notebook": path.name, "seconds": seconds, "record": record}
+            for path, nb, seconds in notebooks for name, (text, record) in glued_values(nb, records=True).items()
             if name in keys and not name.startswith(PUBLISHED_PREFIX)]
-    return pd.DataFrame(rows, columns=["key", "computed", "notebook", "seconds"])
+    return pd.DataFrame(rows, columns=["key", "computed", "notebook", "seconds", "record"])
 
 
 def collect_from_build(build_dir: str | Path) -> pd.DataFrame:
@@ -99,7 +102,7 @@ def collect_from_build(build_dir: str | Path) -> pd.DataFrame:
     ValueError
         Naming the folder, when it holds no successful build of the current inputs or lacks a notebook.
     """
-    from .execution import FAILED_MARKER, book_notebooks, site_inputs_hash
+    from .execution import FAILED_MARKER, site_inputs_hash
 
     build_dir = Path(build_dir)
     stamp = build_dir / ".numbers.sha256"
@@ -108,17 +111,28 @@ def collect_from_build(build_dir: str | Path) -> pd.DataFrame:
     if stamp.read_text(encoding="utf-8").strip() != site_inputs_hash(build_dir, ROOT, numbers_only=True):
         raise ValueError(f"--from-build: {build_dir} was built from other notebooks, sources, data or packages "
                          "than the repository now holds (run make book)")
-    notebooks = []
-    for path in book_notebooks(ROOT):
+    return read_glued(build_dir)
+
+
+def read_glued(build_dir: str | Path, notebooks: list[Path] | None = None, root: Path = ROOT) -> pd.DataFrame:
+    """The values a build glued under reported keys, as :func:`collect` returns them, read from the glue files
+    myst-nb keeps beside each executed notebook (``jupyter_execute/*.glue.json``), without asking whether the
+    build is current (:func:`collect_from_build` does; the Sphinx extension that writes the Numbers appendix
+    reads its own build while it runs)."""
+    from .execution import book_notebooks
+
+    build_dir = Path(build_dir)
+    found = []
+    for path in book_notebooks(root) if notebooks is None else notebooks:
         # myst-nb keeps each page's glued outputs beside the executed notebook, as {name: output}
-        glued = (build_dir / "jupyter_execute" / path.relative_to(ROOT)).with_suffix(".glue.json")
+        glued = (build_dir / "jupyter_execute" / path.relative_to(root)).with_suffix(".glue.json")
         if not glued.is_file():
             if "glue(" not in path.read_text(encoding="utf-8"):
                 continue  # a page that glues nothing (the citations) has no numbers to compare
-            raise ValueError(f"--from-build: {build_dir} has no glued values of {path.relative_to(ROOT).as_posix()}")
+            raise ValueError(f"--from-build: {build_dir} has no glued values of {path.relative_to(root).as_posix()}")
         outputs = list(json.loads(glued.read_text(encoding="utf-8")).values())
-        notebooks.append((path, nbformat.from_dict({"cells": [{"outputs": outputs}]}), 0.0))
-    return _rows(notebooks)
+        found.append((path, nbformat.from_dict({"cells": [{"outputs": outputs}]}), 0.0))
+    return _rows(found)
 
 
 def _at_precision(value: float, reported: str) -> str:

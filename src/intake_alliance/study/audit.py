@@ -8,10 +8,9 @@ of numbers and short verdicts; the chapter formats them.
 
 from __future__ import annotations
 
-import functools
-
 import pandas as pd
 
+from .. import data
 from ..stats.granularity import grim, grim_ratio, grimmer
 from ..stats.percentages import NEARBY, percent_check, percent_ratio, percent_total_check
 from ..stats.rounding import CONVENTION_WORDS, decimals_of, parse_reported
@@ -61,7 +60,6 @@ def audit_reported_values(reported=None):
     scale limits; counts that other counts determine are added up; kappas are
     range-checked.  Everything else is listed as not checkable.
     """
-    from .. import data
 
     r = data.reported() if reported is None else reported
     joint = _joint_explanations(reported)
@@ -122,7 +120,6 @@ def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
 
     hyp = denominator_hypotheses(reported)
     out = {}
-    from .. import data
 
     r = data.reported() if reported is None else reported
     stated = int(r.at["therapists_ashkenazi_included", "value"])
@@ -151,7 +148,7 @@ def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
 VERDICTS = ("consistent", "consistent only under", "inconsistent", "implied total", "not checkable")
 
 
-@functools.lru_cache(maxsize=1)
+@data.remembered
 def _register() -> pd.DataFrame:
     return audit_reported_values()
 

@@ -17,11 +17,11 @@ Each returns a table; the chapters word it.
 
 from __future__ import annotations
 
-import functools
 from fractions import Fraction
 
 import pandas as pd
 
+from .. import data
 from ..stats.granularity import grim, grimmer
 from ..stats.percentages import percent_check
 
@@ -34,7 +34,6 @@ _USUAL = ("half_up", "half_down")
 
 
 def _reported(reported):
-    from .. import data
 
     return data.reported() if reported is None else reported
 
@@ -175,7 +174,7 @@ def denominator_hypotheses(reported=None, n_max: int | None = None) -> pd.DataFr
     return _hypotheses(_reported(reported), n_max)
 
 
-@functools.lru_cache(maxsize=1)
+@data.remembered
 def _default_hypotheses() -> pd.DataFrame:
     """The hypotheses on the package's own data (GRIMMER over every n takes seconds; the pages ask several times)."""
     return _hypotheses(_reported(None), None)
