@@ -167,10 +167,29 @@ class Facts:
         number = chapter_numbers().get(Path(doc).name)
         return f"Chapter {number}" if number else "Introduction" if doc == "intro" else self.titles.get(doc, doc)
 
-    def _place(self, doc: str, place: dict[str, Any], where: Any) -> str:
-        page, title, section = self.page_name(doc), self.titles.get(doc, doc), place["section"]
-        text = page if not section or section == title else f"{page}: {section}"
-        return f'<a class="reference internal" href="{_e(where(doc, place["id"]))}">{_e(text)}</a>'
+    def _places(self, places: list[tuple[str, dict[str, Any]]], where: Any, anchors: bool = False) -> str:
+        """Links to ``places``, one line per section: the section's name links to the first place there and
+        small numbered links to the others ("again: 2 3"; on paper, how many times); ``anchors`` gives each
+        link the id ``in-<place>`` that the place's card links back to."""
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for doc, place in places:
+            groups.setdefault((doc, place["section"]), []).append(place)
+        lines = []
+        for (doc, section), found in groups.items():
+            page, title = self.page_name(doc), self.titles.get(doc, doc)
+            text = page if not section or section == title else f"{page}: {section}"
+
+            def link(place: dict[str, Any], label: str, cls: str = "reference internal") -> str:
+                anchor = f' id="in-{place["id"]}"' if anchors else ""
+                return f'<a class="{cls}"{anchor} href="{_e(where(doc, place["id"]))}">{_e(label)}</a>'
+
+            line = link(found[0], text)
+            if len(found) > 1:
+                more = " ".join(link(p, str(i), "num-again") for i, p in enumerate(found[1:], start=2))
+                line += (f'<span class="num-more screen-only">, again: {more}</span>'
+                         f'<span class="print-only">, {len(found)} times</span>')
+            lines.append(line)
+        return "<br>".join(lines) or "–"
 
     def printed_table(self, where: Any) -> pd.DataFrame:
         """One row per printed number: words, printed form, section and page, status, verdict, places, key."""
@@ -181,21 +200,25 @@ class Facts:
                          "printed": r.reported, "section": r.section, "page": int(r.page),
                          "where": f"{r.section}, p.\u00a0{int(r.page)}",
                          "status": self.status(key), "verdict": self.register.at[key, "verdict"],
-                         "places": "<br>".join(self._place(d, p, where) for d, p in places) or "–",
-                         "Places": "; ".join(self.page_name(d) for d, _ in places), "key": key})
+                         "places": self._places(places, where),
+                         "Places": "; ".join(dict.fromkeys(self.page_name(d) for d, _ in places)), "key": key})
         return pd.DataFrame(rows)
 
     def book_table(self, where: Any, source: Any) -> pd.DataFrame:
-        """One row per number the book shows that the paper does not print (kind ``derived``)."""
-        rows = []
+        """One row per number the book shows that the paper does not print (kind ``derived``), per page: the
+        places that show the same glued value share it."""
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for doc, p in self.places:
-            rec = p["record"]
-            if rec["kind"] != "derived":
-                continue
+            if p["record"]["kind"] == "derived":
+                groups.setdefault((doc, p["glue"]), []).append(p)
+        rows = []
+        for (doc, _), found in groups.items():
+            rec = found[0]["record"]
             kind = ("simulated" if rec.get("simulated") else "reconstruction"
                     if set(rec.get("inputs") or []) & self.reconstructed else "computed")
-            rows.append({"shown": p["text"],
-                         "context": f'<span id="in-{p["id"]}">{_e(p["context"])}</span><br>{self._place(doc, p, where)}',
+            rows.append({"shown": found[0]["text"],
+                         "context": f'{_e(found[0]["context"])}<br>'
+                                    + self._places([(doc, p) for p in found], where, anchors=True),
                          "functions": self._functions(rec, source).removeprefix("Computed by ").rstrip("."),
                          "inputs": self._files(rec) or "–",
                          "kind": kind})
