@@ -356,8 +356,20 @@ def test_a_number_card_opens_with_mouse_keyboard_and_touch(browser, site) -> Non
         assert not wrap.evaluate(_CARD_BOX)["shown"]
         wrap.locator(".num-prov-value").hover()
         assert _inside_window(wrap.evaluate(_CARD_BOX)), wrap.evaluate(_CARD_BOX)
+        # the pointer can move from the number into the card, pixel by pixel, without the card closing
+        number = wrap.locator(".num-prov-value").bounding_box()
+        card_top = wrap.evaluate(_CARD_BOX)["top"]
+        x = number["x"] + 2
+        for y in range(int(number["y"] + number["height"] / 2), int(card_top) + 6):
+            page.mouse.move(x, y)
+        assert wrap.evaluate(_CARD_BOX)["shown"]
         page.mouse.move(1, 1)
         assert not wrap.evaluate(_CARD_BOX)["shown"]
+        # a click leaves no card open once the pointer leaves, and one card is open at a time
+        wrap.locator(".num-prov-value").click()
+        wraps.nth(5).locator(".num-prov-value").hover()
+        assert not wrap.evaluate(_CARD_BOX)["shown"] and wraps.nth(5).evaluate(_CARD_BOX)["shown"]
+        page.mouse.move(1, 1)
         # keyboard: the numbers are in the tab order; the focused one shows its card, Tab moves into the card's
         # links with the card still open, and Escape closes it while focus stays on the number
         page.locator("article.bd-article h1").first.click()
@@ -372,10 +384,9 @@ def test_a_number_card_opens_with_mouse_keyboard_and_touch(browser, site) -> Non
         described = page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
                                   ".textContent")
         assert "Computed by the book" in described or "Printed in the paper" in described, described
-        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # into the card's links; Tab alone goes on to the next number
         assert page.evaluate("document.activeElement.closest('.num-prov-card') !== null")
         assert focused.evaluate(_CARD_BOX)["shown"]
-        page.keyboard.press("Shift+Tab")
         page.keyboard.press("Escape")
         assert page.evaluate("document.activeElement.classList.contains('num-prov-value')")
         assert not page.locator(".num-prov:focus-within").evaluate(_CARD_BOX)["shown"]
@@ -391,6 +402,10 @@ def test_a_number_card_opens_with_mouse_keyboard_and_touch(browser, site) -> Non
         assert _inside_window(wrap.evaluate(_CARD_BOX)), wrap.evaluate(_CARD_BOX)
         page.locator("article.bd-article h1").first.tap()
         assert not wrap.evaluate(_CARD_BOX)["shown"]
+        wrap.locator(".num-prov-value").tap()  # a second tap on the number closes its card too
+        assert wrap.evaluate(_CARD_BOX)["shown"]
+        wrap.locator(".num-prov-value").tap()
+        assert not wrap.evaluate(_CARD_BOX)["shown"]
     finally:
         context.close()
     # without scripts, the number is there and the card still opens (CSS alone)
@@ -402,5 +417,8 @@ def test_a_number_card_opens_with_mouse_keyboard_and_touch(browser, site) -> Non
         assert wrap.locator(".num-prov-value").inner_text().strip()
         wrap.locator(".num-prov-value").hover()
         assert wrap.evaluate(_CARD_BOX)["shown"]
+        # and it is opaque: the system's colours stand in for the theme's, which a page without scripts lacks
+        assert wrap.evaluate("(w) => getComputedStyle(w.querySelector('.num-prov-card')).backgroundColor") \
+            not in ("rgba(0, 0, 0, 0)", "transparent")
     finally:
         context.close()

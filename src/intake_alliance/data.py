@@ -20,7 +20,6 @@ Layout (after rrtools and showyourwork!):
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
@@ -33,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import ledger
 from .paths import ROOT
 
 __all__ = [
@@ -47,51 +47,8 @@ __all__ = [
     "rehash", "write_derived",
     "reported",
     "reported_value",
-    "files_read_by", "remembered",
+    "files_read_by",
 ]
-
-#: ``{function: {file}}``: the data files read while each function of the package was running, in this process
-#: (kept by :func:`load`, so that a number's provenance can name its input files; see ``book/provenance.py``).
-_READ_BY: dict[str, set[str]] = {}
-
-
-def _callers(frame: Any) -> list[str]:
-    """The package's functions on the stack above ``frame``, as ``module.qualname``."""
-    names = []
-    while frame is not None:
-        module = frame.f_globals.get("__name__", "")
-        if module.startswith("intake_alliance") and frame.f_code.co_name != "<module>":
-            names.append(f"{module}.{frame.f_code.co_qualname}")
-        frame = frame.f_back
-    return names
-
-
-def _credit(files: set[str] | frozenset[str], frame: Any) -> None:
-    for name in _callers(frame):
-        _READ_BY.setdefault(name, set()).update(files)
-
-
-def files_read_by(function: str) -> list[str]:
-    """The data files (``data/...``) read while ``function`` (``module.qualname``) ran in this process, sorted."""
-    return sorted(_READ_BY.get(function, ()))
-
-
-def remembered(fn: Any) -> Any:
-    """``functools.lru_cache(maxsize=1)`` for a function that reads data files: a call answered from the cache
-    credits its callers with the files the first call read, as :func:`files_read_by` would have seen them."""
-    cached = functools.lru_cache(maxsize=1)(fn)
-    name, own = f"{fn.__module__}.{fn.__qualname__}", set()
-
-    @functools.wraps(fn)
-    def call(*args: Any, **kwargs: Any) -> Any:
-        out = cached(*args, **kwargs)
-        own.update(_READ_BY.get(name, ()))  # what the call that filled the cache read
-        _credit(frozenset(own), sys._getframe(1))
-        return out
-
-    call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-    return call
-
 
 class DataIntegrityError(ValueError):
     """A data file does not match its description in ``datapackage.json``."""
@@ -371,11 +328,16 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool = True)
         if dup.any():
             i = int(dup.values.argmax())
             raise DataIntegrityError(f"{rel}: line {i + 2}: primary key {keys} value repeats an earlier row")
-    _credit({rel}, sys._getframe(1))
+    ledger.note({rel}, sys._getframe(1))
     out.attrs["resource"] = name
     out.attrs["path"] = rel
     out.attrs["reconstructed"] = bool(res.get("intake_alliance:reconstructed", False))
     return out
+
+
+def files_read_by(function: str) -> list[str]:
+    """The data files (``data/...``) read while ``function`` (``module.qualname``) ran in this process, sorted."""
+    return [item for item in ledger.of(function) if item.startswith("data/")]
 
 
 def check_all(root: str | Path | None = None) -> dict[str, int]:

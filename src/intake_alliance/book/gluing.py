@@ -50,11 +50,13 @@ _HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=\.?\d)")
 
 
 def glue(name: str, value: Any, display: bool = False, *, kind: str = "derived", key: str | None = None,
-         computed: Any = None) -> None:
+         computed: Any = None, quotes: list[str] | tuple[str, ...] = ()) -> None:
     """Glue ``value`` under ``name``, with the record of where it comes from (:func:`provenance.record`).
 
     ``kind`` and ``key`` say what the value is (``glue_published``, ``glue_computed`` and ``glue_verdict`` set
-    them; any other glued value is ``derived``); ``computed`` is the number before formatting, when there is one.
+    them; any other glued value is ``derived``); ``computed`` is the number before formatting, when there is one;
+    ``quotes`` names the printed numbers (keys of ``reported_values.csv``) that a glued phrase quotes as printed
+    ("47.36% and 59.7%"), so that their cards and the Numbers appendix find them there.
     Returns nothing, so that a cell ending with a glue call shows no stray output (the value itself, such as
     ``'therapists'``) on the page. The mime bundle is myst-nb's own (``myst_nb.glue``), with the record added to
     its metadata.
@@ -68,7 +70,10 @@ def glue(name: str, value: Any, display: bool = False, *, kind: str = "derived",
     bundle, metadata = format_display_data(value)
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
-    metadata[provenance.METADATA_KEY] = provenance.record(kind, key, computed)
+    unknown = [k for k in quotes if k not in data.reported().index]
+    if unknown:
+        raise KeyError(f"quotes: not in data/published/reported_values.csv: {unknown}")
+    metadata[provenance.METADATA_KEY] = provenance.record(kind, key, computed, quotes=list(quotes))
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
 
 

@@ -18,18 +18,25 @@ import pandas as pd
 from .. import data
 from ..paths import chapter_numbers
 
-__all__ = ["APPENDIX", "STATUSES", "anchor_of", "Facts"]
+__all__ = ["APPENDIX", "STATUSES", "KINDS", "anchor_of", "Facts"]
 
 #: The appendix page (its docname); a printed number's row there is ``number-<key>``, the book's own numbers
 #: are under ``book-numbers``.
 APPENDIX = "notebooks/numbers"
-STATUSES = ("reproduced", "expected mismatch", "quoted", "not recomputable")
+STATUSES = ("reproduced", "matches the reconstruction", "expected mismatch", "quoted", "not recomputable")
+#: how the appendix classes the numbers the paper does not print
+KINDS = ("computed", "reconstruction", "random draws", "simulated", "another study")
+_LITERATURE = "data/published/literature.csv"
+#: functions that only read a published table as it is
+_READERS = {"intake_alliance.data.load", "intake_alliance.data.reported", "intake_alliance.data.reported_value",
+            "intake_alliance.study.literature.literature_table"}
 
 
 def anchor_of(record: dict[str, Any], place_id: str) -> str:
     """The anchor in the appendix of the row that lists the number of ``record``, shown at ``place_id``: the
     printed number's row, or, for the book's own numbers, the row of that place."""
-    return f"number-{record['key']}" if record.get("key") else f"in-{place_id}"
+    key = record.get("key") or (record.get("quotes") or [None])[0]
+    return f"number-{key}" if key else f"in-{place_id}"
 
 
 def _e(text: Any) -> str:
@@ -61,24 +68,38 @@ class Facts:
         self.register = verdict_register()
         glued = read_glued(build_dir, root=source_dir)
         self.compared = compare(glued).set_index("key")
-        #: the record of each value a chapter recomputed under a printed number's key, and the chapter
-        self.recomputed = {k: (r, nb) for k, r, nb in zip(glued.key, glued.record, glued.notebook) if r}
+        #: every recomputation of a printed number: its record and its chapter, in the book's order
+        self.recomputed: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        for k, r, nb in zip(glued.key, glued.record, glued.notebook):
+            if r:
+                self.recomputed.setdefault(k, []).append((r, nb))
         self.reconstructed = {f"data/{r['path']}" for r in data.datapackage()["resources"]
                               if r.get("intake_alliance:reconstructed")}
         order = sorted(places, key=lambda d: (d != "intro", d))
         self.places = [(d, p) for d in order for p in places[d]]
         self.titles = titles
 
+    def from_reconstruction(self, record: dict[str, Any]) -> bool:
+        """Whether a value was computed from a reconstruction (tables built to fit the printed numbers)."""
+        return bool(set(record.get("inputs") or []) & self.reconstructed)
+
     def status(self, key: str) -> str:
-        """One of :data:`STATUSES`: ``verify``'s verdict, or, for a number no chapter recomputes, whether the
-        book quotes it."""
+        """One of :data:`STATUSES`: ``verify``'s verdict, "matches the reconstruction" when every chapter that
+        reproduces it computes it from a reconstruction (built to fit the printed numbers, so the match checks the
+        reconstruction, not the paper), or, for a number no chapter recomputes, whether the book quotes it."""
         verdict = str(self.compared.at[key, "verdict"])
+        if verdict == "reproduced" and all(self.from_reconstruction(r) for r, _ in self.recomputed.get(key, [])) \
+                and key in self.recomputed:
+            return "matches the reconstruction"
         if verdict != "not recomputed":
             return verdict
         return "quoted" if self.shown(key, kinds=("printed",)) else "not recomputable"
 
     def shown(self, key: str, kinds: tuple[str, ...] = ("printed", "computed")) -> list[tuple[str, dict]]:
-        return [(d, p) for d, p in self.places if p["record"].get("key") == key and p["record"]["kind"] in kinds]
+        """The places that show printed number ``key``: glued under its key, or in a phrase that quotes it."""
+        return [(d, p) for d, p in self.places
+                if (p["record"].get("key") == key and p["record"]["kind"] in kinds)
+                or key in p["record"].get("quotes", ())]
 
     def _printed(self, key: str) -> str:
         row = self.reported.loc[key]
@@ -86,6 +107,8 @@ class Facts:
 
     def _audit(self, key: str) -> str:
         r = self.register.loc[key]
+        if r.verdict == "not checkable":
+            return "Audit verdict: <em>not checkable</em>; no consistency check applies to it."
         check = "" if r.check == "none applicable" else f" ({_e(r.check)}{': ' + _e(r.detail) if r.detail else ''})"
         return f"Audit verdict: <em>{_e(r.verdict)}</em>{check}. {_e(_sentence(r.explanation))}".strip()
 
@@ -94,15 +117,16 @@ class Facts:
         if c.verdict == "not recomputed":
             return "The book quotes it; no chapter recomputes it."
         said = {"reproduced": "reproduced", "expected mismatch": "an expected mismatch"}.get(c.verdict, c.verdict)
-        how = ""
-        if link is not None and key in self.recomputed:
-            record, notebook = self.recomputed[key]
+        out = f"The book recomputes it as {_e(c.computed)}: {_e(said)}. {_e(_sentence(c.explanation))}".strip()
+        for record, notebook in (self.recomputed.get(key, []) if link is not None else []):
             number = chapter_numbers().get(Path(notebook).stem)
-            how = (" " + self._functions(record, link).replace("Computed by", "It is computed by", 1).rstrip(".")
-                   + (f", reading {self._files(record)}" if record.get("inputs") else "")
-                   + (f", in chapter {number}." if number else "."))
-        return (f"The book recomputes it as {_e(c.computed)}: {_e(said)}. {_e(_sentence(c.explanation))}".strip()
-                + how)
+            out += (" " + self._functions(record, link).rstrip(".")
+                    + (f", reading {self._files(record)}" if record.get("inputs") else "")
+                    + (f", in chapter {number}." if number else "."))
+            if self.from_reconstruction(record):
+                out += (" That is the reconstruction, built to fit the printed numbers: the match checks the "
+                        "reconstruction, not the paper.")
+        return out
 
     @staticmethod
     def _files(record: dict[str, Any]) -> str:
@@ -133,12 +157,32 @@ class Facts:
             parts.append(("Input file: " if len(files) == 1 else "Input files: ") + self._files(record) + ".")
         elif record["functions"]:
             parts.append("No data file is read.")
-        rebuilt = sorted(set(files) & self.reconstructed)
-        if rebuilt:
+        if self.from_reconstruction(record):
             parts.append("<strong>A reconstruction</strong> from the printed numbers, not the study's data.")
         if record.get("simulated"):
-            parts.append("<strong>Simulated</strong> with a seeded random generator, not the study's data.")
+            parts.append("<strong>Simulated</strong>, with a fixed seed, not the study's data.")
+        elif record.get("random"):
+            parts.append("<strong>Rests on random draws</strong> with a fixed seed (a resampling or a search, by "
+                         + ", ".join(f"<code>{_breakable(n.removeprefix('intake_alliance.'))}</code>"
+                                     for n in record["random"]) + ").")
         return " ".join(parts)
+
+    def cited(self, record: dict[str, Any]) -> bool:
+        """Whether a value is a finding of another study read as it is from ``literature.csv``."""
+        names = {f["name"] for f in record["functions"]}
+        return bool(names) and names <= _READERS and set(record.get("inputs") or []) == {_LITERATURE}
+
+    def kind_of(self, record: dict[str, Any]) -> str:
+        """How the appendix classes a number the paper does not print."""
+        if self.cited(record):
+            return "another study"
+        if record.get("simulated"):
+            return "simulated"
+        if self.from_reconstruction(record):
+            return "reconstruction"
+        return "random draws" if record.get("random") else "computed"
+
+
 
     def card(self, record: dict[str, Any], link: Any, appendix: str | None) -> str:
         """The inside of a number's card (HTML). ``link(function)`` gives the address of a function's source (or
@@ -154,12 +198,20 @@ class Facts:
         elif kind == "verdict":
             lines = ["<strong>The audit's verdict</strong> on the printed " + self._printed(key) + ", from "
                      "<code>study.audit.verdict_register</code>.", self._audit(key)]
+        elif self.cited(record):
+            lines = ["<strong>From another study</strong>, not from the paper: taken from "
+                     f"<code>{_breakable(_LITERATURE)}</code>, where each row names the study and where it prints "
+                     "the number (chapter 5 lists them). Where the chapter converts it, the sentence says how."]
+        elif record.get("quotes"):
+            lines = [f"<strong>Printed in the paper</strong> as {self._printed(k)}. {self._audit(k)}"
+                     for k in record["quotes"]]
         else:
             lines = ["<strong>Computed by the book</strong>; the paper does not print this number.",
                      self._functions(record, link), self._inputs(record)]
         if appendix:
             lines.append(f'<a href="{_e(appendix)}">'
-                         + ("Every place it appears" if key else "Its row") + " in the Numbers appendix</a>")
+                         + ("Every place it appears" if key or record.get("quotes") else "Its row")
+                         + " in the Numbers appendix</a>")
         return "".join(f'<span class="num-prov-line">{line}</span>' for line in lines if line)
 
     def page_name(self, doc: str) -> str:
@@ -209,13 +261,12 @@ class Facts:
         places that show the same glued value share it."""
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for doc, p in self.places:
-            if p["record"]["kind"] == "derived":
+            if p["record"]["kind"] == "derived" and not p["record"].get("quotes"):
                 groups.setdefault((doc, p["glue"]), []).append(p)
         rows = []
         for (doc, _), found in groups.items():
             rec = found[0]["record"]
-            kind = ("simulated" if rec.get("simulated") else "reconstruction"
-                    if set(rec.get("inputs") or []) & self.reconstructed else "computed")
+            kind = self.kind_of(rec)
             rows.append({"shown": found[0]["text"],
                          "context": f'{_e(found[0]["context"])}<br>'
                                     + self._places([(doc, p) for p in found], where, anchors=True),
@@ -246,7 +297,7 @@ class Facts:
             table = self.book_table(where, source)
             kinds = table.kind.value_counts()
             lead = (f"<p>The {len(table)} numbers the book shows that the paper does not print: "
-                    + ", ".join(f"{int(kinds.get(k, 0))} {k}" for k in ("computed", "reconstruction", "simulated"))
+                    + ", ".join(f"{int(kinds.get(k, 0))} {k}" for k in KINDS)
                     + ".</p>")
             table["how"] = [f + (f"<br>reading {i}" if i != "–" else "") for f, i in zip(table.functions, table.inputs)]
             shown = reader_table(table, {"shown": "Number", "context": "Where it appears",
@@ -269,4 +320,4 @@ def _filters(table: pd.DataFrame, columns: dict[str, str], positions: list[int])
         options = "".join(f'<option value="{_e(v)}">{_e(v)}</option>' for v in sorted(table[column].astype(str).unique()))
         out.append(f'<label>{_e(label)} <select data-column="{position}"><option value="">all</option>'
                    f"{options}</select></label>")
-    return "".join(out) + "</form>"
+    return "".join(out) + '<output role="status" aria-live="polite"></output></form>'

@@ -6,12 +6,15 @@ metadata key :data:`METADATA_KEY`:
 * ``kind``: ``printed`` (the paper's printed form, quoted: ``glue_published``), ``computed`` (a value the
   book recomputes under the key of the number the paper printed: ``glue_computed``), ``verdict`` (the audit's
   verdict on a printed number: ``glue_verdict``) or ``derived`` (any other value a chapter computes);
-* ``key``: the row of ``reported_values.csv`` for the first three kinds;
+* ``key``: the row of ``reported_values.csv`` for the first three kinds; ``quotes``: the rows a glued phrase
+  quotes as printed ("47.36% and 59.7%");
 * ``functions``: the package's functions that computed the value (the nearest ones: called in the statement
   that glues it, or else in the statement that made the names it uses), each with its source file and line;
   ``uses``: the package's functions further back, whose results those took in;
 * ``inputs``: the data files those functions read;
-* ``simulated``: whether one of them makes up data (its name says so: ``simulate_*``, ``random_*``).
+* ``random``: those of them that drew random numbers (through ``stats.checks.make_rng``, which notes it in the
+  :mod:`~intake_alliance.ledger`), and ``simulated``: whether one of those makes up data (its name says so:
+  ``simulate_*``, ``random_*``) rather than resampling or searching.
 
 The functions are found by reading the chapter's code: the statement that glues the value, and, through the
 names it uses, every earlier statement of the notebook that assigned them (a def-use walk over the cells the
@@ -32,7 +35,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .. import data
+from .. import data, ledger
 from ..paths import ROOT
 
 __all__ = ["METADATA_KEY", "KINDS", "record"]
@@ -41,8 +44,8 @@ __all__ = ["METADATA_KEY", "KINDS", "record"]
 METADATA_KEY = "intake_alliance"
 KINDS = ("printed", "computed", "verdict", "derived")
 #: the data package's doors: their input is named by their first argument, not by what they ever read
-#: a function that makes up data says so in its name (simulate_growth_curves, random_pattern_tables); a seed alone
-#: does not make a simulation (a bootstrap interval resamples the data it is given)
+#: of the functions that drew random numbers (the ledger says which), one that makes up data says so in its name
+#: (simulate_growth_curves, random_pattern_tables); the others resample or search (a bootstrap, sampled rosters)
 _SIMULATES = re.compile(r"simulat|random")
 _DOORS = {"intake_alliance.data.load", "intake_alliance.data.reported", "intake_alliance.data.reported_value"}
 
@@ -84,8 +87,13 @@ class _Flow:
         itself or, when it calls none, the nearest ones of the names it uses."""
         out: set[tuple[str, Any]] = set()
         inherited: set[tuple[str, Any]] = set()
-        for sub in ast.walk(node) if node is not None else ():
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+        walked = list(ast.walk(node)) if node is not None else []
+        # a name that only picks a row or column (table.loc[..., theme]) chooses where the value is read, it
+        # does not compute it
+        index = {id(n) for s in walked if isinstance(s, ast.Subscript) for n in ast.walk(s.slice)
+                 if isinstance(n, ast.Name)}
+        for sub in walked:
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and id(sub) not in index:
                 inherited |= self.env.get(sub.id, set())
             elif isinstance(sub, ast.Call) and (fn := self._resolve(sub.func)) is not None:
                 out |= {("function", fn), ("near", fn)}
@@ -209,16 +217,20 @@ def _where(fn: Any) -> dict[str, Any]:
     return {"name": f"{fn.__module__}.{fn.__qualname__}", "path": rel, "line": line}
 
 
-def record(kind: str, key: str | None = None, value: Any = None) -> dict[str, Any]:
+def record(kind: str, key: str | None = None, value: Any = None, quotes: list[str] | None = None) -> dict[str, Any]:
     """The record stored beside a glued value (see the module's description); ``value`` is the number as
     computed, kept for ``computed`` values at full precision."""
     if kind not in KINDS:
         raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
     near, further, files = _trace() if kind in ("computed", "derived") else ([], [], [])
+    drew = [f for f in near + further if ledger.RANDOM in ledger.of(f"{f.__module__}.{f.__qualname__}")]
     out: dict[str, Any] = {"kind": kind, "functions": [_where(f) for f in near], "uses": [_where(f) for f in further],
-                           "inputs": files, "simulated": any(_SIMULATES.search(f.__name__) for f in near + further)}
+                           "inputs": files, "random": [_where(f)["name"] for f in drew],
+                           "simulated": any(_SIMULATES.search(f.__name__) for f in drew)}
     if key is not None:
         out["key"] = key
+    if quotes:
+        out["quotes"] = list(quotes)
     if value is not None:
         out["value"] = repr(float(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
     return out

@@ -83,9 +83,12 @@ def collect(paths: list[Path] | None = None, timeout: int | None = None, progres
 
 def _rows(notebooks: list[tuple[Path, nbformat.NotebookNode, float]]) -> pd.DataFrame:
     keys = set(data.reported().index)
+    # a recomputation is a value glued with glue_computed (its record says so); a glue that merely shares a
+    # printed number's name is not one (a value glued before records existed counts by its name)
     rows = [{"key": name, "computed": text, "notebook": path.name, "seconds": seconds, "record": record}
             for path, nb, seconds in notebooks for name, (text, record) in glued_values(nb, records=True).items()
-            if name in keys and not name.startswith(PUBLISHED_PREFIX)]
+            if name in keys and not name.startswith(PUBLISHED_PREFIX)
+            and (record is None or record.get("kind") == "computed")]
     return pd.DataFrame(rows, columns=["key", "computed", "notebook", "seconds", "record"])
 
 
@@ -155,29 +158,34 @@ def compare(collected: pd.DataFrame, root: str | Path | None = None) -> pd.DataF
     unknown = sorted(set(expected.index) - set(rv.index))
     if unknown:
         raise ValueError(f"data/audit/expected_mismatches.csv: keys not in reported_values.csv: {unknown}")
-    got = collected.drop_duplicates("key").set_index("key")
+    got = {key: group for key, group in collected.groupby("key", sort=False)}
     rows = []
     for key, row in rv.iterrows():
         printed = str(row.reported)
-        if key not in got.index:
+        if key not in got:
             rows.append({"key": key, "printed": printed, "computed": "", "notebook": "",
                          "verdict": "not recomputed", "explanation": ""})
             continue
-        value = float(got.at[key, "computed"])
-        if _NUMERIC.match(printed):
-            shown = _at_precision(value, printed)
-            same = shown == printed
-        else:  # printed as words ("Five", "Thirty-eight"): compare the numbers
-            shown = repr(int(value)) if value.is_integer() else repr(value)
-            same = value == float(row.value)
+        # every chapter that recomputes the number must reproduce it, not only the first
+        shown_all, same = [], True
+        for text in got[key].computed:
+            value = float(text)
+            if _NUMERIC.match(printed):
+                shown_all.append(_at_precision(value, printed))
+                same = same and shown_all[-1] == printed
+            else:  # printed as words ("Five", "Thirty-eight"): compare the numbers
+                shown_all.append(repr(int(value)) if value.is_integer() else repr(value))
+                same = same and value == float(row.value)
+        shown = " / ".join(dict.fromkeys(shown_all))
         if key in expected.index:
             verdict = "UNEXPECTED MATCH" if same else "expected mismatch"
             explanation = expected.at[key, "explanation"]
         else:
             verdict = "reproduced" if same else "MISMATCH"
             explanation = ""
-        rows.append({"key": key, "printed": printed, "computed": shown, "notebook": got.at[key, "notebook"],
-                     "verdict": verdict, "explanation": explanation})
+        rows.append({"key": key, "printed": printed, "computed": shown,
+                     "notebook": ", ".join(dict.fromkeys(got[key].notebook)), "verdict": verdict,
+                     "explanation": explanation})
     return pd.DataFrame(rows)
 
 

@@ -10,10 +10,13 @@ argument's name in backticks and ends with what was given::
 
 from __future__ import annotations
 
+import sys
 from numbers import Integral, Real
 from typing import Any, Union
 
 import numpy as np
+
+from .. import ledger
 
 SeedLike = Union[int, np.random.Generator, None]
 
@@ -99,7 +102,12 @@ def check_work(elements: int, what: str, limit: int = MAX_ELEMENTS) -> None:
 
 
 def make_rng(seed: SeedLike) -> np.random.Generator:
-    """Return a NumPy generator: ``seed`` itself when it is one, else ``default_rng(seed)``."""
+    """Return a NumPy generator: ``seed`` itself when it is one, else ``default_rng(seed)``.
+
+    The only source of random numbers in the package: it notes in the :mod:`~intake_alliance.ledger` that its
+    callers drew random numbers, so that a number's record can say it rests on random draws.
+    """
+    ledger.note({ledger.RANDOM}, sys._getframe(1))
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from numbers import Integral, Real
 import numpy as np
 import pandas as pd
-from .checks import check_columns, check_icc, check_int, check_seed, check_work
+from .checks import check_columns, check_icc, check_int, check_seed, check_work, make_rng
 from .power import design_effect
 
 __all__ = ["simulate_nested_alliance", "fit_nested_alliance", "icc_anova", "simulate_icc_estimates"]
@@ -77,7 +77,7 @@ def simulate_nested_alliance(n_helpers: int, per_helper, icc: float = 0.11, seed
         raise ValueError(f"`sd` must be a positive finite number; got {sd!r}")
     if isinstance(mean, bool) or not isinstance(mean, Real) or not math.isfinite(float(mean)):
         raise ValueError(f"`mean` must be a finite number; got {mean!r}")
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     u = rng.normal(0.0, sd * math.sqrt(icc), n_helpers)
     helper = np.repeat(np.arange(1, n_helpers + 1), sizes)
     e = rng.normal(0.0, sd * math.sqrt(1 - icc), helper.size)

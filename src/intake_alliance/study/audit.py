@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import data
+from .. import data, ledger
 from ..stats.granularity import grim, grim_ratio, grimmer
 from ..stats.percentages import NEARBY, percent_check, percent_ratio, percent_total_check
 from ..stats.rounding import CONVENTION_WORDS, decimals_of, parse_reported
@@ -148,7 +148,7 @@ def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
 VERDICTS = ("consistent", "consistent only under", "inconsistent", "implied total", "not checkable")
 
 
-@data.remembered
+@ledger.remembered
 def _register() -> pd.DataFrame:
     return audit_reported_values()
 

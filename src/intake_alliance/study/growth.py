@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..stats.checks import check_columns, check_int, check_open_unit, check_seed, check_work
+from ..stats.checks import check_columns, check_int, check_open_unit, check_seed, check_work, make_rng
 
 __all__ = ["GROWTH_TRUTH", "simulate_growth_curves", "fit_growth_curves", "growth_curve_means"]
 
@@ -82,7 +82,7 @@ def simulate_growth_curves(n_therapists: int, patients_per_therapist: int,
         check_int(s, "sessions")
     if any(b <= a for a, b in zip(sessions, sessions[1:])):
         raise ValueError(f"`sessions` must be strictly increasing; got {tuple(sessions)}")
-    rng = np.random.default_rng(check_seed(seed))
+    rng = make_rng(check_seed(seed))
     sess = np.asarray(sessions, dtype=int)
     time = (sess - sess[0]) / 10.0
     neg, flow = rng.normal(size=n_t), rng.normal(size=n_t)

@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from .. import data
+from .. import data, ledger
 from ..stats.granularity import grim, grimmer
 from ..stats.percentages import percent_check
 
@@ -174,7 +174,7 @@ def denominator_hypotheses(reported=None, n_max: int | None = None) -> pd.DataFr
     return _hypotheses(_reported(reported), n_max)
 
 
-@data.remembered
+@ledger.remembered
 def _default_hypotheses() -> pd.DataFrame:
     """The hypotheses on the package's own data (GRIMMER over every n takes seconds; the pages ask several times)."""
     return _hypotheses(_reported(None), None)

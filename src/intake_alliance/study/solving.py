@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..stats.checks import make_rng
 from . import reconstruct as rc
 
 __all__ = ["CachedSolver", "Question", "linear_question", "explore", "CLIENT", "ROSTER", "OUTER",
@@ -241,7 +242,7 @@ class _Walk:
     def __init__(self, solver: CachedSolver, seed: int) -> None:
         b, model = solver.built, solver.model
         self.solver = solver
-        self.rng = np.random.default_rng(seed)
+        self.rng = make_rng(seed)
         ro, themes = b.roster, b.targets.themes
         dyads = range(ro.n_dyads)
         self.mizrahi = np.array([d for d in dyads if ro.group[d] == "Mizrahi"])

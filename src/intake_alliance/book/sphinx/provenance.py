@@ -135,6 +135,8 @@ def _facts(app: Sphinx) -> Any:
 def _visit(self: Any, node: glued_number) -> None:
     record = node["record"]
     key = f' data-key="{html.escape(record["key"])}"' if record.get("key") else ""
+    if record.get("quotes"):
+        key += f' data-quotes="{html.escape(" ".join(record["quotes"]))}"'
     self.body.append(f'<span class="num-prov" id="{node["ids"][0]}" data-kind="{record["kind"]}"{key}>'
                      f'<span class="num-prov-value" tabindex="0" aria-describedby="{node["ids"][0]}-card">')
 
