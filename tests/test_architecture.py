@@ -35,7 +35,7 @@ def test_the_layers_import_one_way() -> None:
     ("stats/power.py", "import matplotlib.pyplot", "stats is general"),
     ("study/design.py", "from intake_alliance.figures import PALETTE", "Layers"),
     ("study/frequencies.py", "import seaborn", "only figures draw"),
-    ("data.py", "from intake_alliance.stats import grim", "data and paths"),
+    ("data.py", "from intake_alliance.stats import grim", "data, paths and ledger"),
 ])
 def test_a_wrong_import_breaks_a_contract(tmp_path: Path, module: str, line: str, contract: str) -> None:
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
@@ -52,7 +52,7 @@ def test_the_four_layers_exist() -> None:
     for layer in ("stats", "study", "figures", "book", "book/sphinx"):
         assert (PACKAGE / layer / "__init__.py").is_file(), layer
     top = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__.py", "__main__.py", "data.py", "paths.py"], top
+    assert top == ["__init__.py", "__main__.py", "data.py", "ledger.py", "paths.py"], top
 
 
 def _modules() -> list[Path]:
