@@ -267,7 +267,8 @@ class Facts:
         for (doc, _), found in groups.items():
             rec = found[0]["record"]
             kind = self.kind_of(rec)
-            rows.append({"shown": found[0]["text"],
+            rows.append({"shown": found[0]["text"], "Context": found[0]["context"],
+                         "Places": "; ".join(dict.fromkeys(f"{self.page_name(doc)}: {p['section']}" for p in found)),
                          "context": f'{_e(found[0]["context"])}<br>'
                                     + self._places([(doc, p) for p in found], where, anchors=True),
                          "functions": self._functions(rec, source).removeprefix("Computed by ").rstrip("."),
@@ -291,7 +292,7 @@ class Facts:
                                  name="numbers-printed", markup=["label", "places"])
             download = csv_download(table[["key", "Label", "printed", "section", "page", "status", "verdict",
                                            "Places"]].rename(columns={"Label": "label", "Places": "shown_in"}),
-                                    "printed_numbers.csv", "Download this list (CSV)")
+                                    "printed_numbers.csv", "Download the paper's numbers (CSV)")
             filters = _filters(table, {"section": "Section", "status": "Status"}, [2, 3])
         else:
             table = self.book_table(where, source)
@@ -303,10 +304,11 @@ class Facts:
             shown = reader_table(table, {"shown": "Number", "context": "Where it appears",
                                          "how": "Computed by", "kind": "Kind"},
                                  name="numbers-book", markup=["context", "how"])
-            download = csv_download(table.drop(columns="how").assign(context=[re.sub("<[^>]+>", " ", c) for c in table.context],
-                                                 functions=[re.sub("<[^>]+>", "", c) for c in table.functions],
-                                                 inputs=[re.sub("<[^>]+>", "", c) for c in table.inputs]),
-                                    "book_numbers.csv", "Download this list (CSV)")
+            plain = table[["shown", "Context", "Places", "functions", "inputs", "kind"]].rename(
+                columns={"Context": "context", "Places": "shown_in"})
+            plain = plain.assign(functions=[re.sub("<[^>]+>", "", c) for c in plain.functions],
+                                 inputs=[re.sub("<[^>]+>", "", c) for c in plain.inputs])
+            download = csv_download(plain, "book_numbers.csv", "Download the book's own numbers (CSV)")
             filters = _filters(table, {"kind": "Kind"}, [3])
         return (lead + filters + download._repr_html_()
                 + f'<div class="cell_output docutils container"><div class="output text_html">{shown.to_html()}'
