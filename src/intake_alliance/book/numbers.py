@@ -66,7 +66,10 @@ class Facts:
 
         self.reported = data.reported()
         self.register = verdict_register()
-        glued = read_glued(build_dir, root=source_dir)
+        try:
+            glued = read_glued(build_dir, root=source_dir)
+        except ValueError:  # a build that executes no notebook (buttons only) has no computed numbers to list
+            glued = pd.DataFrame(columns=["key", "computed", "notebook", "seconds", "record"])
         self.compared = compare(glued).set_index("key")
         #: every recomputation of a printed number: its record and its chapter, in the book's order
         self.recomputed: dict[str, list[tuple[dict[str, Any], str]]] = {}
@@ -274,7 +277,7 @@ class Facts:
                          "functions": self._functions(rec, source).removeprefix("Computed by ").rstrip("."),
                          "inputs": self._files(rec) or "–",
                          "kind": kind})
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=["shown", "Context", "Places", "context", "functions", "inputs", "kind"])
 
     def register_html(self, part: str, where: Any, source: Any = lambda f: None) -> str:
         """The appendix's table ``part`` (``printed`` or ``derived``) as HTML, with its filters and download."""
