@@ -328,7 +328,7 @@ def load(name: str, *, root: str | Path | None = None, verify_hash: bool = True)
         if dup.any():
             i = int(dup.values.argmax())
             raise DataIntegrityError(f"{rel}: line {i + 2}: primary key {keys} value repeats an earlier row")
-    ledger.note({rel}, sys._getframe(1))
+    ledger.credit({rel}, sys._getframe(1))
     out.attrs["resource"] = name
     out.attrs["path"] = rel
     out.attrs["reconstructed"] = bool(res.get("intake_alliance:reconstructed", False))

@@ -2,7 +2,7 @@
 random numbers.
 
 :func:`intake_alliance.data.load` (the data package's only door) and :func:`intake_alliance.stats.checks.make_rng`
-(the only source of random numbers) :func:`note` what happened, crediting every function of the package on the
+(the only source of random numbers) :func:`credit` what happened, crediting every function of the package on the
 stack at that moment. The record a chapter keeps beside each glued number (``book/provenance.py``) reads it back
 to name the files a number was computed from and to say when it rests on random draws. This module sits beside
 the layers and imports none of them.
@@ -14,7 +14,7 @@ import functools
 import sys
 from typing import Any
 
-__all__ = ["note", "of", "remembered", "RANDOM"]
+__all__ = ["credit", "of", "remembered", "RANDOM"]
 
 #: the item noted for a function that drew random numbers (files are noted by their path, ``data/...``)
 RANDOM = "random draws"
@@ -32,7 +32,7 @@ def _callers(frame: Any) -> list[str]:
     return names
 
 
-def note(items: set[str] | frozenset[str], frame: Any) -> None:
+def credit(items: set[str] | frozenset[str], frame: Any) -> None:
     """Credit ``items`` to every function of the package on the stack from ``frame`` outwards."""
     for name in _callers(frame):
         _NOTED.setdefault(name, set()).update(items)
@@ -58,7 +58,7 @@ def remembered(fn: Any) -> Any:
     def call(*args: Any, **kwargs: Any) -> Any:
         out = cached(*args, **kwargs)
         own.update(_NOTED.get(name, ()))
-        note(frozenset(own), sys._getframe(1))
+        credit(frozenset(own), sys._getframe(1))
         return out
 
     call.cache_clear = cached.cache_clear  # type: ignore[attr-defined]

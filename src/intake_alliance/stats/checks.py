@@ -107,7 +107,7 @@ def make_rng(seed: SeedLike) -> np.random.Generator:
     The only source of random numbers in the package: it notes in the :mod:`~intake_alliance.ledger` that its
     callers drew random numbers, so that a number's record can say it rests on random draws.
     """
-    ledger.note({ledger.RANDOM}, sys._getframe(1))
+    ledger.credit({ledger.RANDOM}, sys._getframe(1))
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
