@@ -20,7 +20,9 @@ document.addEventListener("DOMContentLoaded", () => {
       const first = table.querySelector("th, td");
       box.tabIndex = 0;
       box.setAttribute("role", "region");
-      box.setAttribute("aria-label", `Table${first ? ` "${first.innerText.trim().slice(0, 40)}"` : ""}, scrolls sideways`);
+      const heading = box.closest("section") && box.closest("section").querySelector("h1, h2, h3, h4");
+      const where = heading ? ` under "${heading.innerText.replace(/#$/, "").trim().slice(0, 60)}"` : "";
+      box.setAttribute("aria-label", `Table${first ? ` "${first.innerText.trim().slice(0, 40)}"` : ""}${where}, scrolls sideways`);
     } else if (box.getAttribute("role") === "region") {
       box.removeAttribute("tabindex");
       box.removeAttribute("role");

@@ -68,6 +68,14 @@ def test_the_walk_follows_names_back_to_package_functions_and_files() -> None:
     assert _deps(code, ns, "z") == set() and _deps(code, ns, "w") == set()  # a constant; a library's function
 
 
+def test_a_setting_of_the_package_is_named() -> None:
+    from intake_alliance.study import nesting
+
+    found = _deps("grid = max(nesting.ICC_GRID)\n", {"nesting": nesting}, "grid")
+    assert found == {("setting", "intake_alliance.study.nesting.ICC_GRID")}
+    assert _deps("f = nesting.clustered_power\n", {"nesting": nesting}, "f") == set()  # a function is no setting
+
+
 def test_the_walk_reads_no_attribute_of_a_data_object() -> None:
     class Trap:
         @property
@@ -123,7 +131,7 @@ def test_a_notebook_glue_records_where_its_value_comes_from() -> None:
     assert names["doubled"] == ["intake_alliance.data.load"] and records["doubled"]["inputs"] == ["data/published/themes.csv"]
     assert records["n_themes"]["kind"] == "computed" and records["n_themes"]["value"] == repr(float(8))
     assert records["pub_n_themes"] == {"kind": "printed", "key": "n_themes", "functions": [], "uses": [],
-                                       "inputs": [], "random": [], "simulated": False}
+                                       "inputs": [], "settings": [], "random": [], "simulated": False}
     assert records["verdict_client_themes_mean"]["kind"] == "verdict"
     assert names["rows_1"] == ["intake_alliance.study.audit.verdict_register"]  # through the loop's name
     assert "data/published/reported_values.csv" in records["rows_1"]["inputs"]

@@ -146,12 +146,17 @@ class Facts:
 
     @classmethod
     def _functions(cls, record: dict[str, Any], link: Any) -> str:
+        settings = record.get("settings") or []
+        said = ("the package's setting" + ("s " if len(settings) > 1 else " ")
+                + ", ".join(f"<code>{_breakable(n.removeprefix('intake_alliance.'))}</code>" for n in settings))
         if not record["functions"]:
+            if settings:
+                return f"Worked out in this chapter's own code from {said}."
             return "Set or worked out in this chapter's own code, with no function of the package."
         uses = record.get("uses") or []
         return ("Computed by " + cls._names(record["functions"], link)
                 + (", from what " + cls._names(uses, link) + (" gives" if len(uses) == 1 else " give") if uses else "")
-                + ".")
+                + (f", with {said}" if settings else "") + ".")
 
     def _inputs(self, record: dict[str, Any]) -> str:
         files = record.get("inputs") or []

@@ -11,7 +11,8 @@ metadata key :data:`METADATA_KEY`:
 * ``functions``: the package's functions that computed the value (the nearest ones: called in the statement
   that glues it, or else in the statement that made the names it uses), each with its source file and line;
   ``uses``: the package's functions further back, whose results those took in;
-* ``inputs``: the data files those functions read;
+* ``inputs``: the data files those functions read; ``settings``: the package's constants the chapter's code
+  read on the way (``nesting.ICC_GRID``);
 * ``random``: those of them that drew random numbers (through ``stats.checks.make_rng``, which notes it in the
   :mod:`~intake_alliance.ledger`), and ``simulated``: whether one of those makes up data (its name says so:
   ``simulate_*``, ``random_*``) rather than resampling or searching.
@@ -81,6 +82,24 @@ class _Flow:
             obj = getattr(obj, part, None)
         return _function(obj)
 
+    def _constant(self, node: ast.Attribute) -> str | None:
+        """``module.NAME`` when ``node`` reads a setting of the package (``nesting.ICC_GRID``), else None."""
+        if not isinstance(node.ctx, ast.Load) or not isinstance(node.value, (ast.Name, ast.Attribute)):
+            return None
+        parts, base = [node.attr], node.value
+        while isinstance(base, ast.Attribute):
+            parts.append(base.attr)
+            base = base.value
+        obj = self.ns.get(base.id) if isinstance(base, ast.Name) else None
+        for part in reversed(parts[1:]):
+            obj = getattr(obj, part, None) if inspect.ismodule(obj) else None
+        if not inspect.ismodule(obj) or not obj.__name__.startswith("intake_alliance."):
+            return None
+        value = getattr(obj, node.attr, None)
+        if value is None or callable(value) or inspect.ismodule(value):
+            return None
+        return f"{obj.__name__}.{node.attr}"
+
     def deps(self, node: ast.AST | None) -> set[tuple[str, Any]]:
         """``("function", f)`` for every package function behind ``node``, ``("file", path)`` for the data files
         named at a door of the data package, and ``("near", f)`` for the nearest ones: those called in ``node``
@@ -95,6 +114,8 @@ class _Flow:
         for sub in walked:
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and id(sub) not in index:
                 inherited |= self.env.get(sub.id, set())
+            elif isinstance(sub, ast.Attribute) and (setting := self._constant(sub)) is not None:
+                out.add(("setting", setting))
             elif isinstance(sub, ast.Call) and (fn := self._resolve(sub.func)) is not None:
                 out |= {("function", fn), ("near", fn)}
                 door = f"{fn.__module__}.{fn.__qualname__}"
@@ -171,13 +192,13 @@ def _cell_frame() -> Any | None:
     return None
 
 
-def _trace() -> tuple[list[Any], list[Any], list[str]]:
-    """The package functions behind the value being glued now (the nearest ones, and those further back) and
-    the data files they read (empty outside a kernel)."""
+def _trace() -> tuple[list[Any], list[Any], list[str], list[str]]:
+    """The package functions behind the value being glued now (the nearest ones, and those further back), the
+    data files they read and the package settings the notebook used (empty outside a kernel)."""
     frame = _cell_frame()
     shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
     if frame is None or shell is None:
-        return [], [], []
+        return [], [], [], []
     current = "".join(linecache.getlines(frame.f_code.co_filename))
     earlier = [source for source in shell.user_ns.get("_ih", [])[1:] if source != current]
     done = _EARLIER.get("sources", [])
@@ -204,7 +225,7 @@ def _trace() -> tuple[list[Any], list[Any], list[str]]:
     for fn in near + further:
         if f"{fn.__module__}.{fn.__qualname__}" not in _DOORS:
             files.update(data.files_read_by(f"{fn.__module__}.{fn.__qualname__}"))
-    return near, further, sorted(files)
+    return near, further, sorted(files), sorted(f for kind, f in deps if kind == "setting")
 
 
 def _where(fn: Any) -> dict[str, Any]:
@@ -222,10 +243,10 @@ def record(kind: str, key: str | None = None, value: Any = None, quotes: list[st
     computed, kept for ``computed`` values at full precision."""
     if kind not in KINDS:
         raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
-    near, further, files = _trace() if kind in ("computed", "derived") else ([], [], [])
+    near, further, files, settings = _trace() if kind in ("computed", "derived") else ([], [], [], [])
     drew = [f for f in near + further if ledger.RANDOM in ledger.of(f"{f.__module__}.{f.__qualname__}")]
     out: dict[str, Any] = {"kind": kind, "functions": [_where(f) for f in near], "uses": [_where(f) for f in further],
-                           "inputs": files, "random": [_where(f)["name"] for f in drew],
+                           "inputs": files, "settings": settings, "random": [_where(f)["name"] for f in drew],
                            "simulated": any(_SIMULATES.search(f.__name__) for f in drew)}
     if key is not None:
         out["key"] = key
