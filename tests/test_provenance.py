@@ -74,6 +74,11 @@ def test_a_setting_of_the_package_is_named() -> None:
     found = _deps("grid = max(nesting.ICC_GRID)\n", {"nesting": nesting}, "grid")
     assert found == {("setting", "intake_alliance.study.nesting.ICC_GRID")}
     assert _deps("f = nesting.clustered_power\n", {"nesting": nesting}, "f") == set()  # a function is no setting
+    from scipy import stats as scipy_stats
+
+    found = _deps("p = scipy_stats.fisher_exact([[1, 2], [3, 4]]).pvalue\nq = round(p, 2)\n",
+                  {"scipy_stats": scipy_stats}, "q")
+    assert found == {("library", "scipy: fisher_exact")}  # a library's function the chapter calls itself
 
 
 def test_the_walk_reads_no_attribute_of_a_data_object() -> None:

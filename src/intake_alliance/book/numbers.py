@@ -146,12 +146,19 @@ class Facts:
 
     @classmethod
     def _functions(cls, record: dict[str, Any], link: Any) -> str:
-        settings = record.get("settings") or []
-        said = ("the package's setting" + ("s " if len(settings) > 1 else " ")
-                + ", ".join(f"<code>{_breakable(n.removeprefix('intake_alliance.'))}</code>" for n in settings))
+        own = [n for n in record.get("settings") or [] if n.startswith("intake_alliance.")]
+        libraries = [n for n in record.get("settings") or [] if not n.startswith("intake_alliance.")]
+        parts = []
+        if own:
+            parts.append("the package's setting" + ("s " if len(own) > 1 else " ")
+                         + ", ".join(f"<code>{_breakable(n.removeprefix('intake_alliance.'))}</code>" for n in own))
+        if libraries:
+            parts.append(", ".join(f"<code>{_breakable(n.split(': ')[1])}</code> from {_e(n.split(': ')[0])}"
+                                   for n in libraries))
+        settings, said = own + libraries, " and ".join(parts)
         if not record["functions"]:
             if settings:
-                return f"Worked out in this chapter's own code from {said}."
+                return f"Worked out in this chapter's own code, with {said}."
             return "Set or worked out in this chapter's own code, with no function of the package."
         uses = record.get("uses") or []
         return ("Computed by " + cls._names(record["functions"], link)

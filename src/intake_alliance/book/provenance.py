@@ -12,7 +12,8 @@ metadata key :data:`METADATA_KEY`:
   that glues it, or else in the statement that made the names it uses), each with its source file and line;
   ``uses``: the package's functions further back, whose results those took in;
 * ``inputs``: the data files those functions read; ``settings``: the package's constants the chapter's code
-  read on the way (``nesting.ICC_GRID``);
+  read on the way (``nesting.ICC_GRID``) and the statistics libraries' functions it called itself
+  (``statsmodels: StratifiedTable``);
 * ``random``: those of them that drew random numbers (through ``stats.checks.make_rng``, which notes it in the
   :mod:`~intake_alliance.ledger`), and ``simulated``: whether one of those makes up data (its name says so:
   ``simulate_*``, ``random_*``) rather than resampling or searching.
@@ -48,6 +49,8 @@ KINDS = ("printed", "computed", "verdict", "derived")
 #: of the functions that drew random numbers (the ledger says which), one that makes up data says so in its name
 #: (simulate_growth_curves, random_pattern_tables); the others resample or search (a bootstrap, sampled rosters)
 _SIMULATES = re.compile(r"simulat|random")
+#: the statistics libraries whose functions a card names when a chapter calls them itself
+_LIBRARIES = {"statsmodels", "scipy", "pingouin", "sklearn", "krippendorff"}
 _DOORS = {"intake_alliance.data.load", "intake_alliance.data.reported", "intake_alliance.data.reported_value"}
 
 
@@ -67,6 +70,20 @@ class _Flow:
 
     def __init__(self, namespace: dict[str, Any]) -> None:
         self.ns, self.env = namespace, {}
+
+    def _library(self, node: ast.expr) -> str | None:
+        """``statsmodels...StratifiedTable`` when ``node`` names a function or class of a statistics library."""
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        obj = self.ns.get(node.id) if isinstance(node, ast.Name) else None
+        for part in reversed(parts):
+            obj = getattr(obj, part, None) if inspect.ismodule(obj) else None
+        module = getattr(obj, "__module__", "") or ""
+        if callable(obj) and module.split(".")[0] in _LIBRARIES:
+            return f"{module.split('.')[0]}: {getattr(obj, '__qualname__', '')}"
+        return None
 
     def _resolve(self, node: ast.expr) -> Any | None:
         parts = []
@@ -116,6 +133,8 @@ class _Flow:
                 inherited |= self.env.get(sub.id, set())
             elif isinstance(sub, ast.Attribute) and (setting := self._constant(sub)) is not None:
                 out.add(("setting", setting))
+            elif isinstance(sub, ast.Call) and (library := self._library(sub.func)) is not None:
+                out.add(("library", library))
             elif isinstance(sub, ast.Call) and (fn := self._resolve(sub.func)) is not None:
                 out |= {("function", fn), ("near", fn)}
                 door = f"{fn.__module__}.{fn.__qualname__}"
@@ -225,7 +244,7 @@ def _trace() -> tuple[list[Any], list[Any], list[str], list[str]]:
     for fn in near + further:
         if f"{fn.__module__}.{fn.__qualname__}" not in _DOORS:
             files.update(data.files_read_by(f"{fn.__module__}.{fn.__qualname__}"))
-    return near, further, sorted(files), sorted(f for kind, f in deps if kind == "setting")
+    return near, further, sorted(files), sorted(f for kind, f in deps if kind in ("setting", "library"))
 
 
 def _where(fn: Any) -> dict[str, Any]:
