@@ -50,6 +50,7 @@ __all__ = [
     "files_read_by",
 ]
 
+
 class DataIntegrityError(ValueError):
     """A data file does not match its description in ``datapackage.json``."""
 

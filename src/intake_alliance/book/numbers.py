@@ -20,8 +20,8 @@ from ..paths import chapter_numbers
 
 __all__ = ["APPENDIX", "STATUSES", "KINDS", "anchor_of", "Facts"]
 
-#: The appendix page (its docname); a printed number's row there is ``number-<key>``, the book's own numbers
-#: are under ``book-numbers``.
+#: The appendix page (its docname); a printed number's row there is ``number-<key>``, each place of the book's
+#: own numbers ``in-<place id>`` (:func:`anchor_of`).
 APPENDIX = "notebooks/numbers"
 STATUSES = ("reproduced", "matches the reconstruction", "expected mismatch", "quoted", "not recomputable")
 #: how the appendix classes the numbers the paper does not print
@@ -69,7 +69,7 @@ class Facts:
         try:
             glued = read_glued(build_dir, root=source_dir)
         except ValueError:  # a build that executes no notebook (buttons only) has no computed numbers to list
-            glued = pd.DataFrame(columns=["key", "computed", "notebook", "seconds", "record"])
+            glued = read_glued(build_dir, notebooks=[], root=source_dir)
         self.compared = compare(glued).set_index("key")
         #: every recomputation of a printed number: its record and its chapter, in the book's order
         self.recomputed: dict[str, list[tuple[dict[str, Any], str]]] = {}
@@ -196,8 +196,6 @@ class Facts:
         if self.from_reconstruction(record):
             return "reconstruction"
         return "random draws" if record.get("random") else "computed"
-
-
 
     def card(self, record: dict[str, Any], link: Any, appendix: str | None) -> str:
         """The inside of a number's card (HTML). ``link(function)`` gives the address of a function's source (or

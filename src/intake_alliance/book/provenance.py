@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import ast
 import inspect
-import re
 import linecache
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,13 +45,18 @@ __all__ = ["METADATA_KEY", "KINDS", "record"]
 #: The output-metadata key of the record.
 METADATA_KEY = "intake_alliance"
 KINDS = ("printed", "computed", "verdict", "derived")
-#: the data package's doors: their input is named by their first argument, not by what they ever read
 #: of the functions that drew random numbers (the ledger says which), one that makes up data says so in its name
 #: (simulate_growth_curves, random_pattern_tables); the others resample or search (a bootstrap, sampled rosters)
 _SIMULATES = re.compile(r"simulat|random")
 #: the statistics libraries whose functions a card names when a chapter calls them itself
 _LIBRARIES = {"statsmodels", "scipy", "pingouin", "sklearn", "krippendorff"}
+#: the data package's doors: their input is named by their first argument, not by what they ever read
 _DOORS = {"intake_alliance.data.load", "intake_alliance.data.reported", "intake_alliance.data.reported_value"}
+
+
+def _qualified(fn: Any) -> str:
+    """``module.qualname``: how the ledger and the records name a function."""
+    return f"{fn.__module__}.{fn.__qualname__}"
 
 
 def _function(obj: Any) -> Any | None:
@@ -71,8 +76,9 @@ class _Flow:
     def __init__(self, namespace: dict[str, Any]) -> None:
         self.ns, self.env = namespace, {}
 
-    def _library(self, node: ast.expr) -> str | None:
-        """``statsmodels...StratifiedTable`` when ``node`` names a function or class of a statistics library."""
+    def _lookup(self, node: ast.expr) -> Any | None:
+        """The object a name or dotted name stands for, looked up only through modules (no attribute of a data
+        object is ever evaluated), or None."""
         parts = []
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
@@ -80,42 +86,28 @@ class _Flow:
         obj = self.ns.get(node.id) if isinstance(node, ast.Name) else None
         for part in reversed(parts):
             obj = getattr(obj, part, None) if inspect.ismodule(obj) else None
+        return obj
+
+    def _library(self, node: ast.expr) -> str | None:
+        """``statsmodels: StratifiedTable`` when ``node`` names a function or class of a statistics library."""
+        obj = self._lookup(node)
         module = getattr(obj, "__module__", "") or ""
         if callable(obj) and module.split(".")[0] in _LIBRARIES:
             return f"{module.split('.')[0]}: {getattr(obj, '__qualname__', '')}"
         return None
 
     def _resolve(self, node: ast.expr) -> Any | None:
-        parts = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name) or node.id not in self.ns:
-            return None
-        obj = self.ns[node.id]
-        for part in reversed(parts):  # only through modules: no attribute of a data object is evaluated
-            if not inspect.ismodule(obj):
-                return None
-            obj = getattr(obj, part, None)
-        return _function(obj)
+        return _function(self._lookup(node))
 
     def _constant(self, node: ast.Attribute) -> str | None:
         """``module.NAME`` when ``node`` reads a setting of the package (``nesting.ICC_GRID``), else None."""
-        if not isinstance(node.ctx, ast.Load) or not isinstance(node.value, (ast.Name, ast.Attribute)):
+        owner = self._lookup(node.value) if isinstance(node.ctx, ast.Load) else None
+        if not inspect.ismodule(owner) or not owner.__name__.startswith("intake_alliance."):
             return None
-        parts, base = [node.attr], node.value
-        while isinstance(base, ast.Attribute):
-            parts.append(base.attr)
-            base = base.value
-        obj = self.ns.get(base.id) if isinstance(base, ast.Name) else None
-        for part in reversed(parts[1:]):
-            obj = getattr(obj, part, None) if inspect.ismodule(obj) else None
-        if not inspect.ismodule(obj) or not obj.__name__.startswith("intake_alliance."):
-            return None
-        value = getattr(obj, node.attr, None)
+        value = getattr(owner, node.attr, None)
         if value is None or callable(value) or inspect.ismodule(value):
             return None
-        return f"{obj.__name__}.{node.attr}"
+        return f"{owner.__name__}.{node.attr}"
 
     def deps(self, node: ast.AST | None) -> set[tuple[str, Any]]:
         """``("function", f)`` for every package function behind ``node``, ``("file", path)`` for the data files
@@ -137,7 +129,7 @@ class _Flow:
                 out.add(("library", library))
             elif isinstance(sub, ast.Call) and (fn := self._resolve(sub.func)) is not None:
                 out |= {("function", fn), ("near", fn)}
-                door = f"{fn.__module__}.{fn.__qualname__}"
+                door = _qualified(fn)
                 if door == "intake_alliance.data.load":  # the resource is its first argument
                     first = sub.args[0] if sub.args else None
                     files = (_resource_files(first.value) if isinstance(first, ast.Constant)
@@ -237,13 +229,12 @@ def _trace() -> tuple[list[Any], list[Any], list[str], list[str]]:
                                                                ast.FunctionDef, ast.AsyncFunctionDef))
             and s.lineno <= line <= (s.end_lineno or s.lineno)]
     deps: set = set().union(*(flow.deps(s) for s in here)) if here else set()
-    order = lambda f: (f.__module__, f.__qualname__)  # noqa: E731
-    near = sorted({fn for kind, fn in deps if kind == "near"}, key=order)
-    further = sorted({fn for kind, fn in deps if kind == "function"} - set(near), key=order)
+    near = sorted({fn for kind, fn in deps if kind == "near"}, key=_qualified)
+    further = sorted({fn for kind, fn in deps if kind == "function"} - set(near), key=_qualified)
     files = {f for kind, f in deps if kind == "file"}
     for fn in near + further:
-        if f"{fn.__module__}.{fn.__qualname__}" not in _DOORS:
-            files.update(data.files_read_by(f"{fn.__module__}.{fn.__qualname__}"))
+        if _qualified(fn) not in _DOORS:
+            files.update(data.files_read_by(_qualified(fn)))
     return near, further, sorted(files), sorted(f for kind, f in deps if kind in ("setting", "library"))
 
 
@@ -254,7 +245,7 @@ def _where(fn: Any) -> dict[str, Any]:
         rel = Path(path).resolve().relative_to(ROOT).as_posix() if path else ""
     except (OSError, TypeError, ValueError):
         rel, line = "", 0
-    return {"name": f"{fn.__module__}.{fn.__qualname__}", "path": rel, "line": line}
+    return {"name": _qualified(fn), "path": rel, "line": line}
 
 
 def record(kind: str, key: str | None = None, value: Any = None, quotes: list[str] | None = None) -> dict[str, Any]:
@@ -263,7 +254,7 @@ def record(kind: str, key: str | None = None, value: Any = None, quotes: list[st
     if kind not in KINDS:
         raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
     near, further, files, settings = _trace() if kind in ("computed", "derived") else ([], [], [], [])
-    drew = [f for f in near + further if ledger.RANDOM in ledger.of(f"{f.__module__}.{f.__qualname__}")]
+    drew = [f for f in near + further if ledger.RANDOM in ledger.of(_qualified(f))]
     out: dict[str, Any] = {"kind": kind, "functions": [_where(f) for f in near], "uses": [_where(f) for f in further],
                            "inputs": files, "settings": settings, "random": [_where(f)["name"] for f in drew],
                            "simulated": any(_SIMULATES.search(f.__name__) for f in drew)}

@@ -60,7 +60,6 @@ def audit_reported_values(reported=None):
     scale limits; counts that other counts determine are added up; kappas are
     range-checked.  Everything else is listed as not checkable.
     """
-
     r = data.reported() if reported is None else reported
     joint = _joint_explanations(reported)
     caseload = _caseload_check(r)
@@ -120,7 +119,6 @@ def _joint_explanations(reported) -> dict[str, tuple[str, int | None, str]]:
 
     hyp = denominator_hypotheses(reported)
     out = {}
-
     r = data.reported() if reported is None else reported
     stated = int(r.at["therapists_ashkenazi_included", "value"])
     for block, keys in THERAPIST_FIGURES.items():

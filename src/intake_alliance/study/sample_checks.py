@@ -34,7 +34,6 @@ _USUAL = ("half_up", "half_down")
 
 
 def _reported(reported):
-
     return data.reported() if reported is None else reported
 
 

@@ -51,10 +51,11 @@ class numbers_register(nodes.General, nodes.Element):  # noqa: N801
 class _TracedText(PasteTextRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         out, messages = super().run()
-        key = self.text.rsplit(":", 1)[0] if ":" in self.text and "::" not in self.text else self.text
         if len(out) != 1 or not isinstance(out[0], nodes.inline):
             return out, messages
         from ..provenance import METADATA_KEY
+
+        key = self.text.rsplit(":", 1)[0] if ":" in self.text and "::" not in self.text else self.text
 
         record = retrieve_glue_data(self.document, key).metadata.get(METADATA_KEY)
         text = out[0].astext()
@@ -74,10 +75,10 @@ def _context(node: nodes.Node) -> tuple[str, str]:
         block = block.parent
     before, after, seen = [], [], False
     for text in (block or node).findall(nodes.Text):
-        inside = any(a is node for a in _ancestors(text))
-        if any(isinstance(a, addnodes.pending_xref) for a in _ancestors(text)):
+        chain = list(_ancestors(text))
+        if any(isinstance(a, addnodes.pending_xref) for a in chain):
             continue  # a citation or cross-reference not yet resolved shows its key, not its words
-        if inside:
+        if any(a is node for a in chain):
             seen = True
         elif seen:
             after.append(text.astext())
